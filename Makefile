@@ -1,0 +1,38 @@
+# Two commands on a fresh clone: `make demo` and `make test`.
+# Both set up .venv first when it is missing or older than pyproject.toml.
+
+PYTHON ?= python3
+VENV   ?= .venv
+PY     := $(VENV)/bin/python
+STAMP  := $(VENV)/.installed
+# Extra pip arguments, e.g. EXTRAS=dev,ray to install the Ray executor too.
+EXTRAS ?= dev
+
+.PHONY: install demo test lint typecheck bench clean
+
+install: $(STAMP)
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	@# A CPU build of torch 2.13.0 may lie on local disk (find-links); take it
+	@# when no torch is installed, so that pip never pulls a multi-GB CUDA
+	@# build. Elsewhere this falls through to pyproject's torch>=2.2.
+	$(PY) -c "import torch" 2>/dev/null || $(PY) -m pip install -q "torch==2.13.0" || true
+	$(PY) -m pip install -q -e ".[$(EXTRAS)]"
+	touch $(STAMP)
+
+demo: install
+	$(VENV)/bin/sandbox demo
+
+test: install
+	$(PY) -m pytest
+
+lint: install
+	$(VENV)/bin/ruff check sandbox symbolic neural benchmarks tests
+	$(VENV)/bin/mypy
+
+bench: install
+	$(PY) -m benchmarks.run_all
+
+clean:
+	rm -rf $(VENV) reports .pytest_cache .mypy_cache .ruff_cache

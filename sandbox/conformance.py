@@ -1,0 +1,86 @@
+"""One behavioural conformance check run on every registered learner.
+
+A ``Protocol`` isinstance check only looks at names; :func:`check_learner`
+checks the contract itself, as scikit-learn's ``check_estimator`` does:
+
+- ``__init__`` only stores its parameters (``get_params`` returns them as given
+  and no learned state, whose names end in ``_``, exists before ``fit``);
+- ``fit`` returns ``self``;
+- predictions are :class:`~sandbox.protocol.Prediction` values, one per input,
+  in order;
+- refitting on the same data gives the same predictions;
+- ``explain`` agrees with ``predict``;
+- a derivation, where one is given, replays to the predicted output.
+
+>>> from sandbox.baselines import MemorizeLearner
+>>> check_learner(MemorizeLearner)
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from typing import Any
+
+from sandbox.data import Example
+from sandbox.derivation import ReplayError, replay
+from sandbox.protocol import Learner, Prediction
+
+
+class ConformanceError(AssertionError):
+    """A learner breaks the learner contract."""
+
+
+def _default_examples() -> list[Example]:
+    pairs = [
+        ("a", "A"), ("b", "B"), ("c", "C"),
+        ("a twice", "A A"), ("b twice", "B B"),
+        ("a and b", "A B"), ("b and c", "B C"), ("c and a", "C A"),
+        ("a twice and b", "A A B"), ("c and b twice", "C B B"),
+    ]  # fmt: skip
+    return [Example.of(s, t, id=f"conf-{i}") for i, (s, t) in enumerate(pairs)]
+
+
+def check_learner(
+    factory: Callable[..., Learner],
+    params: dict[str, Any] | None = None,
+    examples: Sequence[Example] | None = None,
+    probes: Sequence[tuple[str, ...]] | None = None,
+) -> None:
+    """Raise :class:`ConformanceError` where ``factory(**params)`` breaks the contract."""
+    params = dict(params or {})
+    data = list(examples or _default_examples())
+    inputs = list(probes or [ex.source for ex in data] + [("c", "twice"), ("a", "and", "c"), ()])
+
+    learner = factory(**params)
+    _require(
+        not [k for k in vars(learner) if k.endswith("_") and not k.startswith("_")],
+        "learned state (attributes ending in '_') exists before fit",
+    )
+    got = learner.get_params()
+    for key, value in params.items():
+        _require(key in got and got[key] == value, f"get_params() lost parameter {key!r}")
+
+    _require(learner.fit(data) is learner, "fit must return self")
+    first = learner.predict(inputs)
+    _require(isinstance(first, list) and len(first) == len(inputs), "predict must return one prediction per input")
+    for pred in first:
+        _require(isinstance(pred, Prediction), "predict must return Prediction values")
+    second = factory(**params).fit(data).predict(inputs)
+    _require([p.tokens for p in first] == [p.tokens for p in second], "refitting changed the predictions")
+    again = learner.fit(data).predict(inputs)
+    _require([p.tokens for p in first] == [p.tokens for p in again], "fitting twice changed the predictions")
+
+    for src, pred in zip(inputs, first):
+        explained = learner.explain(src)
+        _require(explained.tokens == pred.tokens, f"explain disagrees with predict on {' '.join(src)!r}")
+        if pred.derivation is not None and pred.tokens is not None:
+            try:
+                rebuilt = replay(pred.derivation, src)
+            except ReplayError as err:
+                raise ConformanceError(f"derivation for {' '.join(src)!r} does not replay: {err}") from err
+            _require(rebuilt == pred.tokens, f"derivation for {' '.join(src)!r} rebuilds {rebuilt}")
+
+
+def _require(condition: bool, message: str) -> None:
+    if not condition:
+        raise ConformanceError(message)

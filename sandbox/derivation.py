@@ -1,0 +1,254 @@
+"""A learner-independent derivation format and its independent replayer.
+
+A learner that explains its answers returns a :class:`Derivation`: a tree whose
+nodes each state the rule applied (its source pattern and target template), the
+input span it covers, the relaxation steps its slots needed, and the ids of the
+training examples that support it. :func:`replay` rebuilds the output from the
+tree and the input alone, checking every step against the input; it never calls
+the learner. :func:`check_evidence` checks that every step points to real
+training evidence. Together they define *traceability* for every learner.
+
+Patterns and templates mix strings (words, output tokens) with integers (slot
+numbers). For example, a rule ``X twice -> X X`` applied to ``walk twice``:
+
+>>> leaf = Derivation("r1", ("walk",), ("WALK",), (0, 1), (), ("t-0",), output=("WALK",))
+>>> root = Derivation("r2", (0, "twice"), (0, 0), (0, 2), (leaf,), ("t-1",),
+...                   output=("WALK", "WALK"))
+>>> replay(root, ("walk", "twice"))
+('WALK', 'WALK')
+>>> attribution(root)
+((0,), (0,))
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from sandbox.data import Example, Tokens
+
+Item = str | int  # a word or output token (str) or a slot number (int)
+
+
+class ReplayError(ValueError):
+    """A derivation does not rebuild its stated output from its input."""
+
+
+@dataclass(frozen=True)
+class Relaxation:
+    """One relaxed slot condition: which slot, to what level, by which category."""
+
+    slot: int
+    level: int
+    from_category: str  # the slot's own category (the fillers seen there)
+    to_category: str  # the more general category that admitted the filler
+    evidence: tuple[str, ...] = ()  # training examples behind ``to_category``
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "slot": self.slot,
+            "level": self.level,
+            "from": self.from_category,
+            "to": self.to_category,
+            "evidence": list(self.evidence),
+        }
+
+    @classmethod
+    def from_json(cls, obj: Mapping[str, Any]) -> Relaxation:
+        return cls(
+            int(obj["slot"]),
+            int(obj["level"]),
+            str(obj["from"]),
+            str(obj["to"]),
+            tuple(str(e) for e in obj.get("evidence", ())),
+        )
+
+
+@dataclass(frozen=True)
+class Derivation:
+    """One node of a derivation tree (see the module docstring)."""
+
+    rule: str
+    pattern: tuple[Item, ...]
+    template: tuple[Item, ...]
+    span: tuple[int, int]
+    children: tuple[Derivation, ...]
+    evidence: tuple[str, ...]
+    relaxations: tuple[Relaxation, ...] = ()
+    output: Tokens = ()
+
+    @property
+    def level(self) -> int:
+        """The highest relaxation level used anywhere in this subtree."""
+        own = max((r.level for r in self.relaxations), default=0)
+        return max([own, *(c.level for c in self.children)])
+
+    def nodes(self) -> list[Derivation]:
+        """All nodes, root first (pre-order)."""
+        out = [self]
+        for child in self.children:
+            out.extend(child.nodes())
+        return out
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "rule": self.rule,
+            "pattern": list(self.pattern),
+            "template": list(self.template),
+            "span": list(self.span),
+            "evidence": list(self.evidence),
+            "relaxations": [r.to_json() for r in self.relaxations],
+            "output": list(self.output),
+            "children": [c.to_json() for c in self.children],
+        }
+
+    @classmethod
+    def from_json(cls, obj: Mapping[str, Any]) -> Derivation:
+        def items(seq: Sequence[Any]) -> tuple[Item, ...]:
+            return tuple(x if isinstance(x, int) and not isinstance(x, bool) else str(x) for x in seq)
+
+        start, end = obj["span"]
+        return cls(
+            rule=str(obj["rule"]),
+            pattern=items(obj["pattern"]),
+            template=items(obj["template"]),
+            span=(int(start), int(end)),
+            children=tuple(cls.from_json(c) for c in obj.get("children", ())),
+            evidence=tuple(str(e) for e in obj.get("evidence", ())),
+            relaxations=tuple(Relaxation.from_json(r) for r in obj.get("relaxations", ())),
+            output=tuple(str(t) for t in obj.get("output", ())),
+        )
+
+
+def replay(derivation: Derivation, source: Sequence[str]) -> Tokens:
+    """Rebuild the output of ``derivation`` on ``source``, checking every step.
+
+    Each node's pattern must match its span of the input: fixed words equal the
+    input words at their positions and the children, in slot order, tile the
+    positions between them. The output is the template with each slot number
+    replaced by the replayed output of that child. Raises :class:`ReplayError`
+    at the first step that does not hold, including a stated output that
+    differs from the rebuilt one.
+    """
+    src = tuple(source)
+    if derivation.span != (0, len(src)):
+        raise ReplayError(f"root covers {derivation.span}, input has {len(src)} words")
+    return _replay(derivation, src)
+
+
+def _replay(node: Derivation, src: Tokens) -> Tokens:
+    start, end = node.span
+    slots = [x for x in node.pattern if isinstance(x, int)]
+    if sorted(slots) != list(range(len(node.children))):
+        raise ReplayError(f"rule {node.rule}: slots {slots} do not match {len(node.children)} children")
+    pos = start
+    for item in node.pattern:
+        if isinstance(item, int):
+            child = node.children[item]
+            if child.span[0] != pos or child.span[1] <= pos:
+                raise ReplayError(f"rule {node.rule}: slot {item} does not start at position {pos}")
+            pos = child.span[1]
+        else:
+            if pos >= end or src[pos] != item:
+                raise ReplayError(f"rule {node.rule}: expected word {item!r} at position {pos}")
+            pos += 1
+    if pos != end:
+        raise ReplayError(f"rule {node.rule}: pattern ends at {pos}, span ends at {end}")
+    outputs = [_replay(child, src) for child in node.children]
+    built: list[str] = []
+    for item in node.template:
+        if isinstance(item, int):
+            if not 0 <= item < len(outputs):
+                raise ReplayError(f"rule {node.rule}: template names missing slot {item}")
+            built.extend(outputs[item])
+        else:
+            built.append(item)
+    result = tuple(built)
+    if node.output and node.output != result:
+        raise ReplayError(f"rule {node.rule}: states {node.output}, rebuilds {result}")
+    return result
+
+
+def check_evidence(derivation: Derivation, train: Mapping[str, Example]) -> str | None:
+    """Return why a step lacks training evidence, or ``None`` when every step has it.
+
+    A rule's evidence must name at least one training example, every named
+    example must exist, and each must show the rule's fixed words (in order) in
+    its input and the rule's constant output tokens in its output. Every
+    relaxation step must name the training examples behind its category.
+    """
+    for node in derivation.nodes():
+        if not node.evidence:
+            return f"rule {node.rule} names no training example"
+        words = [x for x in node.pattern if isinstance(x, str)]
+        constants = {x for x in node.template if isinstance(x, str)}
+        for ex_id in node.evidence:
+            ex = train.get(ex_id)
+            if ex is None:
+                return f"rule {node.rule} cites {ex_id!r}, which is not a training example"
+            if not _is_subsequence(words, ex.source):
+                return f"rule {node.rule}: evidence {ex_id} lacks the words {words}"
+            if not constants <= set(ex.target):
+                return f"rule {node.rule}: evidence {ex_id} lacks the tokens {sorted(constants)}"
+        for step in node.relaxations:
+            if not step.evidence or any(e not in train for e in step.evidence):
+                return f"rule {node.rule}: relaxation of slot {step.slot} lacks training evidence"
+    return None
+
+
+def _is_subsequence(needle: Sequence[str], haystack: Sequence[str]) -> bool:
+    it = iter(haystack)
+    return all(any(w == h for h in it) for w in needle)
+
+
+def attribution(derivation: Derivation) -> tuple[tuple[int, ...], ...]:
+    """For each output position, the input positions that produced it.
+
+    A constant token of a rule is produced by that rule's fixed words (by its
+    whole span when the rule has none); a token copied from a slot is produced
+    by whatever produced it inside that slot.
+    """
+    start = derivation.span[0]
+    fixed = _fixed_positions(derivation) or tuple(range(start, derivation.span[1]))
+    child_attr = [attribution(c) for c in derivation.children]
+    out: list[tuple[int, ...]] = []
+    for item in derivation.template:
+        if isinstance(item, int):
+            out.extend(child_attr[item])
+        else:
+            out.append(fixed)
+    return tuple(out)
+
+
+def _fixed_positions(node: Derivation) -> tuple[int, ...]:
+    positions: list[int] = []
+    pos = node.span[0]
+    for item in node.pattern:
+        if isinstance(item, int):
+            pos = node.children[item].span[1]
+        else:
+            positions.append(pos)
+            pos += 1
+    return tuple(positions)
+
+
+def render_tree(derivation: Derivation, source: Sequence[str]) -> str:
+    """The derivation as an indented tree, one node per line."""
+    lines: list[str] = []
+
+    def walk(node: Derivation, depth: int) -> None:
+        words = " ".join(source[node.span[0] : node.span[1]])
+        pattern = " ".join(f"<{x}>" if isinstance(x, int) else x for x in node.pattern)
+        template = " ".join(f"<{x}>" if isinstance(x, int) else x for x in node.template)
+        lines.append(f"{'  ' * depth}[{words}]  {node.rule}: {pattern} -> {template}")
+        for step in node.relaxations:
+            lines.append(
+                f"{'  ' * depth}  relaxed slot <{step.slot}> to level {step.level}: "
+                f"{step.from_category} -> {step.to_category}"
+            )
+        for child in node.children:
+            walk(child, depth + 1)
+
+    walk(derivation, 0)
+    return "\n".join(lines)

@@ -1,0 +1,1 @@
+"""The symbolic rule learner."""
