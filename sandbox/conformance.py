@@ -70,7 +70,7 @@ def check_learner(
     again = learner.fit(data).predict(inputs)
     _require([p.tokens for p in first] == [p.tokens for p in again], "fitting twice changed the predictions")
 
-    for src, pred in zip(inputs, first):
+    for src, pred in zip(inputs, first, strict=False):
         explained = learner.explain(src)
         _require(explained.tokens == pred.tokens, f"explain disagrees with predict on {' '.join(src)!r}")
         if pred.derivation is not None and pred.tokens is not None:

@@ -92,7 +92,7 @@ def _verb(words: Tokens) -> Tokens:
         return _turned(words[0], words[1], 1)
     if len(words) == 3 and words[2] in TURN and words[0] in (*PRIMITIVES, "turn"):
         if words[1] == "opposite":
-            return (TURN[words[2]],) + _turned(words[0], words[2], 1)
+            return (TURN[words[2]], *_turned(words[0], words[2], 1))
         if words[1] == "around":
             return _turned(words[0], words[2], 1) * 4
     raise ValueError(f"not a SCAN command: {' '.join(words)!r}")

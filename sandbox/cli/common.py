@@ -1,0 +1,61 @@
+"""Options and helpers shared by several commands."""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+from pathlib import Path
+
+from sandbox.data import Generalization, Task
+from sandbox.errors import UsageError
+from sandbox.formats import FORMATS, read_examples
+from sandbox.tasks.registry import load_task
+
+
+def add_data_dir(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--data-dir",
+        metavar="DIR",
+        help="root of outside data files (SCAN MCD, COGS); default: $SANDBOX_DATA",
+    )
+
+
+def add_task_source(parser: argparse.ArgumentParser, *, need_test: bool = True) -> None:
+    """``--task TASK`` or ``--train FILE [--test FILE]``, plus ``--format`` and ``--data-dir``."""
+    parser.add_argument("--task", metavar="TASK", help="a registered task, e.g. scan/addprim_jump")
+    parser.add_argument("--train", metavar="FILE", help="training file (SCAN lines, COGS TSV or JSONL)")
+    parser.add_argument("--test", metavar="FILE", help="test file, same formats" if need_test else argparse.SUPPRESS)
+    parser.add_argument("--format", choices=FORMATS, help="file format (default: from the extension)")
+    add_data_dir(parser)
+
+
+def task_from_args(args: argparse.Namespace, *, need_test: bool = True) -> Task:
+    """The task named by ``--task``, or built from ``--train``/``--test`` files."""
+    if args.task and (args.train or getattr(args, "test", None)):
+        raise UsageError("give either --task or --train/--test, not both")
+    if args.task:
+        return load_task(args.task, args.data_dir)
+    if not args.train:
+        raise UsageError("give --task TASK or --train FILE" + (" --test FILE" if need_test else ""))
+    test_file = getattr(args, "test", None)
+    if need_test and not test_file:
+        raise UsageError("--train FILE needs --test FILE")
+    return task_from_files(args.train, test_file, args.format)
+
+
+def task_from_files(train_file: str, test_file: str | None, fmt: str | None = None) -> Task:
+    """A task built from user files; its version is a digest of their bytes."""
+    train = read_examples(train_file, fmt, prefix="train")
+    test = read_examples(test_file, fmt, prefix="test") if test_file else ()
+    digest = hashlib.sha256()
+    for f in (train_file, test_file):
+        if f:
+            digest.update(Path(f).read_bytes())
+    return Task(
+        name=f"file:{Path(train_file).name}" + (f"+{Path(test_file).name}" if test_file else ""),
+        version=f"sha256:{digest.hexdigest()[:16]}",
+        train=train,
+        test=test,
+        generalization=Generalization.MIXED,
+        description=f"user files {train_file}" + (f" and {test_file}" if test_file else ""),
+    )

@@ -1,0 +1,134 @@
+"""``sandbox eval`` and ``sandbox explain``: one learner, one task, through the protocol."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+from sandbox.cli.common import add_task_source, task_from_args
+from sandbox.derivation import render_tree
+from sandbox.errors import UsageError
+from sandbox.evaluation import evaluate
+from sandbox.formats import atomic_write_text
+from sandbox.registry import learner_names, learner_parameters, make_learner
+
+# Options that map to a learner's constructor parameter of the same meaning.
+LEARNER_OPTIONS = {"max_relaxation": "--max-relaxation", "epochs": "--epochs",
+                   "seed": "--seed", "device": "--device"}
+
+
+def add_learner_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--learner", required=True, help=f"one of: {', '.join(learner_names())}")
+    parser.add_argument("--max-relaxation", type=int, metavar="K",
+                        help="symbolic: highest relaxation level allowed (0-3)")
+    parser.add_argument("--epochs", type=int, metavar="N", help="neural: training epochs")
+    parser.add_argument("--seed", type=int, metavar="S", help="random seed of the learner")
+    parser.add_argument("--device", choices=("auto", "cpu", "cuda"), help="neural: device")
+    parser.add_argument("--param", action="append", default=[], metavar="KEY=VALUE",
+                        help="any other constructor parameter of the learner (repeatable)")
+
+
+def learner_from_args(args: argparse.Namespace) -> Any:
+    params: dict[str, Any] = {}
+    accepted = set(learner_parameters(args.learner))
+    for key, flag in LEARNER_OPTIONS.items():
+        value = getattr(args, key, None)
+        if value is None:
+            continue
+        if key == "seed" and key not in accepted:
+            print(f"sandbox: note: learner {args.learner!r} is deterministic; --seed has no effect",
+                  file=sys.stderr)
+            continue
+        if key not in accepted:
+            raise UsageError(f"{flag} does not apply to learner {args.learner!r}")
+        params[key] = value
+    for item in args.param:
+        key, sep, raw = item.partition("=")
+        if not sep or not key:
+            raise UsageError(f"--param expects KEY=VALUE, got {item!r}")
+        params[key.replace("-", "_")] = parse_value(raw)
+    return make_learner(args.learner, **params)
+
+
+def parse_value(raw: str) -> Any:
+    """``3`` -> 3, ``0.5`` -> 0.5, ``true``/``false`` -> bool, anything else stays a string."""
+    low = raw.lower()
+    if low in ("true", "false"):
+        return low == "true"
+    for convert in (int, float):
+        try:
+            return convert(raw)
+        except ValueError:
+            pass
+    return raw
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("eval", help="fit a learner on a task and score its test set",
+                       description="Fit a learner on the training split, predict the test split, "
+                                   "print exact match, coverage, traceability and relaxation levels.")
+    add_learner_options(p)
+    add_task_source(p)
+    p.add_argument("--json", metavar="OUT", help="write the full result, one record per test item")
+    p.set_defaults(handler=cmd_eval)
+
+    p = sub.add_parser("explain", help="print a learner's derivation for one input",
+                       description="Fit a learner and print its derivation tree and relaxation steps "
+                                   "for INPUT.")
+    add_learner_options(p)
+    add_task_source(p, need_test=False)
+    p.add_argument("input", help="the input, words separated by spaces (quote it)")
+    p.set_defaults(handler=cmd_explain)
+
+
+def cmd_eval(args: argparse.Namespace) -> int:
+    task = task_from_args(args)
+    if not task.test:
+        raise UsageError(f"task {task.name} has no test examples")
+    learner = learner_from_args(args)
+    result = evaluate(learner, task, args.learner)
+    print(summary(result))
+    if args.json:
+        atomic_write_text(Path(args.json), json.dumps(result, indent=1) + "\n")
+        print(f"wrote {args.json}")
+    return 0
+
+
+def summary(result: dict[str, Any]) -> str:
+    hist = result["relaxation_histogram"]
+    levels = ", ".join(f"{k}: {v}" for k, v in hist.items()) or "n/a (no relaxation levels)"
+    return "\n".join([
+        f"learner {result['learner']} on {result['task']} (version {result['task_version']}): "
+        f"{result['n_train']} train, {result['n_test']} test",
+        f"  exact match   {result['exact_match']:.2%}",
+        f"  coverage      {result['coverage']:.2%}",
+        f"  traceability  {result['traceability']:.2%}",
+        f"  relaxation    {levels}",
+        f"  time          fit {result['fit_seconds']:.2f} s, predict {result['predict_seconds']:.2f} s",
+    ])
+
+
+def cmd_explain(args: argparse.Namespace) -> int:
+    task = task_from_args(args, need_test=False)
+    source = tuple(args.input.split())
+    if not source:
+        raise UsageError("INPUT is empty")
+    learner = learner_from_args(args)
+    learner.fit(task.train)
+    pred = learner.explain(source)
+    if pred.tokens is None:
+        print(f"abstained: {pred.reason}")
+        return 0
+    print(f"input:  {' '.join(source)}")
+    print(f"output: {' '.join(pred.tokens)}")
+    if pred.relaxation_level is not None:
+        print(f"relaxation level: {pred.relaxation_level}")
+    if pred.derivation is None:
+        print("no derivation: this learner gives no explanation beyond its answer")
+    else:
+        print("derivation:")
+        print(render_tree(pred.derivation, source))
+    return 0

@@ -1,0 +1,49 @@
+"""Shared fixtures: where the official data files are, and how to run the CLI."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, settings
+
+REPO = Path(__file__).resolve().parents[1]
+
+# One profile for the whole suite: no deadline (CI machines are slow and
+# shared), modest example counts so that the suite stays within its budget.
+settings.register_profile("ci", deadline=None, max_examples=40,
+                          suppress_health_check=[HealthCheck.too_slow])
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
+
+
+def datasets_dir() -> Path | None:
+    """The official data files: $SANDBOX_DATA, else ../shared/datasets beside the repo."""
+    for candidate in (os.environ.get("SANDBOX_DATA"), REPO.parent / "shared" / "datasets"):
+        if candidate and Path(candidate, "scan").is_dir():
+            return Path(candidate)
+    return None
+
+
+@pytest.fixture(scope="session")
+def datasets() -> Path:
+    found = datasets_dir()
+    if found is None:
+        pytest.skip("official data files not found (set SANDBOX_DATA or place ../shared/datasets)")
+    return found
+
+
+def run_cli(*args: str, cwd: Path | None = None, env: dict[str, str] | None = None,
+            timeout: float = 600) -> subprocess.CompletedProcess[str]:
+    """Run ``python -m sandbox ARGS`` in a subprocess, as a user would."""
+    full_env = {k: v for k, v in os.environ.items() if k != "SANDBOX_DATA"}
+    full_env.update(env or {})
+    return subprocess.run([sys.executable, "-m", "sandbox", *args], cwd=cwd or REPO, env=full_env,
+                          capture_output=True, text=True, timeout=timeout)
+
+
+@pytest.fixture()
+def cli():
+    return run_cli

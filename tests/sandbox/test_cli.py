@@ -1,0 +1,139 @@
+"""The task and eval commands end to end, through a subprocess, bad input included."""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import run_cli
+
+
+def test_help_everywhere():
+    for args in ([], ["tasks"], ["tasks", "list"], ["tasks", "show"], ["tasks", "stats"],
+                 ["tasks", "export"], ["eval"], ["explain"], ["demo"]):
+        out = run_cli(*args, "--help")
+        assert out.returncode == 0, (args, out.stderr)
+        assert "usage:" in out.stdout
+
+
+def test_tasks_list_and_show():
+    listing = run_cli("tasks", "list")
+    assert listing.returncode == 0
+    names = [line.split()[0] for line in listing.stdout.splitlines()]
+    assert "scan/addprim_jump" in names and "scan/mcd1" in names and "cogs/gen" in names
+    shown = run_cli("tasks", "show", "scan/addprim_jump", "-n", "2")
+    assert shown.returncode == 0 and "IN: " in shown.stdout and "primitive" in shown.stdout
+
+
+def test_stats_as_json():
+    out = run_cli("tasks", "stats", "scan/length", "--json")
+    stats = json.loads(out.stdout)
+    assert stats["train"]["size"] == 16_990 and stats["test"]["target_length"]["min"] == 24
+
+
+def test_export_reproduces_the_official_split(tmp_path: Path, datasets: Path):
+    out = run_cli("tasks", "export", "scan/addprim_jump", "--out", str(tmp_path))
+    assert out.returncode == 0, out.stderr
+    for split in ("train", "test"):
+        mine = Counter((tmp_path / f"{split}.txt").read_text().splitlines())
+        theirs = Counter(
+            (datasets / "scan" / "add_prim_split" / f"tasks_{split}_addprim_jump.txt").read_text().splitlines()
+        )
+        assert mine == theirs
+
+
+def test_export_jsonl_then_eval_from_files(tmp_path: Path):
+    exported = run_cli("tasks", "export", "scan/template_right", "--out", str(tmp_path), "--format", "jsonl")
+    assert exported.returncode == 0
+    out = run_cli("eval", "--learner", "memorize", "--train", str(tmp_path / "train.jsonl"),
+                  "--test", str(tmp_path / "train.jsonl"), "--json", str(tmp_path / "r.json"))
+    assert out.returncode == 0, out.stderr
+    result = json.loads((tmp_path / "r.json").read_text())
+    assert result["exact_match"] == 1.0 and result["traceability"] == 1.0
+    assert result["n_test"] == 15_225 and len(result["items"]) == 15_225
+    keys = {"input", "prediction", "gold", "correct", "relaxation_level", "trace"}
+    assert keys <= set(result["items"][0])
+
+
+def test_eval_on_a_task_and_explain():
+    out = run_cli("eval", "--learner", "memorize", "--task", "scan/simple")
+    assert out.returncode == 0 and "coverage      0.00%" in out.stdout
+    out = run_cli("explain", "--learner", "memorize", "--task", "scan/simple", "walk")
+    assert out.returncode == 0
+    assert ("output: I_WALK" in out.stdout) or ("abstained" in out.stdout)
+
+
+def _assert_clean_error(out, *needles: str) -> None:
+    assert out.returncode == 2, (out.stdout, out.stderr)
+    assert "Traceback" not in out.stderr
+    assert out.stderr.startswith("sandbox: error:") or "usage:" in out.stderr
+    for needle in needles:
+        assert needle in out.stderr
+
+
+@pytest.mark.parametrize("content,line", [
+    (b"IN: walk OUT: I_WALK\nIN: run OUT: I_RUN\nbroken line\n", 3),
+    (b"IN: walk OUT: I_WALK\n\xff\xfe\n", 2),
+])
+def test_bad_input_files(tmp_path: Path, content: bytes, line: int):
+    bad = tmp_path / "bad.txt"
+    bad.write_bytes(content)
+    good = tmp_path / "good.txt"
+    good.write_text("IN: walk OUT: I_WALK\n")
+    out = run_cli("eval", "--learner", "memorize", "--train", str(bad), "--test", str(good),
+                  "--json", str(tmp_path / "r.json"))
+    _assert_clean_error(out, f"{bad}:{line}:")
+    assert not (tmp_path / "r.json").exists()
+
+
+def test_wrong_column_count_and_empty_and_missing(tmp_path: Path):
+    tsv = tmp_path / "bad.tsv"
+    tsv.write_text("a dog ran\tdog ( x )\tin_distribution\na cat\tcat\n")
+    _assert_clean_error(run_cli("eval", "--learner", "memorize", "--train", str(tsv), "--test", str(tsv)),
+                        f"{tsv}:2:", "columns")
+    empty = tmp_path / "empty.txt"
+    empty.write_text("")
+    _assert_clean_error(run_cli("eval", "--learner", "memorize", "--train", str(empty), "--test", str(empty)),
+                        str(empty), "empty")
+    missing = tmp_path / "missing.txt"
+    _assert_clean_error(run_cli("eval", "--learner", "memorize", "--train", str(missing), "--test", str(empty)),
+                        str(missing), "no such file")
+
+
+def test_usage_errors():
+    _assert_clean_error(run_cli("tasks", "show", "scan/nope"), "unknown task")
+    _assert_clean_error(run_cli("eval", "--learner", "nope", "--task", "scan/simple"), "unknown learner")
+    _assert_clean_error(run_cli("eval", "--learner", "memorize", "--task", "scan/simple", "--epochs", "3"),
+                        "--epochs")
+    _assert_clean_error(run_cli("eval", "--learner", "memorize"), "--task")
+    _assert_clean_error(run_cli("tasks", "bogus"))
+
+
+def test_missing_outside_data_names_the_file(tmp_path: Path):
+    out = run_cli("tasks", "show", "scan/mcd2")
+    _assert_clean_error(out, "tasks_train_mcd2.txt", "--data-dir")
+    out = run_cli("tasks", "show", "cogs/gen", "--data-dir", str(tmp_path))
+    _assert_clean_error(out, str(tmp_path / "cogs" / "data" / "train.tsv"))
+    out = run_cli("tasks", "show", "scan/mcd1", env={"SANDBOX_DATA": str(tmp_path / "nowhere")})
+    _assert_clean_error(out, "nowhere")
+
+
+def test_data_dir_from_the_environment(datasets: Path):
+    out = run_cli("tasks", "stats", "scan/mcd1", env={"SANDBOX_DATA": str(datasets)})
+    assert out.returncode == 0 and "8365" in out.stdout
+
+
+def test_export_failure_leaves_nothing(tmp_path: Path):
+    out_dir = tmp_path / "out"
+    out = run_cli("tasks", "export", "scan/mcd1", "--out", str(out_dir))
+    assert out.returncode == 2
+    assert not out_dir.exists()
+
+
+def test_demo_runs_without_outside_files():
+    out = run_cli("demo")
+    assert out.returncode == 0, out.stderr
+    assert "scan/addprim_jump" in out.stdout
