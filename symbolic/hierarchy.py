@@ -1,0 +1,223 @@
+"""The category hierarchy: what each slot admits, at each level of relaxation.
+
+For every slot of every rule, four nested categories:
+
+- level 0, ``seen(r/s)``: the exact fillers seen in that slot. A filler is a
+  word (its lexical rule) or a phrase, identified by the rule at its root;
+- level 1, ``similar(r/s)``: fillers that occur in much the same *set* of
+  slots as some seen filler (Jaccard similarity of their whole slot sets at
+  least ``similarity``), a word only like a word and a phrase only like a
+  phrase;
+- level 2, ``type(t)``: fillers of the same meaning type as some seen filler
+  (a word whose meaning has k tokens; a phrase);
+- level 3, ``any``: any constituent.
+
+Fillers are read off derivations of the training examples: first those with
+exactly one derivation, then the rest through their least relaxed derivation
+under the categories the first give (``collect_fillers``).
+
+>>> h = Hierarchy({("r1", 0): {"lex:a": ("e1",)}}, {"lex:a": "word:1", "lex:b": "word:1",
+...               "r1": "phrase"}, {"lex:a": ("e0",), "lex:b": ("e2",), "r1": ("e1",)})
+>>> h.level("r1", 0, "lex:a"), h.level("r1", 0, "lex:b"), h.level("r1", 0, "r1")
+(0, 2, 3)
+>>> h.category("r1", 0, 2)
+'type(word:1)'
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from functools import cached_property
+
+import networkx as nx
+
+from sandbox.data import Example
+from sandbox.derivation import Relaxation
+from symbolic.chart import InductionChart, Tree
+from symbolic.rules import Rule, RuleKind
+
+Slot = tuple[str, int]
+Seen = dict[Slot, dict[str, tuple[str, ...]]]  # slot -> filler -> example ids
+MAX_IDS = 2
+LEVEL_NAMES = ("seen", "similar", "type", "any")
+
+
+class Hierarchy:
+    """Categories per slot, their levels, and the evidence behind each (see the module docstring)."""
+
+    def __init__(self, seen: Seen, mtypes: Mapping[str, str], rule_evidence: Mapping[str, Sequence[str]],
+                 similarity: float = 0.5, slots: Sequence[Slot] = ()):
+        self.seen = {slot: dict(fillers) for slot, fillers in seen.items()}
+        for slot in slots:
+            self.seen.setdefault(slot, {})
+        self.mtypes = dict(mtypes)
+        self.rule_evidence = {k: tuple(v) for k, v in rule_evidence.items()}
+        self.similarity = similarity
+        self.slotsets: dict[str, set[Slot]] = {f: set() for f in self.mtypes}
+        for slot, fillers in self.seen.items():
+            for f in fillers:
+                self.slotsets.setdefault(f, set()).add(slot)
+        self._levels = {slot: self._slot_levels(slot) for slot in sorted(self.seen)}
+
+    @staticmethod
+    def kind(mtype: str) -> str:
+        return mtype.split(":")[0]
+
+    def _similar(self, f: str, g: str) -> bool:
+        if self.kind(self.mtypes[f]) != self.kind(self.mtypes[g]):
+            return False  # a phrase is never distributionally like a bare word
+        a, b = self.slotsets.get(f, set()), self.slotsets.get(g, set())
+        union = len(a | b)
+        return bool(union) and len(a & b) / union >= self.similarity
+
+    def _slot_levels(self, slot: Slot) -> dict[str, int]:
+        seen = self.seen[slot]
+        types = {self.mtypes[g] for g in seen}
+        out: dict[str, int] = {}
+        for f in sorted(self.mtypes):
+            if f in seen:
+                out[f] = 0
+            elif any(self._similar(f, g) for g in seen):
+                out[f] = 1
+            elif self.mtypes[f] in types:
+                out[f] = 2
+        return out
+
+    def level(self, rule: str, slot: int, filler: str) -> int:
+        """The least relaxation level at which ``filler`` may fill ``slot`` of ``rule``."""
+        table = self._levels.get((rule, slot))
+        return 3 if table is None else table.get(filler, 3)
+
+    def levels(self, rule: str, slot: int) -> dict[str, int]:
+        """Every filler admitted below level 3, with its level."""
+        return dict(self._levels.get((rule, slot), {}))
+
+    def category(self, rule: str, slot: int, level: int, filler: str | None = None) -> str:
+        """The name of the category at ``level`` for a slot (level 2 names the filler's type)."""
+        if level == 0:
+            return f"seen({rule}/{slot})"
+        if level == 1:
+            return f"similar({rule}/{slot})"
+        if level == 2:
+            if filler is not None:
+                return f"type({self.mtypes[filler]})"
+            types = sorted({self.mtypes[g] for g in self.seen.get((rule, slot), {})})
+            return f"type({'|'.join(types)})"
+        return "any"
+
+    def relaxation(self, rule: str, slot: int, filler: str) -> Relaxation:
+        """The relaxation step that admits ``filler`` into the slot, with its evidence."""
+        level = self.level(rule, slot, filler)
+        seen = self.seen.get((rule, slot), {})
+        own = self.rule_evidence.get(filler, ())[:1]
+        if level == 1:
+            g = next(g for g in sorted(seen) if self._similar(filler, g))
+            shared = sorted(self.slotsets[filler] & self.slotsets[g])
+            ids = seen[g][:1] + self.seen[shared[0]][filler][:1]
+        elif level == 2:
+            g = next(g for g in sorted(seen) if self.mtypes[g] == self.mtypes[filler])
+            ids = seen[g][:1] + own
+        else:
+            ids = next(iter(seen.values()), self.rule_evidence.get(rule, ()))[:1] + own
+        return Relaxation(slot, level, self.category(rule, slot, 0),
+                          self.category(rule, slot, level, filler), tuple(dict.fromkeys(ids)))
+
+    @cached_property
+    def graph(self) -> nx.DiGraph:
+        """The hierarchy as a DAG: fillers -> seen -> similar -> type -> any.
+
+        An edge from a filler to a category means the filler belongs to it; an
+        edge between categories means the first is contained in the second.
+        """
+        g = nx.DiGraph()
+        g.add_node("any", level=3)
+        for f, t in sorted(self.mtypes.items()):
+            g.add_node(f"filler:{f}", level=-1, evidence=list(self.rule_evidence.get(f, ())))
+            g.add_node(f"type({t})", level=2)
+            g.add_edge(f"filler:{f}", f"type({t})")
+            g.add_edge(f"type({t})", "any")
+        for (rule, slot), seen in sorted(self.seen.items()):
+            base, similar = self.category(rule, slot, 0), self.category(rule, slot, 1)
+            g.add_node(base, level=0, rule=rule, slot=slot)
+            g.add_node(similar, level=1, rule=rule, slot=slot)
+            g.add_edge(base, similar)
+            for t in sorted({self.mtypes[f] for f in seen}):
+                g.add_edge(similar, f"type({t})")
+            for f, lvl in sorted(self._levels[(rule, slot)].items()):
+                if lvl == 0:
+                    g.add_edge(f"filler:{f}", base, evidence=list(seen[f]))
+                elif lvl == 1:
+                    g.add_edge(f"filler:{f}", similar)
+            if not seen:
+                g.add_edge(similar, "any")
+        return g
+
+
+def meaning_types(lexicon: Mapping[str, Rule], rules: Mapping[str, Rule]) -> dict[str, str]:
+    """Each filler's meaning type: ``word:k`` for a word meaning k tokens, else ``phrase``."""
+    out = {r.id: f"word:{len(r.template)}" for r in lexicon.values()}
+    out.update({r.id: "phrase" for r in rules.values() if r.kind is not RuleKind.LEXICAL})
+    return out
+
+
+def collect_fillers(chart: InductionChart, examples: Sequence[Example], mtypes: Mapping[str, str],
+                    rule_evidence: Mapping[str, Sequence[str]], similarity: float,
+                    slots: Sequence[Slot]) -> Hierarchy:
+    """Build the hierarchy from the derivations of ``examples`` (see the module docstring)."""
+    seen: Seen = {}
+    visited: set[tuple[tuple[str, ...], str, tuple[str, ...]]] = set()
+    ambiguous: list[Example] = []
+    for ex in examples:
+        n = chart.count(ex.source, ex.target)
+        if n == 1:
+            _record_unique(chart, ex, seen, visited)
+        elif n > 1:
+            ambiguous.append(ex)
+    if ambiguous:
+        first = Hierarchy(seen, mtypes, rule_evidence, similarity, slots)
+        for ex in ambiguous:
+            trees = chart.trees(ex.source, ex.target)
+            best = min(trees, key=lambda t: _cost(first, t))
+            _record_tree(best, ex.id, seen)
+    return Hierarchy(seen, mtypes, rule_evidence, similarity, slots)
+
+
+def _add(seen: Seen, slot: Slot, filler: str, ex_id: str) -> None:
+    ids = seen.setdefault(slot, {}).setdefault(filler, ())
+    if len(ids) < MAX_IDS and ex_id not in ids:
+        seen[slot][filler] = (*ids, ex_id)
+
+
+def _record_unique(chart: InductionChart, ex: Example, seen: Seen,
+                   visited: set[tuple[tuple[str, ...], str, tuple[str, ...]]]) -> None:
+    # Walks the chart's single derivation; a sub-phrase already walked (in any
+    # example) adds nothing new, so shared sub-phrases cost nothing after the first.
+    src = ex.source
+    root = next(r for (r, m), e in chart.analyses(src).items() if m == ex.target and e.count)
+    stack = [(src, root, ex.target)]
+    while stack:
+        phrase, rule, meaning = stack.pop()
+        node = chart.analyses(phrase)[(rule, meaning)].nodes[0]
+        for slot, (a, b, child, child_meaning) in enumerate(node.children):
+            _add(seen, (rule, slot), child, ex.id)
+            key = (phrase[a:b], child, child_meaning)
+            if key not in visited:
+                visited.add(key)
+                stack.append(key)
+
+
+def _record_tree(tree: Tree, ex_id: str, seen: Seen) -> None:
+    for slot, child in enumerate(tree.children):
+        _add(seen, (tree.rule, slot), child.rule, ex_id)
+        _record_tree(child, ex_id, seen)
+
+
+def _cost(h: Hierarchy, tree: Tree) -> tuple[int, int, int, int]:
+    counts = [0, 0, 0, 0]
+    stack = [tree]
+    while stack:
+        node = stack.pop()
+        for slot, child in enumerate(node.children):
+            counts[h.level(node.rule, slot, child.rule)] += 1
+            stack.append(child)
+    return counts[3], counts[2], counts[1], 0

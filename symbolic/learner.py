@@ -1,0 +1,132 @@
+"""The symbolic rule learner: induction, categories, least relaxed parsing, traces.
+
+>>> from sandbox.data import Example
+>>> pairs = [("a", "A"), ("b", "B"), ("c", "C"), ("a twice", "A A"), ("b twice", "B B"),
+...          ("a and b", "A B"), ("b and c", "B C"), ("c and a", "C A")]
+>>> learner = SymbolicLearner().fit([Example.of(s, t, id=f"t{i}") for i, (s, t) in enumerate(pairs)])
+>>> pred = learner.explain(("c", "twice"))
+>>> pred.tokens, pred.relaxation_level
+(('C', 'C'), 1)
+>>> SymbolicLearner(max_relaxation=0).fit(learner.train_).explain(("c", "twice")).reason
+'would need relaxation level 1 (the cap is 0)'
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from sandbox.data import Example, Tokens
+from sandbox.protocol import ParamsMixin, Prediction
+from symbolic.hierarchy import Hierarchy, collect_fillers, meaning_types
+from symbolic.induction import induce_rules
+from symbolic.lexicon import induce_lexicon
+from symbolic.parser import Parser
+from symbolic.rules import Rule
+from symbolic.trace import TraceBuilder
+
+ON_AMBIGUITY = ("abstain", "first")
+
+
+class SymbolicLearner(ParamsMixin):
+    """Learns rewrite rules from examples and generalizes by relaxing their slot conditions.
+
+    Hyperparameters (each an inductive bias with a name):
+
+    - ``max_relaxation``: the highest relaxation level an answer may use
+      (0 exact fillers, 1 distributional category, 2 meaning type, 3 any
+      constituent); past it the learner abstains and says which level it
+      would need.
+    - ``max_slots``: the most slots a new rule may have.
+    - ``similarity``: the Jaccard similarity of slot sets at which two
+      fillers share a distributional category.
+    - ``mutual_exclusivity``: a token already named by one word is not the
+      meaning of another.
+    - ``iconic_order``: where two templates fit the data equally well,
+      prefer the one whose slot order follows the input.
+    - ``on_ambiguity``: ``"abstain"`` when two equally relaxed derivations
+      give different outputs, or ``"first"`` to answer with the first (by
+      rule id).
+    """
+
+    def __init__(self, max_relaxation: int = 3, max_slots: int = 3, similarity: float = 0.5,
+                 mutual_exclusivity: bool = True, iconic_order: bool = True,
+                 on_ambiguity: str = "abstain"):
+        self.max_relaxation = max_relaxation
+        self.max_slots = max_slots
+        self.similarity = similarity
+        self.mutual_exclusivity = mutual_exclusivity
+        self.iconic_order = iconic_order
+        self.on_ambiguity = on_ambiguity
+
+    def _check_params(self) -> None:
+        if not 0 <= self.max_relaxation <= 3:
+            raise ValueError(f"max_relaxation must be 0..3, not {self.max_relaxation}")
+        if self.max_slots < 1:
+            raise ValueError(f"max_slots must be at least 1, not {self.max_slots}")
+        if not 0 < self.similarity <= 1:
+            raise ValueError(f"similarity must be in (0, 1], not {self.similarity}")
+        if self.on_ambiguity not in ON_AMBIGUITY:
+            raise ValueError(f"on_ambiguity must be one of {ON_AMBIGUITY}, not {self.on_ambiguity!r}")
+
+    def fit(self, examples: Sequence[Example]) -> SymbolicLearner:
+        """Learn the lexicon, the composition rules and the category hierarchy."""
+        self._check_params()
+        self.train_ = _distinct(examples)
+        self.lexicon_ = induce_lexicon(self.train_, self.mutual_exclusivity)
+        state = induce_rules(self.train_, self.lexicon_, self.max_slots, self.iconic_order)
+        self.rules_: dict[str, Rule] = {r.id: r for r in self.lexicon_.values()}
+        self.rules_.update(state.rules)
+        mtypes = meaning_types(self.lexicon_, state.rules)
+        slots = [(r.id, s) for r in state.rules.values() for s in range(r.n_slots)]
+        self.hierarchy_: Hierarchy = collect_fillers(
+            state.chart, self.train_, mtypes, {r.id: r.evidence for r in self.rules_.values()},
+            self.similarity, slots)
+        self._parser = Parser(self.lexicon_, state.rules, self.hierarchy_)
+        self._traces = TraceBuilder(self.rules_, self.hierarchy_, self._parser)
+        return self
+
+    def predict(self, sources: Sequence[Tokens]) -> list[Prediction]:
+        return [self.explain(tuple(s)) for s in sources]
+
+    def explain(self, source: Tokens) -> Prediction:
+        """The answer for ``source`` with its derivation, or an abstention with the reason."""
+        source = tuple(source)
+        if not source:
+            return Prediction.abstain("empty input")
+        unknown = self._parser.unknown_words(source)
+        if unknown:
+            return Prediction.abstain(f"unknown word {unknown[0]!r}")
+        found = self._parser.least_cap(source, 0, self.max_relaxation)
+        if found is None:
+            beyond = self._parser.least_cap(source, self.max_relaxation + 1, 3)
+            if beyond is None:
+                return Prediction.abstain("no rule matches (no derivation at any relaxation level)")
+            return Prediction.abstain(
+                f"would need relaxation level {beyond[0]} (the cap is {self.max_relaxation})", beyond[0])
+        cap, top = found
+        if top.ambiguous and self.on_ambiguity == "abstain":
+            return Prediction.abstain(
+                f"ambiguous: equally relaxed derivations (level {cap}) give different outputs", cap)
+        derivation, attribution = self._traces.build(source, cap, top)
+        return Prediction(top.meaning, relaxation_level=cap, derivation=derivation,
+                          attribution=attribution)
+
+    def summary(self) -> dict[str, Any]:
+        """Counts of what was learned (for reports)."""
+        kinds: dict[str, int] = {}
+        for r in self.rules_.values():
+            kinds[r.kind.value] = kinds.get(r.kind.value, 0) + 1
+        return {"rules": len(self.rules_), "by_kind": kinds,
+                "categories": len(self.hierarchy_.seen)}
+
+
+def _distinct(examples: Sequence[Example]) -> list[Example]:
+    """The examples without repeated (source, target) pairs; the first id stays the evidence."""
+    seen: set[tuple[Tokens, Tokens]] = set()
+    out = []
+    for ex in examples:
+        if ex.pair() not in seen:
+            seen.add(ex.pair())
+            out.append(ex)
+    return out

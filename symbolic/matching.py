@@ -1,0 +1,144 @@
+"""Matching a rule's pattern against a phrase, and solving a template for an output.
+
+>>> match_pattern((0, "and", 1), ("a", "b", "and", "c"), [(1, 9), (1, 9)])
+[((0, 2), (3, 4))]
+>>> match_pattern((0, 1), ("a", "b", "c"), [(1, 1), (1, 9)])
+[((0, 1), (1, 3))]
+>>> rewrite_target(("A", "B", "A"), [("A",), ("B",)])
+[(0, 1, 0)]
+>>> solve_slot((0, 1, 0), {1: ("B",)}, 0, ("X", "Y", "B", "X", "Y"))
+('X', 'Y')
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+Item = str | int
+Tokens = tuple[str, ...]
+Span = tuple[int, int]
+
+
+def match_pattern(
+    pattern: Sequence[Item], phrase: Sequence[str], bounds: Sequence[tuple[int, int]]
+) -> list[tuple[Span, ...]]:
+    """Every way ``pattern`` tiles all of ``phrase``: the span of each slot, by slot number.
+
+    ``bounds[s]`` gives the least and greatest number of words slot ``s`` may span.
+    """
+    n, m = len(phrase), len(pattern)
+    # The fewest words the rest of the pattern needs, so that a slot never eats them.
+    need = [0] * (m + 1)
+    for k in range(m - 1, -1, -1):
+        item = pattern[k]
+        need[k] = need[k + 1] + (bounds[item][0] if isinstance(item, int) else 1)
+    if need[0] > n:
+        return []
+    spans: list[Span] = [(0, 0)] * len(bounds)
+    out: list[tuple[Span, ...]] = []
+
+    def walk(k: int, pos: int) -> None:
+        if k == m:
+            if pos == n:
+                out.append(tuple(spans))
+            return
+        item = pattern[k]
+        if isinstance(item, str):
+            if pos < n and phrase[pos] == item:
+                walk(k + 1, pos + 1)
+            return
+        lo, hi = bounds[item]
+        last = min(pos + hi, n - need[k + 1])
+        nxt = pattern[k + 1] if k + 1 < m else None
+        for end in range(pos + lo, last + 1):
+            if isinstance(nxt, str) and phrase[end] != nxt:
+                continue  # a fixed word must follow this slot
+            spans[item] = (pos, end)
+            walk(k + 1, end)
+
+    walk(0, 0)
+    return out
+
+
+def rewrite_target(
+    target: Tokens, meanings: Sequence[Tokens], limit: int = 8
+) -> list[tuple[Item, ...]]:
+    """Templates that spell ``target`` with slot references and the fewest constants.
+
+    Every slot must be used at least once. Where two slots have equal meanings
+    (or one meaning could be read either way) every optimal template is
+    returned, so that later data can choose between them.
+    """
+    n, k = len(target), len(meanings)
+    full = (1 << k) - 1
+    if any(not m for m in meanings):
+        return []
+    inf = n + 1
+    # best[p][mask]: fewest constants to spell target[p:] given the slots used so far.
+    best = [[inf] * (full + 1) for _ in range(n + 1)]
+    best[n][full] = 0
+    fits = [[i for i, m in enumerate(meanings) if target[p : p + len(m)] == m] for p in range(n)]
+    for p in range(n - 1, -1, -1):
+        row = best[p]
+        for mask in range(full + 1):
+            b = best[p + 1][mask] + 1
+            for i in fits[p]:
+                c = best[p + len(meanings[i])][mask | (1 << i)]
+                if c < b:
+                    b = c
+            row[mask] = b
+    if best[0][0] >= inf:
+        return []
+    out: list[tuple[Item, ...]] = []
+
+    def spell(p: int, mask: int, acc: list[Item]) -> None:
+        if len(out) >= limit:
+            return
+        if p == n:
+            out.append(tuple(acc))
+            return
+        goal = best[p][mask]
+        for i in fits[p]:
+            if best[p + len(meanings[i])][mask | (1 << i)] == goal:
+                spell(p + len(meanings[i]), mask | (1 << i), [*acc, i])
+        if best[p + 1][mask] + 1 == goal:
+            spell(p + 1, mask, [*acc, target[p]])
+
+    spell(0, 0, [])
+    return out
+
+
+def solve_slot(
+    template: Sequence[Item], known: Mapping[int, Tokens], unknown: int, target: Tokens
+) -> Tokens | None:
+    """The meaning of slot ``unknown`` that makes ``template`` spell ``target``, if one exists.
+
+    The other slots' meanings are ``known``; every occurrence of the unknown
+    slot must stand for the same non-empty sequence.
+    """
+    fixed = sum(len(known[x]) if isinstance(x, int) else 1 for x in template if x != unknown)
+    count = sum(1 for x in template if x == unknown)
+    rest = len(target) - fixed
+    if count == 0 or rest <= 0 or rest % count:
+        return None
+    size = rest // count
+    value: Tokens | None = None
+    pos = 0
+    for x in template:
+        if isinstance(x, str):
+            if target[pos] != x:
+                return None
+            pos += 1
+        elif x == unknown:
+            piece = target[pos : pos + size]
+            if value is None:
+                value = piece
+            elif piece != value:
+                return None
+            pos += size
+        else:
+            m = known[x]
+            if target[pos : pos + len(m)] != m:
+                return None
+            pos += len(m)
+    return value

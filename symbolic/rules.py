@@ -1,0 +1,129 @@
+"""Rules: immutable values that map a source pattern to a target template.
+
+A pattern mixes fixed words (``str``) with numbered slots (``int``); a
+template mixes output tokens (``str``, the rule's *constants*) with slot
+numbers, each standing for the meaning of the phrase in that slot. A rule
+records the ids of the training examples that support it, so that every step
+of every answer points back to the data.
+
+>>> r = Rule("r1", (0, "twice"), (0, 0), ("t-3",), RuleKind.COMPOSITION, support=2)
+>>> r.text()
+'r1: <0> twice -> <0> <0>'
+>>> r.instantiate([("A", "B")])
+('A', 'B', 'A', 'B')
+>>> r.fixed_words, r.constants, r.n_slots
+(('twice',), (), 1)
+>>> Rule.from_json(r.to_json()) == r
+True
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from enum import Enum
+from typing import Any
+
+Item = str | int
+Tokens = tuple[str, ...]
+
+
+class RuleKind(str, Enum):
+    """How a rule was learned."""
+
+    LEXICAL = "lexical"  # one word and its meaning
+    COMPOSITION = "composition"  # an abstraction of examples with slots
+    MEMORIZED = "memorized"  # one whole example, kept when nothing more general fits
+
+
+class FillerKind(str, Enum):
+    """What fills a slot: a bare word or a phrase built by a rule."""
+
+    WORD = "word"
+    PHRASE = "phrase"
+
+
+@dataclass(frozen=True)
+class Rule:
+    """One rule (see the module docstring).
+
+    ``evidence`` holds a few supporting example ids (the shortest ones);
+    ``support`` counts every example that proposed the rule during induction.
+    ``notes`` names the inductive biases that chose this rule over an
+    alternative reading of the same examples.
+    """
+
+    id: str
+    pattern: tuple[Item, ...]
+    template: tuple[Item, ...]
+    evidence: tuple[str, ...]
+    kind: RuleKind
+    support: int = 1
+    notes: tuple[str, ...] = ()
+
+    @property
+    def fixed_words(self) -> tuple[str, ...]:
+        return tuple(x for x in self.pattern if isinstance(x, str))
+
+    @property
+    def constants(self) -> tuple[str, ...]:
+        return tuple(x for x in self.template if isinstance(x, str))
+
+    @property
+    def n_slots(self) -> int:
+        return sum(1 for x in self.pattern if isinstance(x, int))
+
+    @property
+    def filler_kind(self) -> FillerKind:
+        """The kind of constituent this rule builds when it fills a slot."""
+        return FillerKind.WORD if self.kind is RuleKind.LEXICAL else FillerKind.PHRASE
+
+    def instantiate(self, meanings: Sequence[Tokens]) -> Tokens:
+        """The template with slot ``i`` replaced by ``meanings[i]``."""
+        out: list[str] = []
+        for item in self.template:
+            if isinstance(item, int):
+                out.extend(meanings[item])
+            else:
+                out.append(item)
+        return tuple(out)
+
+    def text(self) -> str:
+        """One readable line: ``id: pattern -> template``."""
+        return f"{self.id}: {render_items(self.pattern)} -> {render_items(self.template) or '(nothing)'}"
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "kind": self.kind.value,
+            "pattern": list(self.pattern),
+            "template": list(self.template),
+            "evidence": list(self.evidence),
+            "support": self.support,
+            "notes": list(self.notes),
+        }
+
+    @classmethod
+    def from_json(cls, obj: Mapping[str, Any]) -> Rule:
+        def items(seq: Sequence[Any]) -> tuple[Item, ...]:
+            return tuple(x if isinstance(x, int) and not isinstance(x, bool) else str(x) for x in seq)
+
+        return cls(
+            id=str(obj["id"]),
+            pattern=items(obj["pattern"]),
+            template=items(obj["template"]),
+            evidence=tuple(str(e) for e in obj.get("evidence", ())),
+            kind=RuleKind(obj["kind"]),
+            support=int(obj.get("support", 1)),
+            notes=tuple(str(n) for n in obj.get("notes", ())),
+        )
+
+
+def render_items(items: Sequence[Item]) -> str:
+    """Words and tokens as they are, slots as ``<i>``."""
+    return " ".join(f"<{x}>" if isinstance(x, int) else x for x in items)
+
+
+def lexical_rule_id(word: str) -> str:
+    """The id of a word's lexical rule (readable in traces)."""
+    return f"lex:{word}"
