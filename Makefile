@@ -5,8 +5,8 @@ PYTHON ?= python3
 VENV   ?= .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
-# Extra pip arguments, e.g. EXTRAS=dev,ray to install the Ray executor too.
-EXTRAS ?= dev
+# Optional extras to install: dev (test and lint tools) and ray (the Ray executor).
+EXTRAS ?= dev,ray
 
 .PHONY: install demo test lint typecheck bench clean
 

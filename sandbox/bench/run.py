@@ -41,11 +41,13 @@ def run_suite(
     fresh: bool = False,
     data_dir: str | None = None,
     progress: bool | None = None,
+    ray_cpus: int | None = None,
 ) -> Path:
     """Run every unfinished cell of ``suite`` and write ``out/results.json``; return its path."""
     if fresh and (out / "cells").exists():
         shutil.rmtree(out / "cells")
     store = CellStore(out)
+    store.clean_partial()
     cells = effective_cells(suite)
     todo = [c for c in cells if store.load(c) is None]
     show = sys.stderr.isatty() if progress is None else progress
@@ -62,7 +64,7 @@ def run_suite(
 
     try:
         if executor == "ray":
-            run_ray(todo, run_cell, data_dir, on_done, address=address)
+            run_ray(todo, run_cell, data_dir, on_done, address=address, num_cpus=ray_cpus)
         else:
             run_local(todo, run_cell, data_dir, on_done)
     finally:

@@ -68,11 +68,17 @@ class CellStore:
         except (json.JSONDecodeError, UnicodeDecodeError):
             problem = "it is not valid JSON (truncated?)"
         if problem is None:
-            return payload  # type: ignore[no-any-return]
+            return payload
         aside = path.with_suffix(".corrupt")
         path.replace(aside)
         print(f"sandbox: warning: {path}: {problem}; moved to {aside.name} and recomputing", file=sys.stderr)
         return None
 
-    def finished(self, cells: list[Cell]) -> list[Cell]:
-        return [c for c in cells if self.load(c) is not None]
+    def clean_partial(self) -> int:
+        """Remove temporary files left by a run killed while writing; return how many."""
+        if not self.dir.is_dir():
+            return 0
+        partial = list(self.dir.glob(".*.tmp"))
+        for path in partial:
+            path.unlink(missing_ok=True)
+        return len(partial)

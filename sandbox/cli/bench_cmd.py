@@ -23,6 +23,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--seeds", type=int, metavar="N", help="seeds per cell (default: the suite's)")
     p.add_argument("--executor", choices=("local", "ray"), default="local", help="where cells run")
     p.add_argument("--address", help="address of an existing Ray cluster (with --executor ray)")
+    p.add_argument("--ray-cpus", type=int, metavar="N", help="CPUs of a local Ray started by this command")
     p.add_argument("--fresh", action="store_true", help="discard finished cells and start over")
     p.add_argument("--no-progress", action="store_true", help="no progress bars")
     add_data_dir(p)
@@ -35,6 +36,7 @@ def cmd_bench(args: argparse.Namespace) -> int:
     suite = load_suite(args.suite, seeds=args.seeds, learners=learners, with_data=data_dir is not None)
     out = Path(args.out)
     path = run_suite(suite, out, args.executor, args.address, args.fresh,
-                     None if data_dir is None else str(data_dir), False if args.no_progress else None)
+                     None if data_dir is None else str(data_dir), False if args.no_progress else None,
+                     ray_cpus=args.ray_cpus)
     print(f"results: {path}")
     return 0
