@@ -3,3 +3,7 @@
 
 from sandbox.tasks import scan  # noqa: F401
 from sandbox.tasks import cogs  # noqa: F401
+from sandbox.tasks import pcfg_tasks  # noqa: F401
+from sandbox.tasks import fewshot  # noqa: F401
+from sandbox.tasks import arith  # noqa: F401
+from sandbox.tasks import nacs  # noqa: F401
