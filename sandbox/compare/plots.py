@@ -1,0 +1,192 @@
+"""The report's figures, drawn with matplotlib (Agg backend) from ``results.json`` as base64 PNGs.
+
+Each function returns ``None`` when no learner has the data it plots. Labels
+come from task data and learner names; mathtext is switched off so that a
+``$`` in them is drawn as it is.
+"""
+
+from __future__ import annotations
+
+import base64
+import io
+from collections.abc import Callable
+from typing import Any
+
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt
+from matplotlib.figure import Figure
+
+from sandbox.compare.tables import rows_for
+
+_STYLE: dict[str, Any] = {"text.parse_math": False, "font.size": 9, "axes.spines.top": False,
+                          "axes.spines.right": False, "figure.dpi": 80}
+
+
+def _png(draw: Callable[[Figure], None], size: tuple[float, float] = (6.0, 3.2)) -> str:
+    with matplotlib.rc_context(_STYLE):  # type: ignore[arg-type]
+        fig = plt.figure(figsize=size)
+        try:
+            draw(fig)
+            fig.tight_layout()
+            buf = io.BytesIO()
+            fig.savefig(buf, format="png", metadata={"Software": None})
+        finally:
+            plt.close(fig)
+    return base64.b64encode(buf.getvalue()).decode("ascii")
+
+
+def accuracy_plot(results: dict[str, Any], task: str) -> str | None:
+    """Exact match per split (held-out training slice, test) per learner, with 95% CIs."""
+    rows = rows_for(results, task)
+    if not rows:
+        return None
+
+    def draw(fig: Figure) -> None:
+        ax = fig.add_subplot(1, 1, 1)
+        width = 0.38
+        for j, (split, label) in enumerate((("heldout_exact_match", "held-out train"), ("exact_match", "test (OOD)"))):
+            xs: list[float] = []
+            means: list[float] = []
+            errs: list[list[float]] = [[], []]
+            for i, row in enumerate(rows):
+                stat = row[split]
+                if not stat:
+                    continue
+                xs.append(i + (j - 0.5) * width)
+                means.append(100 * stat["mean"])
+                errs[0].append(max(0.0, 100 * (stat["mean"] - stat["ci"][0])))
+                errs[1].append(max(0.0, 100 * (stat["ci"][1] - stat["mean"])))
+            ax.bar(xs, means, width, yerr=errs, capsize=3, label=label)
+        for label, value in results["tasks"][task]["references"]:
+            ax.axhline(100 * value, color="grey", linestyle=":", linewidth=1)
+            ax.annotate(f"{label} {100 * value:.1f}%", (len(rows) - 0.5, 100 * value), fontsize=7,
+                        ha="right", va="bottom", color="grey")
+        ax.set_xticks(range(len(rows)), [r["learner"] for r in rows])
+        ax.set_ylim(0, 105)
+        ax.set_ylabel("exact match (%)")
+        ax.set_title("Accuracy per split (95% bootstrap CI)")
+        ax.legend(loc="upper right", fontsize=7)
+
+    return _png(draw)
+
+
+def traceability_plot(results: dict[str, Any], task: str) -> str | None:
+    """Traceability and attribution fidelity per learner (n/a drawn as an empty bar with a label)."""
+    rows = rows_for(results, task)
+    if not rows:
+        return None
+
+    def draw(fig: Figure) -> None:
+        ax = fig.add_subplot(1, 1, 1)
+        width = 0.38
+        for j, (key, label) in enumerate((("traceability", "traceability"),
+                                          ("attribution_fidelity", "attribution fidelity"))):
+            for i, row in enumerate(rows):
+                stat = row[key]
+                x = i + (j - 0.5) * width
+                if stat is None:
+                    ax.text(x, 2, "n/a", ha="center", fontsize=7)
+                    continue
+                ax.bar(x, 100 * stat["mean"], width, color=f"C{j + 2}", label=label if i == 0 else None)
+        ax.set_xticks(range(len(rows)), [r["learner"] for r in rows])
+        ax.set_ylim(0, 105)
+        ax.set_ylabel("%")
+        ax.set_title("Traceability and attribution fidelity")
+        ax.legend(loc="upper right", fontsize=7)
+
+    return _png(draw)
+
+
+def relaxation_plot(results: dict[str, Any], task: str) -> str | None:
+    """Symbolic side: answers per relaxation level and the accuracy at each level."""
+    rows = [r for r in rows_for(results, task) if r["relaxation"]["has_levels"]]
+    if not rows:
+        return None
+
+    def draw(fig: Figure) -> None:
+        hist, acc = fig.add_subplot(1, 2, 1), fig.add_subplot(1, 2, 2)
+        keys = sorted({k for r in rows for k in r["relaxation"]["levels"] if k != "abstained"}, key=int)
+        keys.append("abstained")
+        width = 0.8 / len(rows)
+        for i, row in enumerate(rows):
+            levels = row["relaxation"]["levels"]
+            xs = [j + (i - (len(rows) - 1) / 2) * width for j in range(len(keys))]
+            hist.bar(xs, [levels.get(k, {}).get("n", 0) for k in keys], width, label=row["learner"])
+            answered = [(j, levels[k]) for j, k in enumerate(keys[:-1]) if levels.get(k, {}).get("n")]
+            acc.plot([j for j, _ in answered], [100 * c["correct"] / c["n"] for _, c in answered], "o-",
+                     label=row["learner"])
+        hist.set_xticks(range(len(keys)), keys)
+        hist.set_title("Answers per relaxation level")
+        acc.set_xticks(range(len(keys) - 1), keys[:-1])
+        acc.set_ylim(0, 105)
+        acc.set_ylabel("exact match (%)")
+        acc.set_title("Accuracy per level")
+        hist.legend(fontsize=7)
+
+    return _png(draw)
+
+
+def distance_plot(results: dict[str, Any], task: str) -> str | None:
+    """Neural side: accuracy per decile of the normalized distance to the training set."""
+    rows = [r for r in rows_for(results, task) if r["geometry"]]
+    if not rows:
+        return None
+
+    def draw(fig: Figure) -> None:
+        ax = fig.add_subplot(1, 1, 1)
+        for row in rows:
+            deciles = [d for d in row["geometry"]["deciles"] if d["n"]]
+            xs = [(d["low"] + d["high"]) / 2 for d in deciles]
+            ax.plot(xs, [100 * d["correct"] / d["n"] for d in deciles], "o-", label=row["learner"])
+        ax.set_xlabel("distance to nearest training vector / median NN distance in training (decile midpoints)")
+        ax.set_ylabel("exact match (%)")
+        ax.set_ylim(0, 105)
+        ax.set_title("Accuracy against distance to the training set")
+        ax.legend(fontsize=7)
+
+    return _png(draw)
+
+
+def hull_plot(results: dict[str, Any], task: str) -> str | None:
+    """Neural side: share of points inside the convex hull against the number of principal components k."""
+    rows = [r for r in rows_for(results, task) if r["geometry"]]
+    if not rows:
+        return None
+
+    def draw(fig: Figure) -> None:
+        ax = fig.add_subplot(1, 1, 1)
+        for i, row in enumerate(rows):
+            for split, style in (("test", "o-"), ("heldout", "s--")):
+                counts = row["geometry"]["hull"].get(split)
+                if not counts:
+                    continue
+                ks = sorted(counts, key=int)
+                ax.plot([int(k) for k in ks], [100 * counts[k]["inside"] / max(1, counts[k]["n"]) for k in ks],
+                        style, color=f"C{i}", label=f"{row['learner']} {split}")
+        ax.set_xscale("log", base=2)
+        ax.set_xlabel("k (top principal components; last point: full space)")
+        ax.set_ylabel("inside hull (%)")
+        ax.set_ylim(-5, 105)
+        ax.set_title("Share inside the convex hull of the training vectors")
+        ax.legend(fontsize=7)
+
+    return _png(draw)
+
+
+def task_plots(results: dict[str, Any], task: str) -> list[tuple[str, str]]:
+    """(caption, base64 PNG) of every figure of one task that has data."""
+    makers = (
+        ("Accuracy per split per learner, with 95% confidence intervals", accuracy_plot),
+        ("Traceability and attribution fidelity", traceability_plot),
+        ("Symbolic side: relaxation level histogram and accuracy per level", relaxation_plot),
+        ("Neural side: accuracy against distance to the training set", distance_plot),
+        ("Neural side: share inside the convex hull against k", hull_plot),
+    )
+    out = []
+    for caption, make in makers:
+        png = make(results, task)
+        if png is not None:
+            out.append((caption, png))
+    return out

@@ -1,0 +1,277 @@
+"""Run comparison cells: fit, predict, score, probe attributions and embeddings; one record per cell.
+
+:func:`run_cell` is a pure function of (cell, task, config) apart from its
+``timing`` field; :func:`run_cells` runs a list of cells, writes each finished
+cell atomically to ``OUT/cells/<key>.json`` and, on a rerun, reuses every cell
+whose file is there and was made with the same cell, task version and config
+(so an interrupted run resumes without running or counting anything twice).
+
+The held-out slice (the generalization gap's reference) is carved from the
+training set *before* fitting, so the learner never sees it:
+
+>>> from sandbox.data import Example
+>>> train = [Example.of(f"w{i} x", f"W{i} X", id=str(i)) for i in range(40)]
+>>> train += [Example.of(f"w{i}", f"W{i}", id=f"p{i}") for i in range(40)]
+>>> fit, held = heldout_split(train, 0.05, 100, seed=0)
+>>> len(fit), len(held), {ex.source for ex in fit} & {ex.source for ex in held}
+(76, 4, set())
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from collections import Counter, defaultdict
+from collections.abc import Callable, Sequence
+from dataclasses import replace
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from sandbox.compare.attribution import attribution_fidelity, sample_swaps, word_kinds
+from sandbox.compare.config import Cell, CompareConfig
+from sandbox.compare.geometry import embedding_analysis
+from sandbox.compare.metrics import (
+    ItemOutcome,
+    error_class,
+    relaxation_summary,
+    split_metrics,
+    token_accuracy,
+)
+from sandbox.data import Example, Task, Tokens
+from sandbox.derivation import render_tree
+from sandbox.evaluation import is_traceable
+from sandbox.formats import atomic_write_text
+from sandbox.protocol import Learner, Prediction
+from sandbox.registry import learner_parameters, make_learner
+
+CELL_SCHEMA = "sandbox.compare.cell/1"
+
+
+def heldout_split(
+    train: Sequence[Example], fraction: float, max_items: int, seed: int
+) -> tuple[tuple[Example, ...], tuple[Example, ...]]:
+    """Split ``train`` into (fit set, held-out slice) by distinct input, with ``seed``.
+
+    About ``fraction`` of the distinct inputs (at most ``max_items``) are held
+    out, every copy of an input going to the same side. Never held out: a
+    single-word input (it may be the only definition of a primitive, as
+    ``jump`` in SCAN's add-jump split) and an input whose removal would leave a
+    word or output token without any occurrence in the fit set.
+    """
+    by_source: dict[Tokens, list[Example]] = defaultdict(list)
+    for ex in train:
+        by_source[ex.source].append(ex)
+    distinct = list(by_source)
+    target = min(max_items, round(fraction * len(distinct)))
+    words = Counter(w for ex in train for w in ex.source)
+    tokens = Counter(t for ex in train for t in ex.target)
+    held: set[Tokens] = set()
+    rng = np.random.default_rng(seed)
+    for index in rng.permutation(len(distinct)):
+        if len(held) >= target:
+            break
+        source = distinct[int(index)]
+        if len(source) < 2:
+            continue
+        group = by_source[source]
+        lose_words = Counter(w for ex in group for w in ex.source)
+        lose_tokens = Counter(t for ex in group for t in ex.target)
+        if any(words[w] <= n for w, n in lose_words.items()) or any(tokens[t] <= n for t, n in lose_tokens.items()):
+            continue
+        words.subtract(lose_words)
+        tokens.subtract(lose_tokens)
+        held.add(source)
+    fit = tuple(ex for ex in train if ex.source not in held)
+    heldout = tuple(ex for ex in train if ex.source in held)
+    return fit, heldout
+
+
+def score_items(task: Task, examples: Sequence[Example], predictions: Sequence[Prediction]) -> list[ItemOutcome]:
+    """One :class:`ItemOutcome` per example; traceability is checked against ``task.train`` (the fit set)."""
+    train_by_id = {ex.id: ex for ex in task.train}
+    items = []
+    for ex, pred in zip(examples, predictions, strict=True):
+        correct = task.is_correct(ex, pred.tokens)
+        items.append(ItemOutcome(
+            correct=correct,
+            answered=pred.tokens is not None,
+            traceable=is_traceable(pred, ex.source, train_by_id),
+            token_accuracy=1.0 if correct else token_accuracy(pred.tokens, ex.target),
+            target_length=len(ex.target),
+            category=ex.category,
+            kind=ex.get("kind"),
+            relaxation_level=pred.relaxation_level if pred.tokens is not None else None,
+            error=None if correct else error_class(pred.tokens, ex.target),
+        ))
+    return items
+
+
+def showcase_indices(task: Task, n: int, seed: int) -> list[int]:
+    """Indices of ``n`` test items drawn with ``seed``: the same for every learner of a task."""
+    if not task.test or n <= 0:
+        return []
+    rng = np.random.default_rng(seed)
+    return sorted(int(i) for i in rng.choice(len(task.test), size=min(n, len(task.test)), replace=False))
+
+
+def _showcase(task: Task, indices: list[int], predictions: Sequence[Prediction]) -> list[dict[str, Any]]:
+    out = []
+    for i in indices:
+        ex, pred = task.test[i], predictions[i]
+        out.append({
+            "id": ex.id,
+            "input": " ".join(ex.source),
+            "gold": " ".join(ex.target),
+            "prediction": None if pred.tokens is None else " ".join(pred.tokens),
+            "correct": task.is_correct(ex, pred.tokens),
+            "reason": pred.reason or None,
+            "relaxation_level": pred.relaxation_level,
+            "derivation": None if pred.derivation is None else render_tree(pred.derivation, ex.source),
+            "attribution": None if pred.attribution is None else [list(a) for a in pred.attribution],
+        })
+    return out
+
+
+def learner_params(cell: Cell) -> dict[str, Any]:
+    """The constructor parameters of ``cell``'s learner: its params plus ``seed`` if the learner takes one."""
+    params = dict(cell.params)
+    if "seed" in learner_parameters(cell.learner):
+        params["seed"] = cell.seed
+    return params
+
+
+def run_cell(cell: Cell, task: Task, config: CompareConfig, learner: Learner | None = None) -> dict[str, Any]:
+    """Fit, predict and measure one cell; the record's schema is in :mod:`sandbox.compare.results`."""
+    start = time.perf_counter()
+    learner = learner if learner is not None else make_learner(cell.learner, **learner_params(cell))
+    fit, heldout = heldout_split(task.train, config.heldout_fraction, config.heldout_max, config.heldout_seed)
+    fit_task = replace(task, train=fit)
+    learner.fit(fit)
+    fitted = time.perf_counter()
+    test_preds = learner.predict([ex.source for ex in task.test])
+    held_preds = learner.predict([ex.source for ex in heldout]) if heldout else []
+    predicted = time.perf_counter()
+
+    test_items = score_items(fit_task, task.test, test_preds)
+    held_items = score_items(fit_task, heldout, held_preds)
+    boot = {"bootstrap_seed": config.bootstrap_seed, "n_resamples": config.bootstrap_resamples}
+    test_metrics = split_metrics(test_items, **boot)
+    held_metrics = split_metrics(held_items, **boot) if held_items else None
+
+    kinds = word_kinds(fit)
+    swaps = sample_swaps([ex.source for ex in task.test], kinds, config.swaps, config.swap_seed)
+    originals = {ex.source: pred for ex, pred in zip(task.test, test_preds, strict=True)}
+    fidelity = attribution_fidelity(learner.predict, originals, swaps)
+    fidelity["kinds"] = {kind: sorted(w for w, k in kinds.items() if k == kind) for kind in sorted(set(kinds.values()))}
+    probed = time.perf_counter()
+
+    geometry = _geometry(learner, fit, task.test, heldout, [it.correct for it in test_items], config)
+    done = time.perf_counter()
+    params = {k: _jsonable(v) for k, v in learner.get_params().items()}
+    return {
+        "schema": CELL_SCHEMA,
+        "key": cell.key,
+        "cell": cell.to_json(),
+        "config": config.to_json(),
+        "task": task.name,
+        "task_version": task.version,
+        "learner": cell.learner,
+        "seed": cell.seed,
+        "seeded": "seed" in params,
+        "params": params,
+        "n_fit": len(fit),
+        "n_heldout": len(heldout),
+        "n_test": len(task.test),
+        "test": test_metrics,
+        "heldout": held_metrics,
+        "generalization_gap": None if held_metrics is None
+        else round(held_metrics["exact_match"] - test_metrics["exact_match"], 6),
+        "relaxation": relaxation_summary(test_items),
+        "attribution": fidelity,
+        "geometry": geometry,
+        "showcase": _showcase(task, showcase_indices(task, config.showcase, config.showcase_seed), test_preds),
+        "timing": {
+            "fit_seconds": round(fitted - start, 4),
+            "predict_seconds": round(predicted - fitted, 4),
+            "attribution_seconds": round(probed - predicted, 4),
+            "geometry_seconds": round(done - probed, 4),
+            "total_seconds": round(done - start, 4),
+        },
+    }
+
+
+def _geometry(learner: Learner, fit: Sequence[Example], test: Sequence[Example], heldout: Sequence[Example],
+              correct: list[bool], config: CompareConfig) -> dict[str, Any] | None:
+    encode = getattr(learner, "encode", None)
+    if not callable(encode):
+        return None
+    # Distinct inputs only: a training input repeated many times (SCAN repeats
+    # "jump" in the add-jump split) would otherwise make the typical
+    # nearest-neighbour distance zero.
+    train_sources = list(dict.fromkeys(ex.source for ex in fit))
+    return embedding_analysis(
+        np.asarray(encode(train_sources)),
+        np.asarray(encode([ex.source for ex in test])),
+        correct,
+        np.asarray(encode(list(dict.fromkeys(ex.source for ex in heldout)))) if heldout else None,
+        seed=config.geometry_seed,
+        max_train=config.max_train_vectors,
+        hull_points=config.hull_points,
+        hull_train=config.hull_train,
+    )
+
+
+def _jsonable(value: Any) -> Any:
+    return value if isinstance(value, (str, int, float, bool, type(None))) else repr(value)
+
+
+def cell_path(out_dir: str | Path, cell: Cell) -> Path:
+    """Where ``cell``'s record lives: ``OUT/cells/<key>.json`` (the key is file-name-safe)."""
+    return Path(out_dir) / "cells" / f"{cell.key}.json"
+
+
+def load_cell(path: Path, cell: Cell, task: Task, config: CompareConfig) -> dict[str, Any] | None:
+    """The record at ``path`` if it is a finished record of this very cell, task version and config."""
+    try:
+        record = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    if not isinstance(record, dict) or record.get("schema") != CELL_SCHEMA:
+        return None
+    same = (record.get("cell") == json.loads(json.dumps(cell.to_json()))
+            and record.get("task_version") == task.version and record.get("config") == config.to_json())
+    return record if same else None
+
+
+def run_cells(
+    cells: Sequence[Cell],
+    tasks: dict[str, Task],
+    out_dir: str | Path,
+    config: CompareConfig,
+    *,
+    resume: bool = True,
+    on_start: Callable[[int, Cell], None] | None = None,
+    on_done: Callable[[int, Cell, dict[str, Any], bool], None] | None = None,
+) -> list[dict[str, Any]]:
+    """Run ``cells`` in order, writing each record atomically as soon as it is finished.
+
+    With ``resume``, a cell whose record is already in ``OUT/cells`` is loaded
+    instead of run. ``on_start(i, cell)`` and ``on_done(i, cell, record,
+    reused)`` report progress.
+    """
+    records = []
+    for i, cell in enumerate(cells):
+        path = cell_path(out_dir, cell)
+        record = load_cell(path, cell, tasks[cell.task], config) if resume and path.exists() else None
+        reused = record is not None
+        if record is None:
+            if on_start:
+                on_start(i, cell)
+            record = run_cell(cell, tasks[cell.task], config)
+            atomic_write_text(path, json.dumps(record, indent=1, sort_keys=True) + "\n")
+        if on_done:
+            on_done(i, cell, record, reused)
+        records.append(record)
+    return records

@@ -1,0 +1,252 @@
+"""The report's tables, built once from ``results.json`` and rendered by both Markdown and HTML.
+
+Both renderers print exactly these strings, so the figures in ``report.md``
+and ``report.html`` cannot disagree with each other, and each is formatted
+from one number of ``results.json`` by :func:`pct`.
+
+>>> pct(0.8071), pct(None)
+('80.7%', 'n/a')
+>>> with_ci({"mean": 0.5, "std": None, "ci": [0.45, 0.55]})
+'50.0% [45.0, 55.0]'
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+
+@dataclass(frozen=True)
+class Table:
+    """A titled table of strings; ``note`` is a sentence printed under it."""
+
+    title: str
+    header: list[str]
+    rows: list[list[str]]
+    note: str = ""
+    anchor: str = field(default="", compare=False)
+
+
+def pct(x: float | None) -> str:
+    return "n/a" if x is None else f"{100 * x:.1f}%"
+
+
+def with_ci(stat: dict[str, Any] | None) -> str:
+    """``mean [low, high]`` in percent, or ``n/a``."""
+    if not stat:
+        return "n/a"
+    low, high = stat["ci"]
+    return f"{pct(stat['mean'])} [{100 * low:.1f}, {100 * high:.1f}]"
+
+
+def with_std(stat: dict[str, Any] | None) -> str:
+    """``mean ± std`` in percent (just the mean with one seed), or ``n/a``."""
+    if not stat:
+        return "n/a"
+    if stat.get("std") is None:
+        return pct(stat["mean"])
+    return f"{pct(stat['mean'])} ± {100 * stat['std']:.1f}"
+
+
+def mean_pct(stat: dict[str, Any] | None) -> str:
+    """The mean of a ``{"mean", "std"}`` statistic in percent, or ``n/a``."""
+    return "n/a" if not stat else pct(stat["mean"])
+
+
+def share(counts: dict[str, int] | None, key: str = "correct") -> str:
+    """``correct / n`` as a percent with the count, or an em dash for an empty group."""
+    if not counts or not counts.get("n"):
+        return "—"
+    return f"{pct(counts[key] / counts['n'])} ({counts['n']})"
+
+
+def rows_for(results: dict[str, Any], task: str) -> list[dict[str, Any]]:
+    return [row for row in results["summary"] if row["task"] == task]
+
+
+def summary_table(results: dict[str, Any]) -> Table:
+    """Rows tasks, columns learners; each cell: OOD accuracy with its CI, and traceability."""
+    learners = results["learners"]
+    by_key = {(r["task"], r["learner"]): r for r in results["summary"]}
+    rows = []
+    for task in results["tasks"]:
+        cells = [task]
+        for learner in learners:
+            row = by_key.get((task, learner))
+            cells.append("—" if row is None else
+                         f"OOD {with_ci(row['exact_match'])} · trace {mean_pct(row['traceability'])}")
+        rows.append(cells)
+    return Table("Summary", ["task", *learners], rows,
+                 "OOD: exact match on the test split, mean over seeds with a 95% bootstrap interval; "
+                 "trace: traceability (answers whose derivation replays and cites training evidence).",
+                 anchor="summary")
+
+
+def accuracy_table(results: dict[str, Any], task: str) -> Table:
+    header = ["learner", "seeds", "test exact match [95% CI]", "± std over seeds", "held-out exact match [95% CI]",
+              "gap (held-out − test)", "token accuracy", "coverage", "traceability", "attribution fidelity"]
+    rows = []
+    for row in rows_for(results, task):
+        attr = row["attribution"]
+        fidelity = row["attribution_fidelity"]
+        gap = row["generalization_gap"]
+        rows.append([
+            row["learner"],
+            ", ".join(str(s) for s in row["seeds"]),
+            with_ci(row["exact_match"]),
+            "n/a" if row["exact_match"]["std"] is None else f"{100 * row['exact_match']['std']:.1f}",
+            with_ci(row["heldout_exact_match"]),
+            "n/a" if gap is None else f"{100 * gap['mean']:+.1f} pts",
+            with_std(row["token_accuracy"]),
+            with_std(row["coverage"]),
+            with_std(row["traceability"]),
+            "n/a" if fidelity is None else f"{with_std(fidelity)} ({attr['n_held']}/{attr['n_assessable']})",
+        ])
+    return Table("Accuracy, traceability and attribution fidelity", header, rows,
+                 "Attribution fidelity counts swaps held / assessable, summed over seeds; "
+                 f"{swap_sentence(results, task)}")
+
+
+def swap_sentence(results: dict[str, Any], task: str) -> str:
+    rows = rows_for(results, task)
+    if not rows:
+        return ""
+    attr = rows[0]["attribution"]
+    kinds = attr.get("kinds") or {}
+    described = "; ".join(f"{k}: {', '.join(words)}" for k, words in kinds.items()) or "none found"
+    per_cell = attr["n_swaps"] // max(1, len(rows[0]["seeds"]))
+    return (f"{per_cell} swaps per cell (seed {results['config']['swap_seed']}), "
+            f"same-kind words from training ({described}).")
+
+
+def relaxation_table(results: dict[str, Any], task: str) -> Table | None:
+    rows_in = [r for r in rows_for(results, task) if r["relaxation"]["has_levels"]]
+    if not rows_in:
+        return None
+    levels = sorted({k for r in rows_in for k in r["relaxation"]["levels"] if k != "abstained"}, key=int)
+    header = ["learner", *[f"level {k}" for k in levels], "abstained"]
+    rows = []
+    for row in rows_in:
+        got = row["relaxation"]["levels"]
+        cells = [row["learner"]]
+        for k in levels:
+            counts = got.get(k)
+            cells.append("0" if not counts else f"{counts['n']} ({pct(counts['correct'] / counts['n'])} right)")
+        cells.append(str(got.get("abstained", {}).get("n", 0)))
+        rows.append(cells)
+    return Table("Symbolic side: relaxation level per answer", header, rows,
+                 "Answers per relaxation level, summed over seeds, with the accuracy at each level.")
+
+
+def distance_table(results: dict[str, Any], task: str) -> Table | None:
+    rows_in = [r for r in rows_for(results, task) if r["geometry"]]
+    if not rows_in:
+        return None
+    header = ["learner", "dim", "median distance (test)", "median distance (held-out)",
+              *[f"decile {d}" for d in range(1, 11)]]
+    rows = []
+    for row in rows_in:
+        geo = row["geometry"]
+        deciles = {d["decile"]: d for d in geo["deciles"]}
+        held = geo["heldout_median_distance"]
+        rows.append([row["learner"], str(geo["dim"]), f"{geo['test_median_distance']:.2f}",
+                     "n/a" if held is None else f"{held:.2f}",
+                     *[share(deciles.get(d)) for d in range(1, 11)]])
+    return Table("Neural side: distance to the training set", header, rows,
+                 "Distance of each input's encoder vector to the nearest training vector, in units of the "
+                 "median nearest-neighbour distance within training; deciles of the test distances with the "
+                 "accuracy (and number of items) in each.")
+
+
+def hull_table(results: dict[str, Any], task: str) -> Table | None:
+    rows_in = [r for r in rows_for(results, task) if r["geometry"]]
+    if not rows_in:
+        return None
+    ks = sorted({int(k) for r in rows_in for k in r["geometry"]["hull"].get("test", {})})
+    header = ["learner", *[f"k={k}" for k in ks]]
+    rows = []
+    for row in rows_in:
+        hull = row["geometry"]["hull"]
+        cells = [row["learner"]]
+        for k in ks:
+            test = hull.get("test", {}).get(str(k))
+            held = hull.get("heldout", {}).get(str(k))
+            text = share(test, "inside")
+            if held:
+                text += f"; held-out {share(held, 'inside')}"
+            cells.append(text)
+        rows.append(cells)
+    dims = sorted({r["geometry"]["dim"] for r in rows_in})
+    return Table("Neural side: share inside the convex hull of the training vectors", header, rows,
+                 f"LP feasibility (Balestriero, Pesenti & LeCun 2021) after projection onto the top-k principal "
+                 f"components of the training vectors; k equal to the dimension ({', '.join(map(str, dims))}) is "
+                 f"the full space. Sampled points (summed over seeds) in brackets; "
+                 f"{rows_in[0]['geometry']['hull_train_used']} training vectors span the hull.")
+
+
+def errors_table(results: dict[str, Any], task: str) -> Table:
+    rows_in = rows_for(results, task)
+    classes = [c for c in results["error_classes"] if any(r["errors"].get(c) for r in rows_in)]
+    rows = [[r["learner"], *[str(r["errors"].get(c, 0)) for c in classes]] for r in rows_in]
+    return Table("Error taxonomy (test items, summed over seeds)", ["learner", *classes], rows,
+                 " ".join(f"{c}: {results['error_classes'][c]}." for c in classes))
+
+
+def breakdown_table(results: dict[str, Any], task: str, key: str, title: str) -> Table | None:
+    rows_in = rows_for(results, task)
+    values: list[str] = []
+    for r in rows_in:
+        values += [v for v in r[key] if v not in values]
+    if not values:
+        return None
+    rows = [[v, *[share(r[key].get(v)) for r in rows_in]] for v in values]
+    return Table(title, [key.removeprefix("by_"), *[r["learner"] for r in rows_in]], rows,
+                 "Exact match (number of items), summed over seeds.")
+
+
+def references_line(results: dict[str, Any], task: str) -> str:
+    refs = results["tasks"][task]["references"]
+    return "; ".join(f"{label}: {pct(value)}" for label, value in refs)
+
+
+def task_tables(results: dict[str, Any], task: str) -> list[Table]:
+    """Every table of one task's section, in report order (absent ones skipped)."""
+    tables = [
+        accuracy_table(results, task),
+        relaxation_table(results, task),
+        distance_table(results, task),
+        hull_table(results, task),
+        errors_table(results, task),
+        breakdown_table(results, task, "by_kind", "Accuracy by kind of generalization"),
+        breakdown_table(results, task, "by_category", "Accuracy by generalization category"),
+        breakdown_table(results, task, "by_length", "Accuracy by output length"),
+    ]
+    return [t for t in tables if t is not None]
+
+
+def showcase(results: dict[str, Any], task: str) -> list[dict[str, Any]]:
+    """The showcase inputs of a task, each with every learner's answer (first seed)."""
+    rows = rows_for(results, task)
+    if not rows:
+        return []
+    items = []
+    for i, item in enumerate(rows[0]["showcase"]):
+        answers = []
+        for row in rows:
+            if i < len(row["showcase"]):
+                answers.append({"learner": row["learner"], **row["showcase"][i]})
+        items.append({"input": item["input"], "gold": item["gold"], "answers": answers})
+    return items
+
+
+def attribution_text(answer: dict[str, Any]) -> str:
+    """``TOKEN<-word`` for each output position with an attribution."""
+    if answer.get("attribution") is None or answer.get("prediction") is None:
+        return ""
+    words = answer["input"].split()
+    parts = []
+    for token, sources in zip(answer["prediction"].split(), answer["attribution"], strict=False):
+        names = " ".join(words[i] for i in sources if 0 <= i < len(words)) or "·"
+        parts.append(f"{token}<-{names}")
+    return "  ".join(parts)
+
