@@ -1,105 +1,94 @@
-"""The induction chart: every meaning a phrase can take under the rules learned so far.
+"""The induction chart: every meaning a phrase can take, each by its least relaxed derivation.
 
-During induction a slot admits the *kinds* of filler (a bare word, a phrase
-built by a rule) that the examples behind its rule showed; categories proper
-come later, from the derivations this chart finds. Analyses are memoized by
-phrase (not by position), so a sub-phrase shared by thousands of training
-examples is analysed once.
+During induction a slot admits the fillers that training examples have put
+there, and, one relaxation at a time, those of the same distributional
+category or meaning type (levels 1 and 2 of :mod:`symbolic.hierarchy`). A
+filler that would need level 3 (any constituent) is not admitted: induction
+must *propose* it, with the support of the examples that need it. For each
+(root rule, meaning) of a phrase the chart keeps the least relaxed
+derivation, so that the fillers recorded from a training example come from
+its cleanest reading. Analyses are memoized by phrase, not by position, so a
+sub-phrase shared by thousands of examples is analysed once.
 
->>> from symbolic.rules import Rule, RuleKind, FillerKind as K
+>>> from symbolic.rules import Rule, RuleKind
 >>> lex = {w: Rule(f"lex:{w}", (w,), (w.upper(),), ("e",), RuleKind.LEXICAL) for w in "ab"}
 >>> twice = Rule("r1", (0, "twice"), (0, 0), ("e",), RuleKind.COMPOSITION)
->>> chart = InductionChart(lex, [twice], {("r1", 0): frozenset({K.WORD})})
->>> chart.derivable(("a", "twice"), ("A", "A"))
+>>> levels = {("r1", 0, "lex:a"): 0, ("r1", 0, "lex:b"): 2}
+>>> chart = InductionChart(lex, [twice], lambda r, s, f: levels.get((r, s, f), 3))
+>>> chart.derivable(("b", "twice"), ("B", "B"))
 True
->>> chart.derivable(("a", "twice", "twice"), ("A",) * 4)  # the slot admits words only
+>>> chart.best(("b", "twice"), ("B", "B")).levels  # b fills the slot at level 2
+(2,)
+>>> chart.derivable(("a", "twice", "twice"), ("A",) * 4)  # a phrase would need level 3
 False
->>> chart.trees(("b", "twice"), ("B", "B"))[0].rule
-'r1'
 """
 
 from __future__ import annotations
 
 import itertools
-from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from dataclasses import dataclass
 
 from symbolic.matching import match_pattern
-from symbolic.rules import FillerKind, Rule, Tokens
+from symbolic.rules import Rule, RuleKind, Tokens
 
 MAX_ANALYSES = 64  # per phrase; bounds the work on long, ambiguous phrases
-MAX_COUNT = 3  # derivations are counted up to here: enough to tell one from several
-MAX_NODES = 4  # alternative nodes kept per analysis
+MAX_LEVEL = 2  # the most relaxed admission induction accepts without a proposal
+COST = (0, 1, 1 << 20, 1 << 40)  # one slot at each level; sums compare as (n3, n2, n1)
+
+LevelFn = Callable[[str, int, str], int]  # (rule, slot, filler) -> relaxation level
 
 
 @dataclass(frozen=True)
-class Node:
-    """One way a rule builds an analysis of a phrase; children are (start, end, root, meaning)."""
+class Derivation:
+    """The least relaxed derivation of one (root, meaning) analysis of a phrase."""
 
+    cost: int
     rule: str
-    children: tuple[tuple[int, int, str, Tokens], ...]
+    children: tuple[tuple[int, int, str, Tokens], ...]  # (start, end, root, meaning), relative
+    levels: tuple[int, ...]
 
 
-@dataclass
-class Entry:
-    """All derivations of one (root rule, meaning) analysis of a phrase."""
-
-    count: int = 0
-    nodes: list[Node] = field(default_factory=list)
-
-
-@dataclass(frozen=True)
-class Tree:
-    """A whole derivation with absolute spans (the shape filler statistics read)."""
-
-    rule: str
-    span: tuple[int, int]
-    children: tuple[Tree, ...]
-    meaning: Tokens
-
-
-Analyses = dict[tuple[str, Tokens], Entry]
-KindTable = Mapping[tuple[str, int], frozenset[FillerKind]]
+Analyses = dict[tuple[str, Tokens], Derivation]
 
 
 class InductionChart:
-    """Analyses of phrases under fixed rules and slot kinds (rebuild it when they change)."""
+    """Analyses of phrases under fixed rules and categories (rebuild it when they change)."""
 
-    def __init__(self, lexicon: Mapping[str, Rule], rules: Iterable[Rule], kinds: KindTable):
+    def __init__(self, lexicon: Mapping[str, Rule], rules: Iterable[Rule], level: LevelFn,
+                 phrasal: Callable[[str, int], bool] = lambda r, s: True):
         self.lexicon = lexicon
-        self.rules = [r for r in rules if r.n_slots or len(r.pattern) > 1]
-        self.kind_of: dict[str, FillerKind] = {r.id: r.filler_kind for r in lexicon.values()}
-        self.kind_of.update({r.id: r.filler_kind for r in self.rules})
-        self.kinds = kinds
+        self.rules = [r for r in rules if len(r.pattern) > 1]
+        self._level = level
+        self._levels: dict[tuple[str, int, str], int] = {}
         self._fixed = [frozenset(r.fixed_words) for r in self.rules]
+        # A slot that admits no phrase below level 3 spans exactly one word.
+        self._phrasal = [[phrasal(r.id, s) for s in range(r.n_slots)] for r in self.rules]
         self._memo: dict[Tokens, Analyses] = {}
 
-    def slot_kinds(self, rule: Rule, slot: int) -> frozenset[FillerKind]:
-        return self.kinds.get((rule.id, slot), frozenset())
-
-    def _bounds(self, rule: Rule, n: int) -> list[tuple[int, int]]:
-        out = []
-        for s in range(rule.n_slots):
-            kinds = self.slot_kinds(rule, s)
-            lo = 1 if FillerKind.WORD in kinds else 2
-            hi = n if FillerKind.PHRASE in kinds else 1
-            out.append((lo, hi))
-        return out
+    def level(self, rule: str, slot: int, filler: str) -> int:
+        key = (rule, slot, filler)
+        found = self._levels.get(key)
+        if found is None:
+            found = self._levels[key] = self._level(rule, slot, filler)
+        return found
 
     def analyses(self, phrase: Tokens) -> Analyses:
-        """Every (root rule, meaning) analysis of ``phrase``, with derivation counts."""
+        """Every (root, meaning) analysis of ``phrase`` with its least relaxed derivation."""
         found = self._memo.get(phrase)
         if found is not None:
             return found
         result: Analyses = {}
         if len(phrase) == 1 and phrase[0] in self.lexicon:
             lex = self.lexicon[phrase[0]]
-            result[(lex.id, lex.template)] = Entry(1, [Node(lex.id, ())])
+            result[(lex.id, lex.template)] = Derivation(0, lex.id, (), ())
         words = set(phrase)
-        for rule, fixed in zip(self.rules, self._fixed):
-            if not fixed <= words or len(rule.pattern) > len(phrase):
+        n = len(phrase)
+        for rule, fixed, phrasal in zip(self.rules, self._fixed, self._phrasal):
+            if len(rule.pattern) > n or not fixed <= words:
                 continue
-            for spans in match_pattern(rule.pattern, phrase, self._bounds(rule, len(phrase))):
+            bounds = [(1, n if p else 1) for p in phrasal]
+            for spans in match_pattern(rule.pattern, phrase, bounds):
                 self._combine(rule, phrase, spans, result)
                 if len(result) >= MAX_ANALYSES:
                     break
@@ -108,63 +97,65 @@ class InductionChart:
 
     def _combine(self, rule: Rule, phrase: Tokens, spans: tuple[tuple[int, int], ...],
                  result: Analyses) -> None:
-        options: list[list[tuple[tuple[int, int, str, Tokens], int]]] = []
+        options: list[list[tuple[int, tuple[int, int, str, Tokens], int]]] = []
         for slot, (a, b) in enumerate(spans):
-            admitted = self.slot_kinds(rule, slot)
-            sub = self.analyses(phrase[a:b])
-            opts = [((a, b, root, meaning), entry.count) for (root, meaning), entry in sub.items()
-                    if self.kind_of[root] in admitted]
-            if not opts:
+            cheapest: dict[Tokens, tuple[int, tuple[int, int, str, Tokens], int]] = {}
+            for (root, meaning), sub in self.analyses(phrase[a:b]).items():
+                lvl = self.level(rule.id, slot, root)
+                if lvl > MAX_LEVEL:
+                    continue
+                cost = sub.cost + COST[lvl]
+                old = cheapest.get(meaning)
+                if old is None or cost < old[0]:
+                    cheapest[meaning] = (cost, (a, b, root, meaning), lvl)
+            if not cheapest:
                 return
-            options.append(opts)
+            options.append(list(cheapest.values()))
         for combo in itertools.product(*options):
-            meaning = rule.instantiate([child[0][3] for child in combo])
-            count = 1
-            for _, c in combo:
-                count *= c
-            entry = result.setdefault((rule.id, meaning), Entry())
-            entry.count = min(MAX_COUNT, entry.count + count)
-            if len(entry.nodes) < MAX_NODES:
-                entry.nodes.append(Node(rule.id, tuple(child for child, _ in combo)))
+            key = (rule.id, rule.instantiate([child[3] for _, child, _ in combo]))
+            cost = sum(c for c, _, _ in combo)
+            old = result.get(key)
+            if old is None or cost < old.cost:
+                result[key] = Derivation(cost, rule.id, tuple(ch for _, ch, _ in combo),
+                                         tuple(lv for _, _, lv in combo))
             if len(result) >= MAX_ANALYSES:
                 return
 
-    def meanings(self, phrase: Tokens) -> dict[Tokens, frozenset[FillerKind]]:
-        """The meanings ``phrase`` can take, each with the kinds of its analyses."""
-        out: dict[Tokens, set[FillerKind]] = {}
+    def meanings(self, phrase: Tokens) -> dict[Tokens, frozenset[str]]:
+        """The meanings ``phrase`` can take, each with the root rules that give it."""
+        out: dict[Tokens, set[str]] = {}
         for root, meaning in self.analyses(phrase):
-            out.setdefault(meaning, set()).add(self.kind_of[root])
-        return {m: frozenset(k) for m, k in out.items()}
+            out.setdefault(meaning, set()).add(root)
+        return {m: frozenset(r) for m, r in out.items()}
 
     def derivable(self, source: Tokens, target: Tokens) -> bool:
-        return any(meaning == target for _, meaning in self.analyses(source))
+        return self.best(source, target) is not None
 
-    def count(self, source: Tokens, target: Tokens) -> int:
-        """How many derivations give ``target`` (counted up to a small cap)."""
-        total = sum(e.count for (_, m), e in self.analyses(source).items() if m == target)
-        return min(total, MAX_COUNT)
+    def best(self, source: Tokens, target: Tokens) -> Derivation | None:
+        """The least relaxed derivation of ``source`` that gives ``target`` (first root on a tie)."""
+        found = [(d.cost, root, d) for (root, m), d in self.analyses(source).items() if m == target]
+        return min(found, key=lambda x: (x[0], x[1]))[2] if found else None
 
-    def trees(self, source: Tokens, target: Tokens, limit: int = 8) -> list[Tree]:
-        """Up to ``limit`` whole derivations of ``source`` that give ``target``."""
-        out: list[Tree] = []
-        for (root, meaning), entry in self.analyses(source).items():
-            if meaning == target:
-                out.extend(self._expand(source, 0, root, meaning, entry, limit - len(out)))
-            if len(out) >= limit:
-                break
-        return out[:limit]
+    def fillers(self, source: Tokens, target: Tokens,
+                done: set[tuple[Tokens, str, Tokens]]) -> Iterator[tuple[str, int, str]]:
+        """(rule, slot, filler) for every slot of the least relaxed derivation.
 
-    def _expand(self, phrase: Tokens, offset: int, root: str, meaning: Tokens, entry: Entry,
-                limit: int) -> list[Tree]:
-        out: list[Tree] = []
-        for node in entry.nodes:
-            parts: list[list[Tree]] = []
-            for a, b, child_root, child_meaning in node.children:
-                sub = self.analyses(phrase[a:b])[(child_root, child_meaning)]
-                parts.append(self._expand(phrase[a:b], offset + a, child_root, child_meaning,
-                                          sub, limit))
-            for kids in itertools.product(*parts):
-                out.append(Tree(root, (offset, offset + len(phrase)), tuple(kids), meaning))
-                if len(out) >= limit:
-                    return out
-        return out
+        Sub-derivations in ``done`` were reported already and are skipped,
+        so that sub-phrases shared by many examples are walked once.
+        """
+        top = self.best(source, target)
+        if top is None:
+            return
+        stack = [(source, top)]
+        while stack:
+            phrase, node = stack.pop()
+            for slot, (a, b, root, meaning) in enumerate(node.children):
+                yield node.rule, slot, root
+                key = (phrase[a:b], root, meaning)
+                if key not in done:
+                    done.add(key)
+                    stack.append((phrase[a:b], self.analyses(phrase[a:b])[(root, meaning)]))
+
+
+def is_phrase_rule(rule: Rule) -> bool:
+    return rule.kind is not RuleKind.LEXICAL

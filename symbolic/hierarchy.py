@@ -12,9 +12,9 @@ For every slot of every rule, four nested categories:
   (a word whose meaning has k tokens; a phrase);
 - level 3, ``any``: any constituent.
 
-Fillers are read off derivations of the training examples: first those with
-exactly one derivation, then the rest through their least relaxed derivation
-under the categories the first give (``collect_fillers``).
+The seen fillers are the admissions that induction made, each because
+training examples needed it (:mod:`symbolic.induction`), with those examples
+as evidence.
 
 >>> h = Hierarchy({("r1", 0): {"lex:a": ("e1",)}}, {"lex:a": "word:1", "lex:b": "word:1",
 ...               "r1": "phrase"}, {"lex:a": ("e0",), "lex:b": ("e2",), "r1": ("e1",)})
@@ -31,9 +31,7 @@ from functools import cached_property
 
 import networkx as nx
 
-from sandbox.data import Example
 from sandbox.derivation import Relaxation
-from symbolic.chart import InductionChart, Tree
 from symbolic.rules import Rule, RuleKind
 
 Slot = tuple[str, int]
@@ -57,7 +55,7 @@ class Hierarchy:
         for slot, fillers in self.seen.items():
             for f in fillers:
                 self.slotsets.setdefault(f, set()).add(slot)
-        self._levels = {slot: self._slot_levels(slot) for slot in sorted(self.seen)}
+        self._levels: dict[Slot, dict[str, int]] = {}  # filled per slot on first use
 
     @staticmethod
     def kind(mtype: str) -> str:
@@ -83,14 +81,23 @@ class Hierarchy:
                 out[f] = 2
         return out
 
+    def _table(self, slot: Slot) -> dict[str, int]:
+        table = self._levels.get(slot)
+        if table is None:
+            table = self._levels[slot] = self._slot_levels(slot) if slot in self.seen else {}
+        return table
+
     def level(self, rule: str, slot: int, filler: str) -> int:
         """The least relaxation level at which ``filler`` may fill ``slot`` of ``rule``."""
-        table = self._levels.get((rule, slot))
-        return 3 if table is None else table.get(filler, 3)
+        return self._table((rule, slot)).get(filler, 3)
 
     def levels(self, rule: str, slot: int) -> dict[str, int]:
         """Every filler admitted below level 3, with its level."""
-        return dict(self._levels.get((rule, slot), {}))
+        return dict(self._table((rule, slot)))
+
+    def admits_phrases(self, rule: str, slot: int) -> bool:
+        """Whether some phrase fills the slot below level 3 (some seen filler is a phrase)."""
+        return any(self.kind(self.mtypes[f]) == "phrase" for f in self.seen.get((rule, slot), ()))
 
     def category(self, rule: str, slot: int, level: int, filler: str | None = None) -> str:
         """The name of the category at ``level`` for a slot (level 2 names the filler's type)."""
@@ -143,7 +150,7 @@ class Hierarchy:
             g.add_edge(base, similar)
             for t in sorted({self.mtypes[f] for f in seen}):
                 g.add_edge(similar, f"type({t})")
-            for f, lvl in sorted(self._levels[(rule, slot)].items()):
+            for f, lvl in sorted(self._table((rule, slot)).items()):
                 if lvl == 0:
                     g.add_edge(f"filler:{f}", base, evidence=list(seen[f]))
                 elif lvl == 1:
@@ -160,64 +167,9 @@ def meaning_types(lexicon: Mapping[str, Rule], rules: Mapping[str, Rule]) -> dic
     return out
 
 
-def collect_fillers(chart: InductionChart, examples: Sequence[Example], mtypes: Mapping[str, str],
-                    rule_evidence: Mapping[str, Sequence[str]], similarity: float,
-                    slots: Sequence[Slot]) -> Hierarchy:
-    """Build the hierarchy from the derivations of ``examples`` (see the module docstring)."""
+def seen_fillers(evidence: Mapping[tuple[str, int, str], Sequence[str]]) -> Seen:
+    """Slot -> filler -> example ids, from induction's admissions and their evidence."""
     seen: Seen = {}
-    visited: set[tuple[tuple[str, ...], str, tuple[str, ...]]] = set()
-    ambiguous: list[Example] = []
-    for ex in examples:
-        n = chart.count(ex.source, ex.target)
-        if n == 1:
-            _record_unique(chart, ex, seen, visited)
-        elif n > 1:
-            ambiguous.append(ex)
-    if ambiguous:
-        first = Hierarchy(seen, mtypes, rule_evidence, similarity, slots)
-        for ex in ambiguous:
-            trees = chart.trees(ex.source, ex.target)
-            best = min(trees, key=lambda t: _cost(first, t))
-            _record_tree(best, ex.id, seen)
-    return Hierarchy(seen, mtypes, rule_evidence, similarity, slots)
-
-
-def _add(seen: Seen, slot: Slot, filler: str, ex_id: str) -> None:
-    ids = seen.setdefault(slot, {}).setdefault(filler, ())
-    if len(ids) < MAX_IDS and ex_id not in ids:
-        seen[slot][filler] = (*ids, ex_id)
-
-
-def _record_unique(chart: InductionChart, ex: Example, seen: Seen,
-                   visited: set[tuple[tuple[str, ...], str, tuple[str, ...]]]) -> None:
-    # Walks the chart's single derivation; a sub-phrase already walked (in any
-    # example) adds nothing new, so shared sub-phrases cost nothing after the first.
-    src = ex.source
-    root = next(r for (r, m), e in chart.analyses(src).items() if m == ex.target and e.count)
-    stack = [(src, root, ex.target)]
-    while stack:
-        phrase, rule, meaning = stack.pop()
-        node = chart.analyses(phrase)[(rule, meaning)].nodes[0]
-        for slot, (a, b, child, child_meaning) in enumerate(node.children):
-            _add(seen, (rule, slot), child, ex.id)
-            key = (phrase[a:b], child, child_meaning)
-            if key not in visited:
-                visited.add(key)
-                stack.append(key)
-
-
-def _record_tree(tree: Tree, ex_id: str, seen: Seen) -> None:
-    for slot, child in enumerate(tree.children):
-        _add(seen, (tree.rule, slot), child.rule, ex_id)
-        _record_tree(child, ex_id, seen)
-
-
-def _cost(h: Hierarchy, tree: Tree) -> tuple[int, int, int, int]:
-    counts = [0, 0, 0, 0]
-    stack = [tree]
-    while stack:
-        node = stack.pop()
-        for slot, child in enumerate(node.children):
-            counts[h.level(node.rule, slot, child.rule)] += 1
-            stack.append(child)
-    return counts[3], counts[2], counts[1], 0
+    for (rule, slot, filler), ids in sorted(evidence.items()):
+        seen.setdefault((rule, slot), {})[filler] = tuple(ids)
+    return seen

@@ -18,7 +18,7 @@ from typing import Any
 
 from sandbox.data import Example, Tokens
 from sandbox.protocol import ParamsMixin, Prediction
-from symbolic.hierarchy import Hierarchy, collect_fillers, meaning_types
+from symbolic.hierarchy import Hierarchy, meaning_types, seen_fillers
 from symbolic.induction import induce_rules
 from symbolic.lexicon import induce_lexicon
 from symbolic.parser import Parser
@@ -74,14 +74,15 @@ class SymbolicLearner(ParamsMixin):
         self._check_params()
         self.train_ = _distinct(examples)
         self.lexicon_ = induce_lexicon(self.train_, self.mutual_exclusivity)
-        state = induce_rules(self.train_, self.lexicon_, self.max_slots, self.iconic_order)
+        state = induce_rules(self.train_, self.lexicon_, self.max_slots, self.iconic_order,
+                             self.similarity)
         self.rules_: dict[str, Rule] = {r.id: r for r in self.lexicon_.values()}
         self.rules_.update(state.rules)
         mtypes = meaning_types(self.lexicon_, state.rules)
         slots = [(r.id, s) for r in state.rules.values() for s in range(r.n_slots)]
-        self.hierarchy_: Hierarchy = collect_fillers(
-            state.chart, self.train_, mtypes, {r.id: r.evidence for r in self.rules_.values()},
-            self.similarity, slots)
+        self.hierarchy_ = Hierarchy(seen_fillers(state.evidence), mtypes,
+                                    {r.id: r.evidence for r in self.rules_.values()},
+                                    self.similarity, slots)
         self._parser = Parser(self.lexicon_, state.rules, self.hierarchy_)
         self._traces = TraceBuilder(self.rules_, self.hierarchy_, self._parser)
         return self

@@ -1,0 +1,254 @@
+"""What one underived example proposes to the induction.
+
+Three kinds of proposal, each an *offer* with the additions it needs:
+
+- **abstraction**: cover the example's meaningful words with slots, each slot
+  a span whose meaning is already known (a word, or a phrase the rules
+  derive); the function words left over become the pattern's fixed words,
+  and the output is spelt with slot references and the fewest constants
+  (anti-unification of the example with the known meanings of its parts;
+  Plotkin 1970);
+- **inference of a part**: a known rule covers the example, but one slot
+  holds a phrase that cannot take the meaning the rule's template implies;
+  solve the template for that meaning and let the part propose in turn
+  (this learns from sets that lack short examples). A rule without fixed
+  words is used this way only where its slot has held phrases: matching any
+  run of constituents, it would otherwise hypothesize constituents anywhere;
+- **widening**: a known rule derives the example if one of its slots admitted
+  a filler that it admits only at level 3 (any constituent) so far.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from itertools import islice, product
+
+from symbolic.chart import MAX_LEVEL, InductionChart
+from symbolic.hierarchy import Hierarchy, meaning_types, seen_fillers
+from symbolic.matching import match_pattern, rewrite_target, solve_slot
+from symbolic.rules import Item, Rule, RuleKind, Tokens
+
+NEW = "<new>"  # stands for the rule a proposal creates, before it has an id
+MAX_SEGMENTATIONS = 64
+MAX_COMBOS = 16
+INFERENCE_DEPTH = 2
+MAX_IDS = 2
+
+Key = tuple[object, ...]  # ("rule", pattern, template) or ("widen", rule id, slot, filler)
+Admission = tuple[str, int, str]  # (rule id, slot, filler rule id)
+
+
+@dataclass(frozen=True)
+class Route:
+    """How one example would be derived once a proposal is taken."""
+
+    cost: int  # additions needed: a new rule counts one, so does each admission
+    admissions: frozenset[Admission] = frozenset()
+    slot_fillers: tuple[tuple[int, frozenset[str]], ...] = ()  # a new rule's slot fillers
+    slot_phrases: tuple[tuple[int, Tokens], ...] = ()  # the phrases in those slots (for notes)
+
+
+@dataclass(frozen=True)
+class Offer:
+    key: Key
+    root: str  # the rule at the root of the derivation the offer completes
+    route: Route
+
+
+@dataclass
+class Proposal:
+    """All offers under one key, with the cheapest route for each supporting example."""
+
+    key: Key
+    root: str
+    routes: dict[int, Route] = field(default_factory=dict)
+
+    @property
+    def is_widening(self) -> bool:
+        return self.key[0] == "widen"
+
+    @property
+    def cost(self) -> int:
+        return min(r.cost for r in self.routes.values())
+
+    def merge(self, example: int, offer: Offer) -> None:
+        old = self.routes.get(example)
+        if old is None or offer.route.cost < old.cost:
+            self.routes[example] = offer.route
+
+
+@dataclass
+class State:
+    """The rules learned so far and the fillers each slot has held, with their evidence."""
+
+    lexicon: dict[str, Rule]
+    rules: dict[str, Rule] = field(default_factory=dict)
+    evidence: dict[Admission, tuple[str, ...]] = field(default_factory=dict)
+    max_slots: int = 3
+    similarity: float = 0.5
+    _chart: InductionChart | None = None
+    _hierarchy: Hierarchy | None = None
+
+    @property
+    def hierarchy(self) -> Hierarchy:
+        """The categories the fillers seen so far give (levels 0-2 admit without a proposal)."""
+        if self._hierarchy is None:
+            slots = [(r.id, s) for r in self.rules.values() for s in range(r.n_slots)]
+            self._hierarchy = Hierarchy(
+                seen_fillers(self.evidence), meaning_types(self.lexicon, self.rules),
+                {r.id: r.evidence for r in (*self.lexicon.values(), *self.rules.values())},
+                self.similarity, slots)
+        return self._hierarchy
+
+    @property
+    def chart(self) -> InductionChart:
+        if self._chart is None:
+            h = self.hierarchy
+            self._chart = InductionChart(self.lexicon, self.rules.values(), h.level, h.admits_phrases)
+        return self._chart
+
+    def changed(self) -> None:
+        self._chart = None
+        self._hierarchy = None
+
+    def admit(self, rule: str, slot: int, filler: str, ids: tuple[str, ...]) -> None:
+        """Record ``filler`` as seen in the slot (call :meth:`changed` after a batch)."""
+        old = self.evidence.get((rule, slot, filler), ())
+        if len(old) < MAX_IDS:
+            self.evidence[(rule, slot, filler)] = tuple(dict.fromkeys(old + ids))[:MAX_IDS]
+
+    def admits(self, rule: str, slot: int, fillers: frozenset[str]) -> bool:
+        """Whether some filler fills the slot without a proposal (level 2 at most)."""
+        return any(self.hierarchy.level(rule, slot, f) <= MAX_LEVEL for f in fillers)
+
+    def admits_phrases(self, rule: str, slot: int) -> bool:
+        return self.hierarchy.admits_phrases(rule, slot)
+
+    def rule_with_form(self, pattern: object, template: object) -> str | None:
+        for r in self.rules.values():
+            if r.pattern == pattern and r.template == template:
+                return r.id
+        return None
+
+
+def propose(state: State, src: Tokens, tgt: Tokens, depth: int = INFERENCE_DEPTH) -> list[Offer]:
+    """The offers one example (or an inferred part of one) makes; none if it is derivable."""
+    if state.chart.derivable(src, tgt):
+        return []
+    out = [_as_widening(state, o) for o in _abstractions(state, src, tgt)]
+    out += _from_known_rules(state, src, tgt, depth)
+    return [o for o in out if o is not None]
+
+
+def _missing(state: State, rule: str, parts: list[frozenset[str]]) -> list[Admission]:
+    """The admissions a rule needs for parts with these root rules (the least root of each)."""
+    return [(rule, s, min(roots)) for s, roots in enumerate(parts) if not state.admits(rule, s, roots)]
+
+
+def _as_widening(state: State, offer: Offer) -> Offer | None:
+    """An abstraction that repeats a known rule is an offer to widen that rule's slots."""
+    existing = state.rule_with_form(offer.key[1], offer.key[2])
+    if existing is None:
+        return offer
+    missing = _missing(state, existing, [f for _, f in offer.route.slot_fillers])
+    if not missing:
+        return None
+    return Offer(("widen", *missing[0]), existing, Route(len(missing), frozenset(missing[1:])))
+
+
+def _abstractions(state: State, src: Tokens, tgt: Tokens) -> Iterator[Offer]:
+    chart = state.chart
+    n = len(src)
+    meaningful = [w in state.lexicon and bool(state.lexicon[w].template) for w in src]
+    known = {(i, j): found for i in range(n) for j in range(i + 1, n + 1)
+             if (i, j) != (0, n) and (found := chart.meanings(src[i:j]))}
+    segmentations: list[tuple[tuple[Item, ...], tuple[tuple[int, int], ...]]] = []
+
+    def walk(pos: int, items: tuple[Item, ...], slots: tuple[tuple[int, int], ...]) -> None:
+        if len(segmentations) >= MAX_SEGMENTATIONS:
+            return
+        if pos == n:
+            if slots and len(items) >= 2:
+                segmentations.append((items, slots))
+            return
+        if not meaningful[pos]:
+            walk(pos + 1, (*items, src[pos]), slots)
+        if len(slots) < state.max_slots:
+            for j in range(n, pos, -1):  # longest spans first: the most abstract readings
+                if (pos, j) in known:
+                    walk(j, (*items, len(slots)), (*slots, (pos, j)))
+
+    walk(0, (), ())
+    for items, slots in segmentations:
+        options = [sorted(known[span].items()) for span in slots]
+        for combo in islice(product(*options), MAX_COMBOS):
+            for template in rewrite_target(tgt, [m for m, _ in combo]):
+                route = Route(1, frozenset(),
+                              tuple((s, roots) for s, (_, roots) in enumerate(combo)),
+                              tuple((s, src[a:b]) for s, (a, b) in enumerate(slots)))
+                yield Offer(("rule", items, template), NEW, route)
+
+
+def _from_known_rules(state: State, src: Tokens, tgt: Tokens, depth: int) -> list[Offer]:
+    chart = state.chart
+    words = set(src)
+    out: list[Offer] = []
+    for rule in state.rules.values():
+        if rule.kind is not RuleKind.COMPOSITION or not set(rule.fixed_words) <= words:
+            continue
+        for spans in match_pattern(rule.pattern, src, [(1, len(src))] * rule.n_slots):
+            parts = [chart.meanings(src[a:b]) for a, b in spans]
+            out += _widenings(state, rule, parts, tgt)
+            if depth > 0:
+                out += _inferred_parts(state, rule, spans, parts, src, tgt, depth)
+    return out
+
+
+def _widenings(state: State, rule: Rule, parts: list[dict[Tokens, frozenset[str]]],
+               tgt: Tokens) -> list[Offer]:
+    """A known rule derives the example if some slot admitted a filler it has not held yet."""
+    if any(not p for p in parts):
+        return []
+    out = []
+    for combo in islice(product(*(sorted(p.items()) for p in parts)), MAX_COMBOS):
+        if rule.instantiate([m for m, _ in combo]) != tgt:
+            continue
+        missing = _missing(state, rule.id, [roots for _, roots in combo])
+        if missing:
+            out.append(Offer(("widen", *missing[0]), rule.id,
+                             Route(len(missing), frozenset(missing[1:]))))
+    return out
+
+
+def _inferred_parts(state: State, rule: Rule, spans: tuple[tuple[int, int], ...],
+                    parts: list[dict[Tokens, frozenset[str]]], src: Tokens, tgt: Tokens,
+                    depth: int) -> list[Offer]:
+    """Solve the rule's template for one slot, the others keeping meanings they have.
+
+    The solved meaning becomes an example of its own when the slot's phrase
+    cannot (yet) take it: unknown phrases, and phrases read another way so far.
+    """
+    unknown = [s for s, p in enumerate(parts) if not p]
+    if len(unknown) > 1:
+        return []
+    out: list[Offer] = []
+    for u in unknown or range(len(parts)):
+        a, b = spans[u]
+        if not rule.fixed_words and b - a > 1 and not state.admits_phrases(rule.id, u):
+            continue  # unanchored: see the module docstring
+        others = [sorted(p.items()) if s != u else [((), frozenset())] for s, p in enumerate(parts)]
+        for combo in islice(product(*others), MAX_COMBOS):
+            known = {s: m for s, (m, _) in enumerate(combo) if s != u}
+            meaning = solve_slot(rule.template, known, u, tgt)
+            if not meaning or meaning in parts[u]:
+                continue
+            extra = {(rule.id, s, min(roots)) for s, (_, roots) in enumerate(combo)
+                     if s != u and not state.admits(rule.id, s, roots)}
+            for sub in propose(state, src[a:b], meaning, depth - 1):
+                link = (rule.id, u, sub.root)
+                needed = extra if state.admits(rule.id, u, frozenset({sub.root})) else {*extra, link}
+                route = Route(sub.route.cost + len(needed), sub.route.admissions | needed,
+                              sub.route.slot_fillers, sub.route.slot_phrases)
+                out.append(Offer(sub.key, rule.id, route))
+    return out
