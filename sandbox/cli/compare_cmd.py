@@ -9,17 +9,7 @@ from typing import Any
 
 from sandbox.cli.common import add_data_dir, task_from_files
 from sandbox.cli.eval_cmd import parse_value
-from sandbox.compare import (
-    Cell,
-    CompareConfig,
-    merge_cells,
-    plan_cells,
-    read_results,
-    run_cells,
-    write_reports,
-    write_results,
-)
-from sandbox.compare.tables import mean_pct, pct, with_ci
+from sandbox.compare.config import Cell, CompareConfig, plan_cells
 from sandbox.data import Task
 from sandbox.errors import UsageError
 from sandbox.formats import FORMATS
@@ -158,6 +148,8 @@ def cmd_compare(args: argparse.Namespace) -> int:
     seeded = {name: "seed" in accepted_parameters(name) for name in learners}
     cells = plan_cells(list(tasks), learners, list(range(args.seeds)), params, seeded)
 
+    from sandbox.compare.tables import mean_pct, pct, with_ci
+
     def started(i: int, cell: Cell) -> None:
         print(f"[{i + 1}/{len(cells)}] {cell.learner} on {cell.task}, seed {cell.seed} ...", file=sys.stderr,
               flush=True)
@@ -166,6 +158,10 @@ def cmd_compare(args: argparse.Namespace) -> int:
         how = "reused from cells/" if reused else f"{record['timing']['total_seconds']:.1f} s"
         print(f"[{i + 1}/{len(cells)}] {cell.learner} on {cell.task}, seed {cell.seed}: test exact match "
               f"{pct(record['test']['exact_match'])} ({how})", file=sys.stderr, flush=True)
+
+    from sandbox.compare.reports import write_reports
+    from sandbox.compare.results import merge_cells, write_results
+    from sandbox.compare.runner import run_cells
 
     records = run_cells(cells, tasks, out, config, resume=not args.fresh, on_start=started, on_done=finished)
     results = merge_cells(records, tasks, config)
@@ -179,6 +175,9 @@ def cmd_compare(args: argparse.Namespace) -> int:
 
 
 def cmd_report(args: argparse.Namespace) -> int:
+    from sandbox.compare.reports import write_reports
+    from sandbox.compare.results import read_results
+
     results = read_results(args.dir)
     reports = write_reports(args.dir, results)
     print(f"wrote {reports[0]}, {reports[1]}")

@@ -5,32 +5,47 @@
   writing each finished one atomically (resumable);
 - :mod:`.metrics`, :mod:`.attribution`, :mod:`.geometry`: what is measured;
 - :mod:`.results`: merge cells into ``results.json`` (its schema is documented there);
-- :mod:`.tables`, :mod:`.plots`, :mod:`.report_md`, :mod:`.report_html`: the
-  reports, rendered from ``results.json`` alone.
+- :mod:`.tables`, :mod:`.plots`, :mod:`.report_md`, :mod:`.report_html`,
+  :mod:`.reports`: the reports, rendered from ``results.json`` alone.
 
 The comparator talks to learners only through the protocol and the registry.
+Names are imported lazily (scipy and matplotlib take seconds to import, and
+every CLI command loads this package's command module).
 """
 
 from __future__ import annotations
 
-from pathlib import Path
-from typing import Any
+import importlib
+from typing import TYPE_CHECKING, Any
 
-from sandbox.compare.config import Cell, CompareConfig, plan_cells
-from sandbox.compare.report_html import render_html
-from sandbox.compare.report_md import render_markdown
-from sandbox.compare.results import merge_cells, read_results, without_timing, write_results
-from sandbox.compare.runner import run_cell, run_cells
-from sandbox.formats import atomic_write_text
+_EXPORTS = {
+    "Cell": "config",
+    "CompareConfig": "config",
+    "plan_cells": "config",
+    "run_cell": "runner",
+    "run_cells": "runner",
+    "merge_cells": "results",
+    "read_results": "results",
+    "without_timing": "results",
+    "write_results": "results",
+    "render_html": "report_html",
+    "render_markdown": "report_md",
+    "write_reports": "reports",
+}
+
+if TYPE_CHECKING:
+    from sandbox.compare.config import Cell, CompareConfig, plan_cells
+    from sandbox.compare.report_html import render_html
+    from sandbox.compare.report_md import render_markdown
+    from sandbox.compare.reports import write_reports
+    from sandbox.compare.results import merge_cells, read_results, without_timing, write_results
+    from sandbox.compare.runner import run_cell, run_cells
 
 
-def write_reports(out_dir: str | Path, results: dict[str, Any]) -> list[Path]:
-    """Write ``report.md`` and ``report.html`` for ``results`` under ``out_dir``; return their paths."""
-    out = Path(out_dir)
-    md, page = out / "report.md", out / "report.html"
-    atomic_write_text(md, render_markdown(results))
-    atomic_write_text(page, render_html(results))
-    return [md, page]
+def __getattr__(name: str) -> Any:
+    if name not in _EXPORTS:
+        raise AttributeError(f"module 'sandbox.compare' has no attribute {name!r}")
+    return getattr(importlib.import_module(f"sandbox.compare.{_EXPORTS[name]}"), name)
 
 
 __all__ = [

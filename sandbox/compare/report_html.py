@@ -107,7 +107,7 @@ def render_html(results: dict[str, Any]) -> str:
         html_table(Table("Rows: tasks; columns: learners", summary.header, summary.rows, summary.note,
                          anchor="summary")),
     ]
-    body += [_task_section(results, task, i) for i, task in enumerate(results["tasks"])]
+    body += [_task_section(results, task, i) for i, task in enumerate(results["task_names"])]
     return ("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
             "<title>Comparison report</title>"
             f"<style>{_CSS}</style></head><body>\n" + "\n".join(body) + "\n</body></html>\n")

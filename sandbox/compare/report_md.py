@@ -35,7 +35,7 @@ def _indented(text: str) -> str:
 
 def provenance(results: dict[str, Any]) -> str:
     env = results["environment"]
-    packages = ", ".join(f"{k} {v}" for k, v in env["packages"].items())
+    packages = ", ".join(f"{k} {v}" for k, v in sorted(env["packages"].items()))
     config = results["config"]
     return (f"sandbox {env['sandbox_version']}, Python {env['python']}, {packages}; "
             f"git commit {env['git_commit'] or 'unknown'}. Held-out slice: {100 * config['heldout_fraction']:g}% "
@@ -47,7 +47,8 @@ def render_markdown(results: dict[str, Any]) -> str:
     """The whole report: summary table first, then one section per task."""
     out = ["# Comparison report", "", provenance(results), "", "## Summary", "",
            md_table(summary_table(results)), "", summary_table(results).note, ""]
-    for task, info in results["tasks"].items():
+    for task in results["task_names"]:
+        info = results["tasks"][task]
         out += [f"## Task {task}", "",
                 f"Version {info['version']}, generalization: {info['generalization']}; "
                 f"{info['n_train']} training and {info['n_test']} test examples. {info['description']}", ""]

@@ -13,7 +13,9 @@ Schema ``sandbox.compare.results/1`` (a JSON object):
 - ``tasks``: per task name its ``version``, ``generalization``, ``description``,
   ``source``, ``n_train``, ``n_test`` and ``references`` (``[label, value]``
   figures from the literature, such as human accuracy).
-- ``learners``: learner names in the order of the columns of the reports.
+- ``task_names`` and ``learners``: the order of the reports' rows and columns
+  (the file is written with sorted keys, so no renderer relies on the order
+  of a JSON object).
 - ``summary``: one row per (task, learner): ``seeds``; ``exact_match``,
   ``heldout_exact_match``, ``generalization_gap``, ``token_accuracy``,
   ``coverage``, ``accuracy_answered``, ``traceability``,
@@ -207,6 +209,7 @@ def merge_cells(records: Sequence[dict[str, Any]], tasks: dict[str, Task], confi
         "metrics": {name: spec.to_json() for name, spec in METRICS.items()},
         "error_classes": dict(ERROR_CLASSES),
         "tasks": {name: task_info(tasks[name]) for name in task_order},
+        "task_names": task_order,
         "learners": learners,
         "summary": summary,
         "cells": list(records),

@@ -15,6 +15,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from sandbox.compare.metrics import ERROR_CLASSES
+
 
 @dataclass(frozen=True)
 class Table:
@@ -69,7 +71,7 @@ def summary_table(results: dict[str, Any]) -> Table:
     learners = results["learners"]
     by_key = {(r["task"], r["learner"]): r for r in results["summary"]}
     rows = []
-    for task in results["tasks"]:
+    for task in results["task_names"]:
         cells = [task]
         for learner in learners:
             row = by_key.get((task, learner))
@@ -186,7 +188,10 @@ def hull_table(results: dict[str, Any], task: str) -> Table | None:
 
 def errors_table(results: dict[str, Any], task: str) -> Table:
     rows_in = rows_for(results, task)
-    classes = [c for c in results["error_classes"] if any(r["errors"].get(c) for r in rows_in)]
+    # The taxonomy's own order (the order its classes are tried in), not the JSON file's.
+    known = [c for c in ERROR_CLASSES if c in results["error_classes"]]
+    ordered = known + sorted(c for c in results["error_classes"] if c not in known)
+    classes = [c for c in ordered if any(r["errors"].get(c) for r in rows_in)]
     rows = [[r["learner"], *[str(r["errors"].get(c, 0)) for c in classes]] for r in rows_in]
     return Table("Error taxonomy (test items, summed over seeds)", ["learner", *classes], rows,
                  " ".join(f"{c}: {results['error_classes'][c]}." for c in classes))
@@ -194,14 +199,17 @@ def errors_table(results: dict[str, Any], task: str) -> Table:
 
 def breakdown_table(results: dict[str, Any], task: str, key: str, title: str) -> Table | None:
     rows_in = rows_for(results, task)
-    values: list[str] = []
-    for r in rows_in:
-        values += [v for v in r[key] if v not in values]
+    values = sorted({v for r in rows_in for v in r[key]}, key=_natural)
     if not values:
         return None
     rows = [[v, *[share(r[key].get(v)) for r in rows_in]] for v in values]
     return Table(title, [key.removeprefix("by_"), *[r["learner"] for r in rows_in]], rows,
                  "Exact match (number of items), summed over seeds.")
+
+
+def _natural(value: str) -> tuple[int, int, str]:
+    """Numbers in numeric order first, then other values alphabetically."""
+    return (0, int(value), "") if value.isdigit() else (1, 0, value)
 
 
 def references_line(results: dict[str, Any], task: str) -> str:
