@@ -1,1 +1,20 @@
-"""Neural encoder-decoders."""
+"""Neural encoder-decoders: a GRU with attention and a small Transformer.
+
+Both are learners under the shared contract (registered as ``gru`` and
+``transformer``); :func:`train` is the importable training loop and
+:mod:`neural.checkpoint` saves and loads fitted models.
+"""
+
+from neural.checkpoint import CheckpointError
+from neural.learner import GRULearner, NeuralLearner, TransformerLearner
+from neural.training import TrainConfig, TrainResult, train
+
+__all__ = [
+    "CheckpointError",
+    "GRULearner",
+    "NeuralLearner",
+    "TrainConfig",
+    "TrainResult",
+    "TransformerLearner",
+    "train",
+]
