@@ -57,11 +57,14 @@ def distribution(examples: Iterable[Example], unit: Callable[[Tokens], Counter[s
 
 
 def chernoff_coefficient(p: Counter[str], q: Counter[str], alpha: float) -> float:
-    """``sum_k p_k^alpha q_k^(1-alpha)`` of the normalized counts (0 if either is empty)."""
+    """``sum_k p_k^alpha q_k^(1-alpha)`` of the normalized counts (0 if either is empty).
+
+    The keys are summed in sorted order, so that the float result is the same in every process.
+    """
     p_total, q_total = sum(p.values()), sum(q.values())
     if not p_total or not q_total:
         return 0.0
-    return sum((p[k] / p_total) ** alpha * (q[k] / q_total) ** (1 - alpha) for k in p.keys() & q.keys())
+    return sum((p[k] / p_total) ** alpha * (q[k] / q_total) ** (1 - alpha) for k in sorted(p.keys() & q.keys()))
 
 
 def chernoff_divergence(p: Counter[str], q: Counter[str], alpha: float) -> float:

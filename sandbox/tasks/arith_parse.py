@@ -18,7 +18,7 @@ arguments are single factors, so every phrase has exactly one reading::
 
 **Targets** are prefix (Polish) notation, one token per operator, number or
 variable: ``+ - *`` (binary), ``^`` (binary, the exponent a literal integer
-from 0 to 16), ``neg`` (unary), non-negative integer literals and variable
+from 0 to 16), ``neg`` (unary), non-negative integer literals (up to 100 digits) and variable
 names. Gold targets spell a number the way its words compose (``forty seven``
 is ``+ 40 7``, ``three hundred`` is ``* 3 100``); any equivalent expression is
 accepted, ``47`` included, because answers are judged by symbolic
@@ -56,7 +56,7 @@ BINARY = ("+", "-", "*", "^")
 MAX_EXPONENT = 16
 MAX_DEGREE = 64  # answers of higher degree are refused rather than expanded
 MAX_TOKENS = 500
-_INT = re.compile(r"[0-9]{1,12}")
+_INT = re.compile(r"[0-9]{1,100}")
 _NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]{0,19}")
 
 # An expression tree: ("int", n) | ("var", name) | (op, left, right) | ("neg", arg)

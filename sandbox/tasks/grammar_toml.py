@@ -32,6 +32,7 @@ offending key, found in the text.
 from __future__ import annotations
 
 import hashlib
+import json
 import random
 import re
 import sys
@@ -246,6 +247,25 @@ def _check(grammar: Grammar, productions: list[tuple[Production, int | None]], l
     problems = grammar.problems()
     if problems:  # pragma: no cover - everything above should catch it first
         raise lines.error(problems[0], None)
+
+
+def to_toml(grammar: Grammar, max_depth: int = DEFAULT_MAX_DEPTH) -> str:
+    """The text of ``grammar`` in this format (every production as a ``[[rule]]``).
+
+    >>> g = Grammar("S", (Production("S", (Ref("V"), "twice"), (0, 0)), Production("V", ("walk",), ("WALK",))))
+    >>> parse_grammar_text(to_toml(g)).grammar.productions == g.productions
+    True
+    """
+    def q(text: str) -> str:  # a TOML basic string (JSON's escapes are TOML's)
+        return json.dumps(text, ensure_ascii=False)
+
+    out = [f"name = {q(grammar.name)}", f"start = {q(grammar.start)}", f"max_depth = {max_depth}"]
+    for p in grammar.productions:
+        source = " ".join(f"<{s.nonterminal}>" if isinstance(s, Ref) else s for s in p.source)
+        target = " ".join(f"{{{t + 1}}}" if isinstance(t, int) else t for t in p.target)
+        out += ["", "[[rule]]", f"lhs = {q(p.lhs)}", f"source = {q(source)}", f"target = {q(target)}",
+                f"weight = {p.weight!r}"]
+    return "\n".join(out) + "\n"
 
 
 def generate_examples(spec: GrammarSpec, n: int, seed: int) -> tuple[Example, ...]:
