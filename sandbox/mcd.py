@@ -57,12 +57,17 @@ def distribution(examples: Iterable[Example], unit: Callable[[Tokens], Counter[s
 
 
 def chernoff_coefficient(p: Counter[str], q: Counter[str], alpha: float) -> float:
-    """``sum_k p_k^alpha q_k^(1-alpha)`` of the normalized counts (0 if either is empty).
+    """``sum_k p_k^alpha q_k^(1-alpha)`` of the normalized counts.
+
+    An empty test distribution ``q`` has coefficient 1 (no divergence); an
+    empty training distribution facing a non-empty ``q``, coefficient 0.
 
     The keys are summed in sorted order, so that the float result is the same in every process.
     """
     p_total, q_total = sum(p.values()), sum(q.values())
-    if not p_total or not q_total:
+    if not q_total:  # nothing in the test distribution can diverge from training
+        return 1.0
+    if not p_total:
         return 0.0
     return sum((p[k] / p_total) ** alpha * (q[k] / q_total) ** (1 - alpha) for k in sorted(p.keys() & q.keys()))
 
@@ -92,8 +97,8 @@ class _Side:
 
     def coefficient(self, gain: float = 0.0, d_train: int = 0, d_test: int = 0) -> float:
         a, b = self.train_total + d_train, self.test_total + d_test
-        if not a or not b:
-            return 0.0
+        if not b or not a:  # as chernoff_coefficient
+            return 1.0 if not b else 0.0
         return (self.overlap + gain) / (a**self.alpha * b ** (1 - self.alpha))
 
     def gain(self, counts: Counter[str], to_train: bool) -> float:

@@ -149,7 +149,7 @@ def parse_grammar_text(text: str, path: str = "<grammar>", digest: str = "") -> 
     if not isinstance(rules, list) or not all(isinstance(r, dict) for r in rules):
         raise lines.error("'rule' must be an array of tables: write each rule under [[rule]]", lines.top("rule"))
     for i, rule in enumerate(rules):
-        productions.append((_rule(rule, i, lines), lines.rule(i, "lhs")))
+        productions.append((_rule(rule, i, lines), lines.rule(i, "source")))
     words = doc.get("words", {})
     if not isinstance(words, dict):
         raise lines.error("'words' must be a table of tables, e.g. [words.V]", lines.top("words"))
@@ -240,10 +240,13 @@ def _check(grammar: Grammar, productions: list[tuple[Production, int | None]], l
             if r.nonterminal not in grammar.by_lhs:
                 raise lines.error(f"{p.lhs}: undefined nonterminal <{r.nonterminal}> (no rule has lhs "
                                   f"{r.nonterminal!r})", line)
-    for p, line in productions:
-        if p.lhs not in grammar.min_depth:
-            raise lines.error(f"{p.lhs} derives no finite phrase: every rule for it refers to itself, "
-                              "directly or through others", line)
+    stuck = sorted({p.lhs for p, _ in productions} - set(grammar.min_depth))
+    if stuck:
+        # Point at a rule that refers to its own nonterminal, the usual root of the trouble.
+        line = next((ln for p, ln in productions if p.lhs in stuck and Ref(p.lhs) in p.refs),
+                    next(ln for p, ln in productions if p.lhs in stuck))
+        raise lines.error(f"{', '.join(stuck)} derive{'s' if len(stuck) == 1 else ''} no finite phrase: "
+                          "every rule refers, directly or through others, to a nonterminal without one", line)
     problems = grammar.problems()
     if problems:  # pragma: no cover - everything above should catch it first
         raise lines.error(problems[0], None)

@@ -104,12 +104,16 @@ def test_judge_rejects_different_values(words, change):
     assert judge(ex, wrong) is (not differs)
 
 
+def toks(text: str) -> tuple[str, ...]:
+    return tuple(text.split())
+
+
 def test_judge_examples():
-    ex = Example(tuple("x plus forty seven".split()), ("+", "x", "+", "40", "7"))
-    assert judge(ex, tuple("+ 47 x".split())) and judge(ex, tuple("+ x 47".split()))
-    assert not judge(ex, tuple("+ x 46".split())) and not judge(ex, tuple("* x 47".split()))
-    assert not judge(ex, ("x", "plus", "47")) and not judge(ex, ())
-    assert not judge(ex, tuple("^ ^ ^ + x y 16 16 16".split()))  # refused, never expanded
+    ex = Example(toks("x plus forty seven"), toks("+ x + 40 7"))
+    assert judge(ex, toks("+ 47 x")) and judge(ex, toks("+ x 47"))
+    assert not judge(ex, toks("+ x 46")) and not judge(ex, toks("* x 47"))
+    assert not judge(ex, toks("x plus 47")) and not judge(ex, ())
+    assert not judge(ex, toks("^ ^ ^ + x y 16 16 16"))  # refused, never expanded
 
 
 @pytest.mark.parametrize("text, fragment", [

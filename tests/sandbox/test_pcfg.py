@@ -36,7 +36,7 @@ def test_function_laws(s, t):
     assert U["copy"](s) == s
     assert U["reverse"](U["reverse"](s)) == s and sorted(U["reverse"](s)) == sorted(s)
     assert U["repeat"](s) == s + s
-    assert U["echo"](s) == s + (s[-1],)
+    assert U["echo"](s) == (*s, s[-1])
     assert U["swap_first_last"](U["swap_first_last"](s)) == s
     assert U["swap_first_last"](s)[1:-1] == s[1:-1]
     rotated = s
