@@ -44,7 +44,7 @@ class Decoded:
 def as_batch(
     rows: Sequence[torch.Tensor], device: torch.device
 ) -> tuple[torch.Tensor, torch.Tensor]:
-    """Right-padded ids ``(B, S)`` and the mask of real positions ``(B, S)``."""
+    """End-padded ids ``(B, S)`` and the mask of real positions ``(B, S)``."""
     ids = pad_sequence(list(rows), batch_first=True, padding_value=PAD_ID).to(device)
     return ids, ids != PAD_ID
 

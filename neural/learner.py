@@ -200,13 +200,11 @@ class NeuralLearner(ParamsMixin):
                 raise ValueError("vocabulary sizes do not match the model config")
             model = learner.build(learner.config_)
             model.load_state_dict(state, strict=True)
+            learner.train_result_ = TrainResult.from_json(meta.get("train", {}))
         except (KeyError, TypeError, ValueError, RuntimeError) as err:
             raise CheckpointError(f"checkpoint does not fit a {kind} model: {err}", path) from err
         learner.device_ = resolve_device(learner.device)
         learner.model_ = model.to(learner.device_).eval()
-        learner.train_result_ = TrainResult(
-            best_epoch=int(meta.get("train", {}).get("best_epoch", 0))
-        )
         return learner
 
     config_type: ClassVar[type]

@@ -68,6 +68,16 @@ class TrainResult:
             "val_size": self.val_size,
         }
 
+    @classmethod
+    def from_json(cls, obj: dict[str, Any]) -> TrainResult:
+        return cls(
+            [EpochStats(**e) for e in obj.get("history", [])],
+            int(obj.get("best_epoch", 0)),
+            bool(obj.get("stopped_early", False)),
+            int(obj.get("train_size", 0)),
+            int(obj.get("val_size", 0)),
+        )
+
 
 def split_validation(
     examples: Sequence[Example], fraction: float, max_size: int, seed: int
@@ -100,9 +110,9 @@ def bucket_batches(
 
     With ``bucket``, the shuffled examples are cut into pools of ``pool``
     batches and each pool is sorted by length before it is cut into batches:
-    a batch then pads to a length close to its own examples' (on SCAN, about
-    three times fewer padded decoder steps than random batches) while every
-    epoch still sees the examples in a new order.
+    a batch then pads to a length close to its own examples' (where output
+    lengths vary widely, several times fewer padded decoder steps than random
+    batches) while every epoch still sees the examples in a new order.
 
     >>> g = torch.Generator().manual_seed(0)
     >>> sorted(len(b) for b in bucket_batches([5, 1, 4, 2, 3], 2, g))

@@ -92,7 +92,7 @@ def max_decode_length(target_lengths: Iterable[int], factor: float, margin: int)
 
 
 def pad_batch(rows: Sequence[Sequence[int]], device: torch.device | str = "cpu") -> torch.Tensor:
-    """A ``(B, max_len)`` long tensor of ``rows`` right-padded with ``<pad>``.
+    """A ``(B, max_len)`` long tensor of ``rows`` padded at the end with ``<pad>``.
 
     >>> pad_batch([[5, 3], [3]]).tolist()
     [[5, 3], [3, 0]]

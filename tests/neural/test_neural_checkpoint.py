@@ -39,6 +39,8 @@ def test_round_trip_gives_the_same_answers(learner: NeuralLearner, saved: Path) 
         again = loader.load(saved)
         assert type(again) is type(learner)
         assert again.get_params() == learner.get_params()
+        assert again.train_result_ == learner.train_result_
+        assert again.max_len_ == learner.max_len_
         assert [p.tokens for p in again.predict(PROBES)] == [p.tokens for p in learner.predict(PROBES)]
         assert np.array_equal(again.encode(PROBES), learner.encode(PROBES))
         assert np.array_equal(again.attention(("q", "then", "p")), learner.attention(("q", "then", "p")))
