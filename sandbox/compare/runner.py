@@ -6,6 +6,22 @@ cell atomically to ``OUT/cells/<key>.json`` and, on a rerun, reuses every cell
 whose file is there and was made with the same cell, task version and config
 (so an interrupted run resumes without running or counting anything twice).
 
+A cell record (schema ``sandbox.compare.cell/1``) holds: ``key``, ``cell``
+(task, learner, seed, params as asked), ``config``, ``task``,
+``task_version``, ``learner``, ``seed``, ``seeded`` (whether the learner took
+the seed), ``params`` (the learner's ``get_params()``), ``n_fit``,
+``n_heldout``, ``n_test``; ``test`` and ``heldout`` (see
+:func:`~sandbox.compare.metrics.split_metrics`: exact match with its CI, token
+accuracy, coverage, accuracy among answers, traceability, counts by output
+length, category and kind, error classes, and ``outcomes``, one character per
+item: ``1`` right, ``0`` wrong, ``-`` abstained); ``generalization_gap``;
+``relaxation`` (answers and correct answers per level); ``attribution`` (swap
+counts, fidelity, the word kinds, a few examples); ``geometry`` (``null``
+without ``encode``; see :func:`~sandbox.compare.geometry.embedding_analysis`);
+``showcase`` (the answers to a few fixed test inputs, with rendered
+derivations and attributions); ``timing`` (seconds; the only field that varies
+between runs).
+
 The held-out slice (the generalization gap's reference) is carved from the
 training set *before* fitting, so the learner never sees it:
 
@@ -200,6 +216,20 @@ def run_cell(cell: Cell, task: Task, config: CompareConfig, learner: Learner | N
             "total_seconds": round(done - start, 4),
         },
     }
+
+
+def run_cell_json(cell: dict[str, Any], data_dir: str | None = None,
+                  config: dict[str, Any] | None = None) -> tuple[dict[str, Any], dict[str, Any]]:
+    """:func:`run_cell` on JSON-ready values (for executors that ship cells to workers, such as Ray).
+
+    Loads the task by name; returns ``(record without timing, timing)``.
+    """
+    from sandbox.tasks.registry import load_task
+
+    parsed = Cell.from_json(cell)
+    record = run_cell(parsed, load_task(parsed.task, data_dir), CompareConfig.from_json(config or {}))
+    timing = record.pop("timing")
+    return record, timing
 
 
 def _geometry(learner: Learner, fit: Sequence[Example], test: Sequence[Example], heldout: Sequence[Example],

@@ -70,6 +70,7 @@ def summary_table(results: dict[str, Any]) -> Table:
     """Rows tasks, columns learners; each cell: OOD accuracy with its CI, and traceability."""
     learners = results["learners"]
     by_key = {(r["task"], r["learner"]): r for r in results["summary"]}
+    with_refs = any(results["tasks"][t]["references"] for t in results["task_names"])
     rows = []
     for task in results["task_names"]:
         cells = [task]
@@ -77,8 +78,11 @@ def summary_table(results: dict[str, Any]) -> Table:
             row = by_key.get((task, learner))
             cells.append("—" if row is None else
                          f"OOD {with_ci(row['exact_match'])} · trace {mean_pct(row['traceability'])}")
+        if with_refs:
+            cells.append(references_line(results, task) or "—")
         rows.append(cells)
-    return Table("Summary", ["task", *learners], rows,
+    header = ["task", *learners, *(["reference figures"] if with_refs else [])]
+    return Table("Summary", header, rows,
                  "OOD: exact match on the test split, mean over seeds with a 95% bootstrap interval; "
                  "trace: traceability (answers whose derivation replays and cites training evidence).",
                  anchor="summary")

@@ -11,7 +11,7 @@ from test_compare_support import FakeNeural, register_fakes, tiny_task
 
 from sandbox.compare import CompareConfig, merge_cells, plan_cells, run_cells, without_timing
 from sandbox.compare.config import Cell
-from sandbox.compare.runner import cell_path, heldout_split, run_cell
+from sandbox.compare.runner import cell_path, heldout_split, run_cell, run_cell_json
 from sandbox.registry import register_learner
 from sandbox.tasks.registry import load_task
 
@@ -151,3 +151,12 @@ def test_same_cells_same_results_except_timing(tmp_path: Path):
     assert without_timing(one) == without_timing(two)
     assert "timing" in one and "timing" in one["cells"][0]
     assert "timing" not in json.dumps(without_timing(one))
+
+
+def test_run_cell_json_for_executors():
+    record, timing = run_cell_json({"task": "scan/addprim_turn_left", "learner": "memorize", "seed": 0},
+                                   config={"swaps": 5, "bootstrap_resamples": 20, "showcase": 1})
+    assert "timing" not in record and timing["total_seconds"] >= 0
+    assert record["config"]["swaps"] == 5 and record["attribution"]["n_swaps"] == 5
+    assert record["task_version"] == load_task("scan/addprim_turn_left").version
+    json.dumps(record)

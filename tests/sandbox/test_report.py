@@ -103,7 +103,8 @@ def test_markdown_html_and_json_agree(out_dir: Path):
     page.feed((out_dir / "report.html").read_text())
     assert md == page.tables  # the same tables, cell for cell, in the same order
     summary = md[0]
-    assert summary[0] == ["task", *LEARNERS]
+    assert summary[0] == ["task", *LEARNERS, "reference figures"]
+    assert [row[-1] for row in summary[1:]] == ["human: 80.7%", "—"]
     by_task = {row[0]: row[1:] for row in summary[1:]}
     assert list(by_task) == ["toy/prim", "toy/other"]
     for row in results["summary"]:
@@ -140,7 +141,7 @@ def test_the_report_shows_every_side(out_dir: Path):
                   "Accuracy by generalization category", "Accuracy by kind of generalization"):
         assert title in md
     assert "Reference figures from the literature: human: 80.7%." in md
-    assert md.count("Reference figures") == 1  # only the task that has them
+    assert md.count("Reference figures from the literature") == 1  # only the task that has them
     assert "[a]  lex:a: a -> A" in md or "lex:" in md  # a derivation rendered by render_tree
     results = read_results(out_dir)
     liar = next(r for r in results["summary"] if r["learner"] == "fake-liar" and r["task"] == "toy/prim")
