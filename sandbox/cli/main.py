@@ -16,7 +16,7 @@ from sandbox.errors import SandboxError
 
 
 def build_parser() -> argparse.ArgumentParser:
-    from sandbox.cli import bench_cmd, compare_cmd, demo_cmd, eval_cmd, tasks_cmd
+    from sandbox.cli import bench_cmd, check_cmd, compare_cmd, demo_cmd, eval_cmd, tasks_cmd
 
     parser = argparse.ArgumentParser(
         prog="sandbox",
@@ -24,7 +24,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action="version", version=f"sandbox {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
-    for module in (tasks_cmd, eval_cmd, compare_cmd, bench_cmd, demo_cmd):
+    for module in (tasks_cmd, eval_cmd, compare_cmd, bench_cmd, check_cmd, demo_cmd):
         module.register(sub)
     return parser
 

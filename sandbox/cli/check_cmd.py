@@ -1,0 +1,156 @@
+"""``sandbox check``: judge a learner's compositional laws on random grammars.
+
+Prints a table of the laws held and broken and, for each broken law, the
+minimal counterexample hypothesis shrank it to. Exit code 0 when no law
+broke, 1 when one did (as a test runner), 2 on bad usage.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+from sandbox.cli.eval_cmd import parse_value
+from sandbox.errors import UsageError
+from sandbox.formats import atomic_write_text
+from sandbox.registry import learner_names, learner_parameters
+
+# A small, fast training budget for neural learners (any learner with
+# ``epochs``): enough to fit a few dozen training examples, small enough that
+# the whole command ends in minutes on a laptop CPU. Only the keys a learner
+# accepts are used; --epochs, --device and --param override them.
+FAST_NEURAL: dict[str, Any] = {
+    "epochs": 40, "batch_size": 16, "lr": 0.01, "val_fraction": 0.0, "dropout": 0.0,
+    "hidden_size": 32, "d_model": 32, "ff_size": 64, "num_heads": 2, "num_layers": 1,
+    "device": "cpu", "progress": False,
+}
+NEURAL_EXAMPLES = 8
+NEURAL_BUDGET = 90.0
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    from sandbox.testing.laws import LAWS
+
+    laws = "; ".join(f"{name}: {law.summary}" for name, law in LAWS.items())
+    p = sub.add_parser(
+        "check", help="judge a learner's compositional laws on random grammars",
+        description="Run compositional laws (property-based tests on random synchronous grammars) "
+                    "against a learner. Prints which laws held and, for each broken law, the minimal "
+                    f"counterexample. Laws: {laws}. Exit code 1 when a law broke.",
+    )
+    p.add_argument("--learner", required=True, help=f"one of: {', '.join(learner_names())}")
+    p.add_argument("--laws", nargs="+", choices=list(LAWS), metavar="LAW",
+                   help=f"laws to run (default: all): {', '.join(LAWS)}")
+    p.add_argument("--examples", type=int, metavar="N",
+                   help=f"random tasks per law (default: 20; {NEURAL_EXAMPLES} for neural learners)")
+    p.add_argument("--seed", type=int, default=0, metavar="S", help="seed of the random tasks (default: 0)")
+    p.add_argument("--budget", type=float, metavar="SECONDS",
+                   help=f"time spent fitting per law before it stops (default: none; "
+                        f"{NEURAL_BUDGET:g} for neural learners)")
+    p.add_argument("--epochs", type=int, metavar="N", help="neural: training epochs (default: a fast budget)")
+    p.add_argument("--device", choices=("auto", "cpu", "cuda"), help="neural: device (default: cpu)")
+    p.add_argument("--param", action="append", default=[], metavar="KEY=VALUE",
+                   help="any constructor parameter of the learner (repeatable)")
+    p.add_argument("--json", metavar="OUT", help="write every verdict and counterexample as JSON")
+    p.set_defaults(handler=cmd_check)
+
+
+def learner_params(args: argparse.Namespace) -> tuple[dict[str, Any], bool]:
+    """The learner's constructor parameters, and whether it got the fast neural budget."""
+    accepted = set(learner_parameters(args.learner))
+    neural = "epochs" in accepted
+    params = {k: v for k, v in FAST_NEURAL.items() if k in accepted} if neural else {}
+    for key, flag in (("epochs", "--epochs"), ("device", "--device")):
+        value = getattr(args, key)
+        if value is None:
+            continue
+        if key not in accepted:
+            raise UsageError(f"{flag} does not apply to learner {args.learner!r}")
+        params[key] = value
+    for item in args.param:
+        key, sep, raw = item.partition("=")
+        if not sep or not key:
+            raise UsageError(f"--param expects KEY=VALUE, got {item!r}")
+        key = key.replace("-", "_")
+        if key not in accepted:
+            raise UsageError(f"learner {args.learner!r} takes no parameter {key!r} "
+                             f"(it takes: {', '.join(sorted(accepted)) or 'none'})")
+        params[key] = parse_value(raw)
+    return params, neural
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    from sandbox.testing.laws import LAWS
+    from sandbox.testing.runner import check_law
+
+    params, neural = learner_params(args)
+    examples = args.examples if args.examples is not None else (NEURAL_EXAMPLES if neural else 20)
+    budget = args.budget if args.budget is not None else (NEURAL_BUDGET if neural else None)
+    if examples < 1:
+        raise UsageError("--examples must be at least 1")
+    laws = args.laws or list(LAWS)
+    shown = ", ".join(f"{k}={v}" for k, v in sorted(params.items()))
+    print(f"sandbox check: learner {args.learner}" + (f" ({shown})" if shown else "")
+          + f", {examples} random tasks per law, seed {args.seed}"
+          + (f", budget {budget:g} s per law" if budget else ""))
+    results = []
+    for name in laws:
+        bar = _progress(name, examples)
+        try:
+            result = check_law(args.learner, name, examples=examples, seed=args.seed, params=params,
+                               budget=budget, progress=bar.update_to)
+        finally:
+            bar.close()
+        results.append(result)
+    print()
+    print(render_table(results))
+    for result in results:
+        if result.counterexample is not None:
+            print()
+            print(f"{result.law} broken; minimal counterexample:")
+            print(result.counterexample.render())
+    if args.json:
+        record = {"learner": args.learner, "params": {k: _jsonable(v) for k, v in params.items()},
+                  "examples": examples, "seed": args.seed, "budget": budget,
+                  "laws": [r.to_json() for r in results]}
+        atomic_write_text(Path(args.json), json.dumps(record, indent=1) + "\n")
+        print(f"\nwrote {args.json}")
+    return 1 if any(r.broken for r in results) else 0
+
+
+def render_table(results: list[Any]) -> str:
+    rows = [("law", "verdict", "tasks", "seconds", "note")]
+    for r in results:
+        verdict = r.verdict.value.upper() if r.broken else r.verdict.value
+        rows.append((r.law, verdict, str(r.examples), f"{r.seconds:.1f}", r.note))
+    widths = [max(len(row[i]) for row in rows) for i in range(4)]
+    return "\n".join(
+        "  ".join([row[0].ljust(widths[0]), row[1].ljust(widths[1]), row[2].rjust(widths[2]),
+                   row[3].rjust(widths[3]), row[4]]).rstrip()
+        for row in rows
+    )
+
+
+class _Bar:
+    def __init__(self, name: str, total: int) -> None:
+        from tqdm import tqdm
+
+        self.bar = tqdm(total=total, desc=name, unit="task", file=sys.stderr, leave=False,
+                        disable=not sys.stderr.isatty())
+
+    def update_to(self, n: int) -> None:
+        self.bar.update(n - self.bar.n)
+
+    def close(self) -> None:
+        self.bar.close()
+
+
+def _progress(name: str, total: int) -> _Bar:
+    return _Bar(name, total)
+
+
+def _jsonable(value: Any) -> Any:
+    return value if isinstance(value, (str, int, float, bool, type(None))) else repr(value)
