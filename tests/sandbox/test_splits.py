@@ -212,3 +212,18 @@ def test_cli_split_reads_a_file_of_examples(tmp_path: Path):
     res = run_cli("tasks", "split", str(bad), "--by", "random", "--out", str(tmp_path / "p"))
     assert res.returncode == 2 and f"{bad}:2:" in res.stderr and not (tmp_path / "p").exists()
     assert os.path.exists(tmp_path / "o" / "split.json")
+
+
+def test_every_new_family_is_listed_and_exportable(tmp_path: Path):
+    from sandbox.cli.tasks_cmd import export_task
+
+    listed = {line.split()[0] for line in run_cli("tasks", "list").stdout.splitlines()}
+    assert {"pcfg/systematicity", "pcfg/productivity", "pcfg/substitutivity", "pcfg/localism",
+            "fewshot/colors", "arith/depth", "arith/number_words", "arith/extrapolation",
+            "nacs/simple", "nacs/length", "nacs/addprim_jump"} <= listed
+    for name in ("pcfg/localism", "fewshot/colors", "arith/extrapolation", "nacs/length"):
+        task = load_task(name)
+        assert task.source, name  # every generator cites its source
+        written = export_task(task, tmp_path / name.replace("/", "_"), "jsonl")
+        lines = written[1].read_text().splitlines()
+        assert len(lines) == len(task.test) and json.loads(lines[0])["source"]
