@@ -37,10 +37,12 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
-
-import sympy
+from typing import TYPE_CHECKING
 
 from sandbox.data import Tokens
+
+if TYPE_CHECKING:
+    import sympy
 
 UNITS = {w: i for i, w in enumerate(
     ["zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine"])}
@@ -293,6 +295,8 @@ def to_sympy(tokens: Sequence[str]) -> sympy.Expr:
 
 
 def _build(node: Node) -> sympy.Expr:
+    import sympy  # imported when first needed: it takes a second, and listing tasks needs none of it
+
     kind = node[0]
     if kind == "int":
         return sympy.Integer(node[1])
@@ -324,4 +328,6 @@ def words_to_sympy(words: Sequence[str]) -> sympy.Expr:
 
 def equivalent(a: sympy.Expr, b: sympy.Expr) -> bool:
     """Whether two polynomials are equal (expanding their difference decides it exactly)."""
+    import sympy
+
     return bool(sympy.expand(a - b) == 0)
