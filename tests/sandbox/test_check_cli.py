@@ -1,0 +1,67 @@
+"""``sandbox check`` end to end: the table, the counterexamples, the JSON, the exit codes."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from sandbox.cli.check_cmd import FAST_NEURAL, learner_params
+from sandbox.cli.main import build_parser, main
+from tests.conftest import run_cli
+
+
+def test_check_reports_held_and_broken_laws(tmp_path):
+    out = tmp_path / "check.json"
+    done = run_cli("check", "--learner", "memorize", "--laws", "reproduces", "systematicity",
+                   "relaxation_monotone", "--examples", "4", "--json", str(out))
+    assert done.returncode == 1, done.stderr  # a law broke
+    lines = done.stdout.splitlines()
+    table = lines[lines.index("law                  verdict         tasks  seconds  note"):]
+    assert table[1].startswith("reproduces           held")
+    assert table[2].startswith("systematicity        BROKEN")
+    assert table[3].startswith("relaxation_monotone  not applicable")
+    assert "systematicity broken; minimal counterexample:" in done.stdout
+    for field in ("grammar:", "split:    primitive split", "training:", "input:", "expected:", "actual:   (abstained)"):
+        assert field in done.stdout
+    record = json.loads(out.read_text())
+    verdicts = {law["law"]: law["verdict"] for law in record["laws"]}
+    assert verdicts == {"reproduces": "held", "systematicity": "broken", "relaxation_monotone": "not applicable"}
+    ce = record["laws"][1]["counterexample"]
+    assert ce["actual"] is None and ce["expected"] and ce["train_size"] == len(ce["train"])
+
+
+def test_check_exits_0_when_every_law_holds():
+    done = run_cli("check", "--learner", "memorize", "--laws", "reproduces", "--examples", "3")
+    assert done.returncode == 0, done.stderr
+    assert "reproduces  held" in done.stdout
+
+
+@pytest.mark.parametrize(("args", "message"), [
+    (["--epochs", "3"], "--epochs does not apply to learner 'memorize'"),
+    (["--examples", "0"], "--examples must be at least 1"),
+    (["--param", "depth=3"], "learner 'memorize' takes no parameter 'depth'"),
+])
+def test_bad_usage_exits_2(capsys, args, message):
+    assert main(["check", "--learner", "memorize", *args]) == 2
+    assert message in capsys.readouterr().err
+
+
+def test_unknown_law_or_learner_exits_2(capsys):
+    with pytest.raises(SystemExit) as stop:
+        main(["check", "--learner", "memorize", "--laws", "nonsense"])
+    assert stop.value.code == 2 and "invalid choice" in capsys.readouterr().err
+    assert main(["check", "--learner", "nobody"]) == 2
+    assert "unknown learner 'nobody'" in capsys.readouterr().err
+
+
+def test_neural_learners_get_a_fast_budget_that_options_override():
+    parser = build_parser()
+    params, neural = learner_params(parser.parse_args(["check", "--learner", "gru"]))
+    assert neural and params["epochs"] == FAST_NEURAL["epochs"] and params["device"] == "cpu"
+    assert params["hidden_size"] == FAST_NEURAL["hidden_size"] and "d_model" not in params
+    params, _ = learner_params(parser.parse_args(
+        ["check", "--learner", "transformer", "--epochs", "5", "--param", "d_model=16"]))
+    assert params["epochs"] == 5 and params["d_model"] == 16 and "hidden_size" not in params
+    params, neural = learner_params(parser.parse_args(["check", "--learner", "symbolic"]))
+    assert not neural and params == {}
