@@ -2,13 +2,16 @@
 
 Encoder: a bidirectional GRU (``hidden_size / 2`` per direction, so that each
 encoder state has ``hidden_size`` units). Decoder: a GRU started from the
-encoder's final states, followed by global attention over the encoder states
-(Luong, Pham & Manning 2015, "general" score, without input feeding): the
-decoder state ``h_t`` scores every encoder state, the weighted context ``c_t``
-and ``h_t`` are combined as ``tanh(W [h_t; c_t])`` and projected onto the
-target vocabulary. Without input feeding the decoder GRU never sees the
-attention, so teacher-forced training runs it over the whole target in one
-fused call instead of one Python step per token.
+encoder's final states, with global attention over the encoder states and
+input feeding (Luong, Pham & Manning 2015, "general" score): the decoder state
+``h_t`` scores every encoder state, the weighted context ``c_t`` and ``h_t``
+are combined as ``a_t = tanh(W [h_t; c_t])``, which is projected onto the
+target vocabulary *and* fed to the decoder GRU beside the next input token.
+Feeding the attention back tells the decoder where in the input it has got
+to, as the attention of Bahdanau et al. (2015) used by Lake & Baroni (2018)
+does; a decoder that never sees its attention learns long outputs far more
+slowly. The price: teacher-forced training steps through the target one token
+at a time.
 
 Shapes: ``B`` batch, ``S`` source length (with its end marker), ``T`` target
 length, ``H`` hidden size, ``L`` layers, ``V`` target vocabulary size.
@@ -62,7 +65,7 @@ class GRUSeq2Seq(nn.Module):
         )
         self.bridge = nn.Linear(H, H)  # final encoder states -> decoder initial state
         self.tgt_embed = nn.Embedding(config.tgt_vocab_size, H, padding_idx=PAD_ID)
-        self.decoder = nn.GRU(H, H, L, batch_first=True, dropout=between_layers)
+        self.decoder = nn.GRU(2 * H, H, L, batch_first=True, dropout=between_layers)
         self.score = nn.Linear(H, H, bias=False)  # Luong's "general" score h^T W m
         self.combine = nn.Linear(2 * H, H)
         self.out = nn.Linear(H, config.tgt_vocab_size)
@@ -94,14 +97,35 @@ class GRUSeq2Seq(nn.Module):
         combined = torch.tanh(self.combine(torch.cat([states, context], dim=-1)))
         return self.drop(combined), weights
 
+    def step(
+        self,
+        emb: torch.Tensor,
+        feed: torch.Tensor,
+        state: torch.Tensor,
+        memory: torch.Tensor,
+        keys: torch.Tensor,
+        src_mask: torch.Tensor,
+    ) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
+        """One decoder step from the embedded token ``(B, 1, H)`` and the last
+        attentional state ``feed`` ``(B, 1, H)``: the new attentional state
+        ``(B, 1, H)``, decoder state ``(L, B, H)`` and attention ``(B, 1, S)``."""
+        h, state = self.decoder(torch.cat([emb, feed], dim=-1), state)  # (B, 1, H)
+        feed, weights = self.attend(h, memory, keys, src_mask)
+        return feed, state, weights
+
     def forward(
         self, src: torch.Tensor, src_mask: torch.Tensor, tgt_in: torch.Tensor
     ) -> torch.Tensor:
         """Teacher-forced logits ``(B, T, V)`` for decoder inputs ``tgt_in`` ``(B, T)``."""
         memory, state = self.encode(src, src_mask)
-        states, _ = self.decoder(self.drop(self.tgt_embed(tgt_in)), state)  # (B, T, H)
-        combined, _ = self.attend(states, memory, self.score(memory), src_mask)
-        return self.out(combined)
+        keys = self.score(memory)
+        emb = self.drop(self.tgt_embed(tgt_in))  # (B, T, H)
+        feed = memory.new_zeros(src.shape[0], 1, self.config.hidden_size)
+        feeds = []
+        for t in range(tgt_in.shape[1]):
+            feed, state, _ = self.step(emb[:, t : t + 1], feed, state, memory, keys, src_mask)
+            feeds.append(feed)
+        return self.out(torch.cat(feeds, dim=1))  # (B, T, V)
 
     @torch.no_grad()
     def greedy_decode(
@@ -115,13 +139,14 @@ class GRUSeq2Seq(nn.Module):
         B = src.shape[0]
         memory, state = self.encode(src, src_mask)
         keys = self.score(memory)
+        feed = memory.new_zeros(B, 1, self.config.hidden_size)
         token = torch.full((B, 1), BOS_ID, dtype=torch.long, device=src.device)
         done = torch.zeros(B, dtype=torch.bool, device=src.device)
         ids, attn = [], []
         for _ in range(max_len):
-            h, state = self.decoder(self.tgt_embed(token), state)  # (B, 1, H)
-            combined, weights = self.attend(h, memory, keys, src_mask)
-            token = self.out(combined).argmax(dim=-1)  # (B, 1)
+            emb = self.tgt_embed(token)
+            feed, state, weights = self.step(emb, feed, state, memory, keys, src_mask)
+            token = self.out(feed).argmax(dim=-1)  # (B, 1)
             token = token.masked_fill(done[:, None], PAD_ID)
             ids.append(token)
             attn.append(weights)
