@@ -42,11 +42,10 @@ def run_ray(
         raise UsageError("--executor ray needs Ray: pip install 'symvec-sandbox[ray]'") from None
     started_here = not ray.is_initialized()
     if started_here:
-        quiet = {"log_to_driver": False, "logging_level": logging.ERROR}
         if address:
-            ray.init(address=address, **quiet)
+            ray.init(address=address, log_to_driver=False, logging_level=logging.ERROR)
         else:
-            ray.init(num_cpus=num_cpus, include_dashboard=False, **quiet)
+            ray.init(num_cpus=num_cpus, include_dashboard=False, log_to_driver=False, logging_level=logging.ERROR)
     try:
         remote = ray.remote(num_cpus=1)(fn)
         pending = {remote.remote(cell.to_json(), data_dir): cell for cell in cells}

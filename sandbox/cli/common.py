@@ -26,7 +26,24 @@ def add_task_source(parser: argparse.ArgumentParser, *, need_test: bool = True) 
     parser.add_argument("--train", metavar="FILE", help="training file (SCAN lines, COGS TSV or JSONL)")
     parser.add_argument("--test", metavar="FILE", help="test file, same formats" if need_test else argparse.SUPPRESS)
     parser.add_argument("--format", choices=FORMATS, help="file format (default: from the extension)")
+    add_task_options(parser)
     add_data_dir(parser)
+
+
+def add_task_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--option", action="append", default=[], metavar="KEY=VALUE",
+                        help="a task option, e.g. size=paper for PCFG SET (repeatable)")
+
+
+def parse_options(items: list[str]) -> dict[str, str]:
+    """``["size=paper"]`` -> ``{"size": "paper"}``; a malformed item is a usage error."""
+    options: dict[str, str] = {}
+    for item in items:
+        key, sep, value = item.partition("=")
+        if not sep or not key.strip():
+            raise UsageError(f"--option {item!r}: expected KEY=VALUE, e.g. size=paper")
+        options[key.strip()] = value.strip()
+    return options
 
 
 def task_from_args(args: argparse.Namespace, *, need_test: bool = True) -> Task:
@@ -34,7 +51,7 @@ def task_from_args(args: argparse.Namespace, *, need_test: bool = True) -> Task:
     if args.task and (args.train or getattr(args, "test", None)):
         raise UsageError("give either --task or --train/--test, not both")
     if args.task:
-        return load_task(args.task, args.data_dir)
+        return load_task(args.task, args.data_dir, parse_options(getattr(args, "option", [])))
     if not args.train:
         raise UsageError("give --task TASK or --train FILE" + (" --test FILE" if need_test else ""))
     test_file = getattr(args, "test", None)

@@ -7,7 +7,7 @@ import json
 from pathlib import Path
 from typing import Any
 
-from sandbox.cli.common import add_data_dir
+from sandbox.cli.common import add_data_dir, add_task_options, parse_options
 from sandbox.data import Task
 from sandbox.errors import UsageError
 from sandbox.formats import atomic_write_text, format_examples, read_examples
@@ -31,21 +31,21 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("task")
     p.add_argument("-n", type=int, default=5, help="examples to show from each split (default 5)")
     add_data_dir(p)
-    add_options(p)
+    add_task_options(p)
     p.set_defaults(handler=cmd_show)
 
     p = tsub.add_parser("stats", help="sizes, vocabularies and length distributions")
     p.add_argument("task")
     p.add_argument("--json", action="store_true", help="print the statistics as JSON")
     add_data_dir(p)
-    add_options(p)
+    add_task_options(p)
     p.set_defaults(handler=cmd_stats)
 
     p = tsub.add_parser("export", help="write a task's train and test files")
     p.add_argument("task")
     add_output(p)
     add_data_dir(p)
-    add_options(p)
+    add_task_options(p)
     p.set_defaults(handler=cmd_export)
 
     p = tsub.add_parser("generate", help="generate a task from a grammar file (TOML) and split it",
@@ -66,13 +66,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     add_split_options(p, default=None)
     add_output(p)
     add_data_dir(p)
-    add_options(p)
+    add_task_options(p)
     p.set_defaults(handler=cmd_split)
-
-
-def add_options(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--option", action="append", default=[], metavar="KEY=VALUE",
-                        help="a task option, e.g. size=paper or seed=3 (repeatable)")
 
 
 def add_output(parser: argparse.ArgumentParser) -> None:
@@ -94,16 +89,6 @@ def add_split_options(parser: argparse.ArgumentParser, default: str | None) -> N
     parser.add_argument("--word", help="primitive: the word seen only alone in training (default: seeded choice)")
     parser.add_argument("--pattern", help="template: words held out together, '*' for any word "
                                           "(default: a word pair chosen by coverage)")
-
-
-def parse_options(items: list[str]) -> dict[str, str]:
-    options: dict[str, str] = {}
-    for item in items:
-        key, sep, value = item.partition("=")
-        if not sep or not key.strip():
-            raise UsageError(f"--option {item!r}: expected KEY=VALUE, e.g. size=paper")
-        options[key.strip()] = value.strip()
-    return options
 
 
 def _load(args: argparse.Namespace) -> Task:

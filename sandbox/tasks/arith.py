@@ -154,7 +154,7 @@ def _task(name: str, kind: Generalization, description: str, train: Sequence[Tok
 
 
 def _seed(ctx: TaskContext) -> int:
-    return int(ctx.option("seed", str(DEFAULT_SEED)))
+    return ctx.int_option("seed", DEFAULT_SEED)
 
 
 def _up_to(limit: int) -> Numbers:

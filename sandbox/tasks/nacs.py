@@ -55,7 +55,7 @@ def _register(name: str, kind: Generalization, summary: str, split: Split, descr
 
 
 def _simple(ctx: TaskContext) -> tuple[list[Tokens], list[Tokens]]:
-    return scan.simple_split(int(ctx.option("split_seed", scan.DEFAULT_SPLIT_SEED)))
+    return scan.simple_split(ctx.int_option("split_seed", scan.DEFAULT_SPLIT_SEED))
 
 
 _register("nacs/simple", Generalization.IID, "SCAN simple, reversed", _simple,

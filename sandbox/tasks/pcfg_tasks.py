@@ -64,12 +64,7 @@ def _options(ctx: TaskContext) -> tuple[str, int]:
     size = ctx.option("size", "small")
     if size not in SIZES:
         raise UsageError(f"option size={size!r}: choose one of {', '.join(SIZES)}")
-    seed_text = ctx.option("seed", "0")
-    try:
-        seed = int(seed_text)
-    except ValueError:
-        raise UsageError(f"option seed={seed_text!r}: expected an integer") from None
-    return size, seed
+    return size, ctx.int_option("seed", 0)
 
 
 def _example(src: Tokens, tgt: Tokens, id: str, **meta: str) -> Example:

@@ -30,6 +30,8 @@ class TaskContext:
 
     data_dir: Path | None = None
     options: Mapping[str, str] = field(default_factory=dict)
+    # The option keys the builder asked for; any other key given is a usage error.
+    asked: set[str] = field(default_factory=set, compare=False)
 
     def data_file(self, relative: str) -> Path:
         """The path of a required outside file, or a clear error naming it."""
@@ -44,7 +46,15 @@ class TaskContext:
         return path
 
     def option(self, key: str, default: str) -> str:
+        self.asked.add(key)
         return self.options.get(key, default)
+
+    def int_option(self, key: str, default: int) -> int:
+        text = self.option(key, str(default))
+        try:
+            return int(text)
+        except ValueError:
+            raise UsageError(f"option {key}={text!r}: expected an integer") from None
 
 
 TaskBuilder = Callable[[TaskContext], Task]
@@ -106,7 +116,12 @@ def load_task(
     ctx = TaskContext(resolve_data_dir(data_dir), dict(options or {}))
     key = (name, ctx.data_dir, tuple(sorted(ctx.options.items())))
     if key not in _CACHE:
-        _CACHE[key] = TASKS[name].build(ctx)
+        task = TASKS[name].build(ctx)
+        unknown = sorted(set(ctx.options) - ctx.asked)
+        if unknown:
+            takes = ", ".join(sorted(ctx.asked)) or "no option"
+            raise UsageError(f"task {name!r} takes no option {', '.join(map(repr, unknown))} (it takes: {takes})")
+        _CACHE[key] = task
     return _CACHE[key]
 
 

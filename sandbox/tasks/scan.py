@@ -36,7 +36,7 @@ LOULA = "Loula, Baroni & Lake 2018, Rearranging the familiar (BlackboxNLP)"
 KEYSERS = "Keysers et al. 2020, Measuring compositional generalization (ICLR)"
 
 SIMPLE_TRAIN_SIZE = 16_728  # 80% of 20,910, as in the official files
-DEFAULT_SPLIT_SEED = "0"
+DEFAULT_SPLIT_SEED = 0
 LENGTH_CUTOFF = 22  # training outputs have at most 22 actions
 PRIMITIVE_COPIES = {"jump": 1467, "turn left": 2189}
 FILLER_ORDER = ("look", "walk", "run")  # fillers added in turn by the filler splits
@@ -128,7 +128,7 @@ def filler_split(n_fillers: int) -> tuple[list[Tokens], list[Tokens]]:
 
 
 def _simple(ctx: TaskContext) -> Task:
-    seed = int(ctx.option("split_seed", DEFAULT_SPLIT_SEED))
+    seed = ctx.int_option("split_seed", DEFAULT_SPLIT_SEED)
     train, test = simple_split(seed)
     return _task("scan/simple", train, test, Generalization.IID,
                  f"random 80/20 split of all 20,910 commands (split seed {seed})")
