@@ -26,30 +26,46 @@ False
 from __future__ import annotations
 
 import itertools
-from collections.abc import Callable, Iterable, Iterator, Mapping
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
 
 from symbolic.matching import match_pattern
-from symbolic.rules import Rule, RuleKind, Tokens
+from symbolic.rules import Rule, Tokens
 
 MAX_ANALYSES = 64  # per phrase; bounds the work on long, ambiguous phrases
 MAX_LEVEL = 2  # the most relaxed admission induction accepts without a proposal
 COST = (0, 1, 1 << 20, 1 << 40)  # one slot at each level; sums compare as (n3, n2, n1)
 
+MAX_COUNT = 2  # enough to tell one derivation from several
+MAX_ALTERNATIVES = 4
+
 LevelFn = Callable[[str, int, str], int]  # (rule, slot, filler) -> relaxation level
+Child = tuple[int, int, str, Tokens]  # (start, end, root rule, meaning), relative to the phrase
 
 
-@dataclass(frozen=True)
-class Derivation:
-    """The least relaxed derivation of one (root, meaning) analysis of a phrase."""
+@dataclass
+class Entry:
+    """One (root, meaning) analysis of a phrase: its least relaxed derivation, and how many there are."""
 
     cost: int
     rule: str
-    children: tuple[tuple[int, int, str, Tokens], ...]  # (start, end, root, meaning), relative
+    children: tuple[Child, ...]  # of the least relaxed derivation
     levels: tuple[int, ...]
+    count: int = 1  # derivations giving this analysis, counted up to MAX_COUNT
+    alternatives: list[tuple[Child, ...]] = field(default_factory=list)  # children of each, a few
 
 
-Analyses = dict[tuple[str, Tokens], Derivation]
+@dataclass(frozen=True)
+class Tree:
+    """A whole derivation with absolute spans."""
+
+    rule: str
+    span: tuple[int, int]
+    children: tuple[Tree, ...]
+    meaning: Tokens
+
+
+Analyses = dict[tuple[str, Tokens], Entry]
 
 
 class InductionChart:
@@ -81,10 +97,10 @@ class InductionChart:
         result: Analyses = {}
         if len(phrase) == 1 and phrase[0] in self.lexicon:
             lex = self.lexicon[phrase[0]]
-            result[(lex.id, lex.template)] = Derivation(0, lex.id, (), ())
+            result[(lex.id, lex.meaning)] = Entry(0, lex.id, (), (), 1, [()])
         words = set(phrase)
         n = len(phrase)
-        for rule, fixed, phrasal in zip(self.rules, self._fixed, self._phrasal):
+        for rule, fixed, phrasal in zip(self.rules, self._fixed, self._phrasal, strict=True):
             if len(rule.pattern) > n or not fixed <= words:
                 continue
             bounds = [(1, n if p else 1) for p in phrasal]
@@ -97,29 +113,38 @@ class InductionChart:
 
     def _combine(self, rule: Rule, phrase: Tokens, spans: tuple[tuple[int, int], ...],
                  result: Analyses) -> None:
-        options: list[list[tuple[int, tuple[int, int, str, Tokens], int]]] = []
+        options: list[list[tuple[int, Child, int, int]]] = []  # (cost, child, level, count)
         for slot, (a, b) in enumerate(spans):
-            cheapest: dict[Tokens, tuple[int, tuple[int, int, str, Tokens], int]] = {}
+            opts = []
             for (root, meaning), sub in self.analyses(phrase[a:b]).items():
                 lvl = self.level(rule.id, slot, root)
-                if lvl > MAX_LEVEL:
-                    continue
-                cost = sub.cost + COST[lvl]
-                old = cheapest.get(meaning)
-                if old is None or cost < old[0]:
-                    cheapest[meaning] = (cost, (a, b, root, meaning), lvl)
-            if not cheapest:
+                if lvl <= MAX_LEVEL:
+                    opts.append((sub.cost + COST[lvl], (a, b, root, meaning), lvl, sub.count))
+            if not opts:
                 return
-            options.append(list(cheapest.values()))
+            options.append(opts)
         for combo in itertools.product(*options):
-            key = (rule.id, rule.instantiate([child[3] for _, child, _ in combo]))
-            cost = sum(c for c, _, _ in combo)
-            old = result.get(key)
-            if old is None or cost < old.cost:
-                result[key] = Derivation(cost, rule.id, tuple(ch for _, ch, _ in combo),
-                                         tuple(lv for _, _, lv in combo))
-            if len(result) >= MAX_ANALYSES:
-                return
+            key = (rule.id, rule.instantiate([child[3] for _, child, _, _ in combo]))
+            cost = sum(c for c, _, _, _ in combo)
+            count = 1
+            for _, _, _, c in combo:
+                count *= c
+            children = tuple(ch for _, ch, _, _ in combo)
+            prev = result.get(key)
+            if prev is None:
+                result[key] = Entry(cost, rule.id, children, tuple(lv for _, _, lv, _ in combo),
+                                    min(count, MAX_COUNT), [children])
+                if len(result) >= MAX_ANALYSES:
+                    return
+                continue
+            prev.count = min(MAX_COUNT, prev.count + count)
+            if len(prev.alternatives) < MAX_ALTERNATIVES:
+                prev.alternatives.append(children)
+            # Equally relaxed: the grouping bias prefers the longer first slot.
+            if cost < prev.cost or (cost == prev.cost and children and
+                                    _first(children[0]) > _first(prev.children[0])):
+                prev.cost, prev.children = cost, children
+                prev.levels = tuple(lv for _, _, lv, _ in combo)
 
     def meanings(self, phrase: Tokens) -> dict[Tokens, frozenset[str]]:
         """The meanings ``phrase`` can take, each with the root rules that give it."""
@@ -131,31 +156,39 @@ class InductionChart:
     def derivable(self, source: Tokens, target: Tokens) -> bool:
         return self.best(source, target) is not None
 
-    def best(self, source: Tokens, target: Tokens) -> Derivation | None:
-        """The least relaxed derivation of ``source`` that gives ``target`` (first root on a tie)."""
-        found = [(d.cost, root, d) for (root, m), d in self.analyses(source).items() if m == target]
-        return min(found, key=lambda x: (x[0], x[1]))[2] if found else None
+    def best(self, source: Tokens, target: Tokens) -> Entry | None:
+        """The least relaxed derivation of ``source`` that gives ``target``.
 
-    def fillers(self, source: Tokens, target: Tokens,
-                done: set[tuple[Tokens, str, Tokens]]) -> Iterator[tuple[str, int, str]]:
-        """(rule, slot, filler) for every slot of the least relaxed derivation.
-
-        Sub-derivations in ``done`` were reported already and are skipped,
-        so that sub-phrases shared by many examples are walked once.
+        On a tie, the grouping bias prefers the longer first slot, then the first root by id.
         """
-        top = self.best(source, target)
-        if top is None:
-            return
-        stack = [(source, top)]
-        while stack:
-            phrase, node = stack.pop()
-            for slot, (a, b, root, meaning) in enumerate(node.children):
-                yield node.rule, slot, root
-                key = (phrase[a:b], root, meaning)
-                if key not in done:
-                    done.add(key)
-                    stack.append((phrase[a:b], self.analyses(phrase[a:b])[(root, meaning)]))
+        found = [(d.cost, -_first(d.children[0]) if d.children else 0, root, d)
+                 for (root, m), d in self.analyses(source).items() if m == target]
+        return min(found, key=lambda x: x[:3])[3] if found else None
+
+    def count(self, source: Tokens, target: Tokens) -> int:
+        """How many derivations of ``source`` give ``target`` (counted up to MAX_COUNT)."""
+        return min(MAX_COUNT, sum(e.count for (_, m), e in self.analyses(source).items() if m == target))
+
+    def trees(self, source: Tokens, target: Tokens, limit: int = 16) -> list[Tree]:
+        """Up to ``limit`` whole derivations of ``source`` that give ``target``."""
+        out: list[Tree] = []
+        for (root, meaning), entry in sorted(self.analyses(source).items()):
+            if meaning == target:
+                out += self._expand(source, 0, root, meaning, entry, limit - len(out))
+        return out[:limit]
+
+    def _expand(self, phrase: Tokens, offset: int, root: str, meaning: Tokens, entry: Entry,
+                limit: int) -> list[Tree]:
+        out: list[Tree] = []
+        for children in entry.alternatives:
+            parts = [self._expand(phrase[a:b], offset + a, r, m, self.analyses(phrase[a:b])[(r, m)], limit)
+                     for a, b, r, m in children]
+            for kids in itertools.product(*parts):
+                out.append(Tree(root, (offset, offset + len(phrase)), tuple(kids), meaning))
+                if len(out) >= limit:
+                    return out
+        return out
 
 
-def is_phrase_rule(rule: Rule) -> bool:
-    return rule.kind is not RuleKind.LEXICAL
+def _first(child: tuple[int, int, str, Tokens]) -> int:
+    return child[1] - child[0]

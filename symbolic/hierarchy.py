@@ -8,8 +8,10 @@ For every slot of every rule, four nested categories:
   slots as some seen filler (Jaccard similarity of their whole slot sets at
   least ``similarity``), a word only like a word and a phrase only like a
   phrase;
-- level 2, ``type(t)``: fillers of the same meaning type as some seen filler
-  (a word whose meaning has k tokens; a phrase);
+- level 2, ``type(t)``: fillers of the same meaning type as some seen filler:
+  a word whose meaning has k tokens; a phrase seen inside some slot; a phrase
+  seen only as a whole input (``whole``: since no slot ever held one, no
+  slot admits one below level 3);
 - level 3, ``any``: any constituent.
 
 The seen fillers are the admissions that induction made, each because
@@ -55,11 +57,14 @@ class Hierarchy:
         for slot, fillers in self.seen.items():
             for f in fillers:
                 self.slotsets.setdefault(f, set()).add(slot)
+        for f, t in self.mtypes.items():
+            if t == "phrase" and not self.slotsets[f]:
+                self.mtypes[f] = "whole"
         self._levels: dict[Slot, dict[str, int]] = {}  # filled per slot on first use
 
     @staticmethod
     def kind(mtype: str) -> str:
-        return mtype.split(":")[0]
+        return "word" if mtype.startswith("word") else "phrase"
 
     def _similar(self, f: str, g: str) -> bool:
         if self.kind(self.mtypes[f]) != self.kind(self.mtypes[g]):

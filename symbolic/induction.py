@@ -26,6 +26,7 @@ from dataclasses import replace
 from itertools import groupby
 
 from sandbox.data import Example
+from symbolic.consistency import Consistency
 from symbolic.proposals import NEW, Key, Proposal, State, propose
 from symbolic.rules import Item, Rule, RuleKind
 
@@ -33,53 +34,90 @@ MAX_EVIDENCE = 5
 
 
 def induce_rules(examples: Sequence[Example], lexicon: Mapping[str, Rule], max_slots: int = 3,
-                 iconic_order: bool = True, similarity: float = 0.5) -> State:
-    """Learn composition rules, and the fillers each slot has held, that derive every example."""
-    state = State(dict(lexicon), max_slots=max_slots, similarity=similarity)
+                 iconic_order: bool = True, similarity: float = 0.5,
+                 mutual_exclusivity: bool = True) -> State:
+    """Learn composition rules, and the fillers each slot has held, that derive every example.
+
+    Under ``mutual_exclusivity`` a token that a word names is never a rule's
+    constant: it can only enter an output as the meaning of its word.
+    """
+    named = frozenset(t for r in lexicon.values() for t in r.meaning) if mutual_exclusivity \
+        else frozenset()
+    state = State(dict(lexicon), max_slots=max_slots, similarity=similarity, named=named)
     order = sorted(range(len(examples)), key=lambda i: (len(examples[i].source), i))
     groups = [list(g) for _, g in groupby(order, key=lambda i: len(examples[i].source))]
     pending: list[int] = []
+    check = Consistency(examples, frozenset(r.id for r in lexicon.values()))
     for g, group in enumerate(groups):
         waiting = pending + [i for i in group if not state.chart.derivable(*examples[i].pair())]
         last = g == len(groups) - 1
-        pending = _add_rules(state, examples, waiting, 1 if last else 2, iconic_order)
-        still = set(pending)
-        _record(state, examples, [i for i in group + waiting if i not in still])
+        pending = _add_rules(state, examples, check, waiting, 1 if last else 2, iconic_order)
     for i in pending:
         _memorize(state, examples[i])
     return state
 
 
-def _record(state: State, examples: Sequence[Example], derived: list[int]) -> None:
-    """Take the slot fillers of each example's least relaxed derivation as seen fillers."""
-    chart = state.chart
-    done: set[tuple[tuple[str, ...], str, tuple[str, ...]]] = set()
-    for i in sorted(set(derived)):
-        ex = examples[i]
-        for rule, slot, filler in chart.fillers(ex.source, ex.target, done):
-            state.admit(rule, slot, filler, (ex.id,))
-    state.changed()
-
-
-def _add_rules(state: State, examples: Sequence[Example], pending: list[int], min_support: int,
-               iconic: bool) -> list[int]:
+def _add_rules(state: State, examples: Sequence[Example], check: Consistency, pending: list[int],
+               min_support: int, iconic: bool) -> list[int]:
     while pending:
         proposals: dict[Key, Proposal] = {}
+        cheapest: dict[int, list[Key]] = {}  # each example's cheapest widenings
         for i in pending:
             src, tgt = examples[i].pair()
-            for prop in propose(state, src, tgt):
+            offers = propose(state, src, tgt)
+            widen = [o for o in offers if o.key[0] == "widen"]
+            low = min((o.route.cost for o in widen), default=0)
+            cheapest[i] = sorted({o.key for o in widen if o.route.cost == low}, key=repr)
+            for prop in offers:
                 merged = proposals.get(prop.key)
                 if merged is None:
                     proposals[prop.key] = merged = Proposal(prop.key, prop.root)
                 merged.merge(i, prop)
-        if not proposals:
+        best = _first_consistent(state, check, proposals, min_support, iconic)
+        if best is None:
             break
-        best = max(proposals.values(), key=lambda p: _preference(p, iconic))
-        if len(best.routes) < min_support:
-            break
-        _apply(state, best, examples, proposals, iconic)
+        # An example commits its admissions to a widening only where that is its one
+        # cheapest widening; where another is as cheap, which reading it has is
+        # not settled, and it waits (it may well follow from the wider slot).
+        sure = [i for i in best.routes if cheapest[i] == [best.key] or not best.is_widening]
+        _apply(state, best, examples, sure or list(best.routes), proposals, iconic)
         pending = [i for i in pending if not state.chart.derivable(*examples[i].pair())]
     return pending
+
+
+def _first_consistent(state: State, check: Consistency, proposals: Mapping[Key, Proposal],
+                      min_support: int, iconic: bool) -> Proposal | None:
+    """The most preferred proposal that contradicts no training example.
+
+    A contradicted proposal is remembered, so that no example proposes it again.
+    """
+    ranked = sorted(proposals.values(), key=lambda p: _preference(p, iconic), reverse=True)
+    for p in ranked:
+        if len(p.routes) < min_support:
+            return None
+        if _contradiction(state, check, p) is None:
+            return p
+        state.rejected.add(p.key)
+    return None
+
+
+def _contradiction(state: State, check: Consistency, p: Proposal) -> str | None:
+    chart = state.chart
+    if p.is_widening:
+        _, rule_id, slot, _ = p.key
+        assert isinstance(rule_id, str) and isinstance(slot, int)
+        rule = state.rules[rule_id]
+        new = {f for r in p.routes.values() for (x, s, f) in r.admissions if (x, s) == (rule_id, slot)}
+        fillers = {s: set(state.hierarchy.seen.get((rule_id, s), {})) for s in range(rule.n_slots)}
+        fillers[slot] |= new
+        return check.contradiction(chart, rule.pattern, rule.template, fillers, (slot, new))
+    pattern, template = p.key[1], p.key[2]
+    assert isinstance(pattern, tuple) and isinstance(template, tuple)
+    own: dict[int, set[str]] = {}
+    for route in p.routes.values():
+        for s, roots in route.slot_fillers:
+            own.setdefault(s, set()).update(roots)
+    return check.contradiction(chart, pattern, template, own)
 
 
 def _preference(p: Proposal, iconic: bool) -> tuple[object, ...]:
@@ -102,23 +140,22 @@ def _is_iconic(template: tuple[Item, ...]) -> bool:
     return firsts == sorted(firsts)
 
 
-def _apply(state: State, best: Proposal, examples: Sequence[Example],
+def _apply(state: State, best: Proposal, examples: Sequence[Example], committed: list[int],
            proposals: Mapping[Key, Proposal], iconic: bool) -> None:
-    supporters = sorted(best.routes, key=lambda i: (len(examples[i].source), i))
+    supporters = sorted(committed, key=lambda i: (len(examples[i].source), i))
     ids = tuple(examples[i].id for i in supporters)
     if best.is_widening:
-        _, rule_id, slot, filler = best.key
-        assert isinstance(rule_id, str) and isinstance(slot, int) and isinstance(filler, str)
-        state.admit(rule_id, slot, filler, ids)
+        rule_id = best.key[1]
+        assert isinstance(rule_id, str)
         rule = state.rules[rule_id]
-        state.rules[rule_id] = replace(rule, support=rule.support + len(supporters))
+        state.rules[rule_id] = replace(rule, support=rule.support + len(best.routes))
         new_id = NEW
     else:
         pattern, template = best.key[1], best.key[2]
         assert isinstance(pattern, tuple) and isinstance(template, tuple)
         new_id = f"r{sum(1 for r in state.rules.values() if r.kind is RuleKind.COMPOSITION) + 1}"
         state.rules[new_id] = Rule(new_id, pattern, template, ids[:MAX_EVIDENCE], RuleKind.COMPOSITION,
-                                   support=len(supporters), notes=_notes(best, proposals, iconic))
+                                   support=len(best.routes), notes=_notes(best, proposals, iconic))
         for i in supporters:
             for slot, fillers in best.routes[i].slot_fillers:
                 for filler in fillers:

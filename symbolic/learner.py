@@ -18,14 +18,15 @@ from typing import Any
 
 from sandbox.data import Example, Tokens
 from sandbox.protocol import ParamsMixin, Prediction
-from symbolic.hierarchy import Hierarchy, meaning_types, seen_fillers
+from symbolic.categories import build_hierarchy
+from symbolic.hierarchy import meaning_types
 from symbolic.induction import induce_rules
 from symbolic.lexicon import induce_lexicon
-from symbolic.parser import Parser
+from symbolic.parser import TIE_GROUPED, TIE_UNDECIDED, Parser
 from symbolic.rules import Rule
 from symbolic.trace import TraceBuilder
 
-ON_AMBIGUITY = ("abstain", "first")
+GROUPINGS = ("left", "none")
 
 
 class SymbolicLearner(ParamsMixin):
@@ -41,23 +42,29 @@ class SymbolicLearner(ParamsMixin):
     - ``similarity``: the Jaccard similarity of slot sets at which two
       fillers share a distributional category.
     - ``mutual_exclusivity``: a token already named by one word is not the
-      meaning of another.
+      meaning of another, nor a constant of any rule.
+    - ``paradigm``: a word never seen alone is a meaning (that fills slots)
+      only if another meaningful word stands in one of its contexts;
+      otherwise its token is a constant of the rules it anchors.
     - ``iconic_order``: where two templates fit the data equally well,
       prefer the one whose slot order follows the input.
-    - ``on_ambiguity``: ``"abstain"`` when two equally relaxed derivations
-      give different outputs, or ``"first"`` to answer with the first (by
-      rule id).
+    - ``grouping``: where two equally relaxed derivations give different
+      outputs, ``"left"`` prefers the one whose first slot spans more words
+      (operators apply in reading order) and says so in the answer's
+      ``reason``; ``"none"`` abstains. Ties the bias cannot settle (two rules
+      on the same words) always abstain.
     """
 
     def __init__(self, max_relaxation: int = 3, max_slots: int = 3, similarity: float = 0.5,
-                 mutual_exclusivity: bool = True, iconic_order: bool = True,
-                 on_ambiguity: str = "abstain"):
+                 mutual_exclusivity: bool = True, paradigm: bool = True, iconic_order: bool = True,
+                 grouping: str = "left"):
         self.max_relaxation = max_relaxation
         self.max_slots = max_slots
         self.similarity = similarity
         self.mutual_exclusivity = mutual_exclusivity
+        self.paradigm = paradigm
         self.iconic_order = iconic_order
-        self.on_ambiguity = on_ambiguity
+        self.grouping = grouping
 
     def _check_params(self) -> None:
         if not 0 <= self.max_relaxation <= 3:
@@ -66,23 +73,23 @@ class SymbolicLearner(ParamsMixin):
             raise ValueError(f"max_slots must be at least 1, not {self.max_slots}")
         if not 0 < self.similarity <= 1:
             raise ValueError(f"similarity must be in (0, 1], not {self.similarity}")
-        if self.on_ambiguity not in ON_AMBIGUITY:
-            raise ValueError(f"on_ambiguity must be one of {ON_AMBIGUITY}, not {self.on_ambiguity!r}")
+        if self.grouping not in GROUPINGS:
+            raise ValueError(f"grouping must be one of {GROUPINGS}, not {self.grouping!r}")
 
     def fit(self, examples: Sequence[Example]) -> SymbolicLearner:
         """Learn the lexicon, the composition rules and the category hierarchy."""
         self._check_params()
         self.train_ = _distinct(examples)
-        self.lexicon_ = induce_lexicon(self.train_, self.mutual_exclusivity)
+        self.lexicon_ = induce_lexicon(self.train_, self.mutual_exclusivity, self.paradigm)
         state = induce_rules(self.train_, self.lexicon_, self.max_slots, self.iconic_order,
-                             self.similarity)
+                             self.similarity, self.mutual_exclusivity)
         self.rules_: dict[str, Rule] = {r.id: r for r in self.lexicon_.values()}
         self.rules_.update(state.rules)
         mtypes = meaning_types(self.lexicon_, state.rules)
         slots = [(r.id, s) for r in state.rules.values() for s in range(r.n_slots)]
-        self.hierarchy_ = Hierarchy(seen_fillers(state.evidence), mtypes,
-                                    {r.id: r.evidence for r in self.rules_.values()},
-                                    self.similarity, slots)
+        self.hierarchy_ = build_hierarchy(state.chart, self.train_, mtypes,
+                                          {r.id: r.evidence for r in self.rules_.values()},
+                                          self.similarity, slots)
         self._parser = Parser(self.lexicon_, state.rules, self.hierarchy_)
         self._traces = TraceBuilder(self.rules_, self.hierarchy_, self._parser)
         return self
@@ -106,11 +113,14 @@ class SymbolicLearner(ParamsMixin):
             return Prediction.abstain(
                 f"would need relaxation level {beyond[0]} (the cap is {self.max_relaxation})", beyond[0])
         cap, top = found
-        if top.ambiguous and self.on_ambiguity == "abstain":
+        note = ""
+        if top.tie == TIE_UNDECIDED or (top.tie == TIE_GROUPED and self.grouping == "none"):
             return Prediction.abstain(
                 f"ambiguous: equally relaxed derivations (level {cap}) give different outputs", cap)
+        if top.tie == TIE_GROUPED:
+            note = "equally relaxed derivations differ; the left-grouping bias chose this one"
         derivation, attribution = self._traces.build(source, cap, top)
-        return Prediction(top.meaning, relaxation_level=cap, derivation=derivation,
+        return Prediction(top.meaning, reason=note, relaxation_level=cap, derivation=derivation,
                           attribution=attribution)
 
     def summary(self) -> dict[str, Any]:

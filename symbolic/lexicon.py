@@ -12,23 +12,35 @@ Two sources of evidence, in this order:
      another word is not this word's meaning;
    - *ownership*: the word is present wherever the token is. A modifier seen
      only beside one direction word co-occurs with that word's token, but the
-     token also turns up without the modifier, so the modifier does not own it.
+     token also turns up without the modifier, so the modifier does not own it;
+   - *paradigm* (an optional bias, on by default): another meaningful word
+     stands in one of the word's contexts (the same word before and after it)
+     somewhere in the data, as one direction word stands for another. A word
+     with no such alternative is read as an operator whose token is a
+     constant of the rules it anchors, not as a meaning that fills slots.
 
 Every other word is a function word: it carries no meaning of its own and can
 only be a fixed word of a composition rule.
 
 >>> from sandbox.data import Example
 >>> data = [Example.of(s, t, id=f"e{i}") for i, (s, t) in enumerate([
-...     ("a", "A"), ("a b", "A B"), ("c b", "C B"), ("c", "C"), ("a z", "A A")])]
->>> lex = induce_lexicon(data)
->>> sorted((w, r.template) for w, r in lex.items())
-[('a', ('A',)), ('b', ('B',)), ('c', ('C',))]
+...     ("a", "A"), ("c", "C"), ("a b", "A B"), ("c b", "C B"), ("a d", "A D"), ("a z", "A A"),
+...     ("q a", "A Q")])]
+>>> sorted((w, r.template) for w, r in induce_lexicon(data).items())
+[('a', ('A',)), ('b', ('B',)), ('c', ('C',)), ('d', ('D',))]
+
+``z`` owns no token. ``q`` owns ``Q``, but no other meaningful word ever
+stands where it stands (first, before ``a``), while ``b`` and ``d`` stand in
+for each other after ``a``; without the paradigm bias ``q`` is a meaning too:
+
+>>> sorted(induce_lexicon(data, paradigm=False))
+['a', 'b', 'c', 'd', 'q']
 """
 
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 from sandbox.data import Example
 from symbolic.rules import Rule, RuleKind, lexical_rule_id
@@ -36,10 +48,35 @@ from symbolic.rules import Rule, RuleKind, lexical_rule_id
 MAX_EVIDENCE = 3
 
 
-def induce_lexicon(examples: Sequence[Example], mutual_exclusivity: bool = True) -> dict[str, Rule]:
+def induce_lexicon(examples: Sequence[Example], mutual_exclusivity: bool = True,
+                   paradigm: bool = True) -> dict[str, Rule]:
     """One lexical rule per meaningful word (see the module docstring)."""
     lexicon = _words_seen_alone(examples)
-    named = {t for rule in lexicon.values() for t in rule.constants}
+    owned = _owned_tokens(examples, lexicon, mutual_exclusivity)
+    if paradigm:
+        contexts = _contexts(examples)
+        meaningful = set(lexicon) | set(owned)
+        owned = {w: r for w, r in owned.items()
+                 if any(contexts[w] & contexts[v] for v in meaningful if v != w)}
+    lexicon.update(owned)
+    return dict(sorted(lexicon.items()))
+
+
+def _contexts(examples: Sequence[Example]) -> dict[str, set[tuple[str, str]]]:
+    """The (previous word, next word) pairs around each word; the edges are marked ``""``."""
+    out: dict[str, set[tuple[str, str]]] = defaultdict(set)
+    for ex in examples:
+        padded = ("", *ex.source, "")
+        for i in range(1, len(padded) - 1):
+            out[padded[i]].add((padded[i - 1], padded[i + 1]))
+    return out
+
+
+def _owned_tokens(examples: Sequence[Example], alone: Mapping[str, Rule],
+                  mutual_exclusivity: bool) -> dict[str, Rule]:
+    """Lexical rules for words never seen alone, by cross-situational evidence and ownership."""
+    lexicon: dict[str, Rule] = {}
+    named = {t for rule in alone.values() for t in rule.constants}
     by_word: dict[str, list[int]] = defaultdict(list)
     by_token: dict[str, set[int]] = defaultdict(set)
     for i, ex in enumerate(examples):
@@ -50,7 +87,7 @@ def induce_lexicon(examples: Sequence[Example], mutual_exclusivity: bool = True)
     # Frequent words first: they have the most evidence, and mutual exclusivity
     # then protects their tokens from rarer words.
     for word in sorted(by_word, key=lambda w: (-len(by_word[w]), w)):
-        if word in lexicon:
+        if word in alone:
             continue
         rows = by_word[word]
         common = set(examples[rows[0]].target)
@@ -71,22 +108,23 @@ def induce_lexicon(examples: Sequence[Example], mutual_exclusivity: bool = True)
             RuleKind.LEXICAL, support=len(rows), notes=("cross-situational, owned token",),
         )
         named.add(token)
-    return dict(sorted(lexicon.items()))
+    return lexicon
 
 
 def _words_seen_alone(examples: Sequence[Example]) -> dict[str, Rule]:
     outputs: dict[str, Counter[tuple[str, ...]]] = defaultdict(Counter)
-    ids: dict[str, list[str]] = defaultdict(list)
+    ids: dict[str, list[tuple[str, tuple[str, ...]]]] = defaultdict(list)
     for ex in examples:
         if len(ex.source) == 1:
             outputs[ex.source[0]][ex.target] += 1
-            ids[ex.source[0]].append(ex.id)
+            ids[ex.source[0]].append((ex.id, ex.target))
     lexicon: dict[str, Rule] = {}
     for word, counts in outputs.items():
         # The most frequent output wins; ties go to the smallest, for determinism.
         meaning = min(counts, key=lambda t: (-counts[t], t))
+        evidence = [i for i, t in ids[word] if t == meaning][:MAX_EVIDENCE]
         lexicon[word] = Rule(
-            lexical_rule_id(word), (word,), meaning, tuple(ids[word][:MAX_EVIDENCE]),
+            lexical_rule_id(word), (word,), meaning, tuple(evidence),
             RuleKind.LEXICAL, support=sum(counts.values()), notes=("seen alone",),
         )
     return lexicon

@@ -61,13 +61,18 @@ def match_pattern(
 
 
 def rewrite_target(
-    target: Tokens, meanings: Sequence[Tokens], limit: int = 8
+    target: Tokens, meanings: Sequence[Tokens], limit: int = 8,
+    named: frozenset[str] = frozenset(),
 ) -> list[tuple[Item, ...]]:
     """Templates that spell ``target`` with slot references and the fewest constants.
 
-    Every slot must be used at least once. Where two slots have equal meanings
+    Every slot must be used at least once, and no token in ``named`` (tokens
+    that words name) may be a constant. Where two slots have equal meanings
     (or one meaning could be read either way) every optimal template is
     returned, so that later data can choose between them.
+
+    >>> rewrite_target(("A", "B", "B"), [("A", "B")], named=frozenset({"B"}))
+    []
     """
     n, k = len(target), len(meanings)
     full = (1 << k) - 1
@@ -80,8 +85,9 @@ def rewrite_target(
     fits = [[i for i, m in enumerate(meanings) if target[p : p + len(m)] == m] for p in range(n)]
     for p in range(n - 1, -1, -1):
         row = best[p]
+        free = target[p] not in named
         for mask in range(full + 1):
-            b = best[p + 1][mask] + 1
+            b = best[p + 1][mask] + 1 if free else inf
             for i in fits[p]:
                 c = best[p + len(meanings[i])][mask | (1 << i)]
                 if c < b:
@@ -101,7 +107,7 @@ def rewrite_target(
         for i in fits[p]:
             if best[p + len(meanings[i])][mask | (1 << i)] == goal:
                 spell(p + len(meanings[i]), mask | (1 << i), [*acc, i])
-        if best[p + 1][mask] + 1 == goal:
+        if target[p] not in named and best[p + 1][mask] + 1 == goal:
             spell(p + 1, mask, [*acc, target[p]])
 
     spell(0, 0, [])

@@ -10,6 +10,12 @@ least cap that yields any derivation; the cheapest derivation overall never
 uses a level above that cap, so the first cap that answers gives the answer,
 and a higher cap can never change it.
 
+Where two derivations are equally relaxed and give different outputs, the
+*grouping* bias decides: prefer the derivation whose first slot spans more
+words (operators apply in reading order, so ``a op b op c`` groups as
+``(a op b) op c``). A tie the bias decides is marked ``TIE_GROUPED``; one it
+cannot decide (two rules on the same span) is marked ``TIE_UNDECIDED``.
+
 Analyses are memoized by (phrase, cap), not by position, so that the
 sub-phrases shared by many inputs are parsed once.
 """
@@ -17,7 +23,7 @@ sub-phrases shared by many inputs are parsed once.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from symbolic.hierarchy import Hierarchy
 from symbolic.matching import match_pattern
@@ -27,6 +33,7 @@ from symbolic.rules import Rule, Tokens
 # comparing them is lexicographic on (n3, n2, n1) while counts stay below 2**20.
 _BASE = 1 << 20
 LEVEL_COST = (0, 1, _BASE, _BASE * _BASE)
+NO_TIE, TIE_GROUPED, TIE_UNDECIDED = 0, 1, 2
 
 
 def cost_counts(cost: int) -> tuple[int, int, int]:
@@ -43,7 +50,23 @@ class Analysis:
     rule: str
     children: tuple[tuple[int, int, str], ...]  # (start, end, root rule), relative to the phrase
     levels: tuple[int, ...]  # the relaxation level of each slot
-    ambiguous: bool  # another analysis as cheap gives a different meaning
+    tie: int  # NO_TIE, or how a tie with an equally cheap, different meaning was settled
+
+    @property
+    def order(self) -> tuple[int, int]:
+        """Cheapest first; then (the grouping bias) the longest first slot."""
+        return self.cost, -(self.children[0][1] - self.children[0][0]) if self.children else 0
+
+
+def settle(old: Analysis | None, new: Analysis) -> Analysis:
+    """The preferred of two analyses of one span, with the tie marked where outputs differ."""
+    if old is None:
+        return new
+    first, second = (old, new) if old.order <= new.order else (new, old)
+    tie = max(first.tie, second.tie if second.cost == first.cost else NO_TIE)
+    if second.cost == first.cost and second.meaning != first.meaning:
+        tie = max(tie, TIE_UNDECIDED if second.order == first.order else TIE_GROUPED)
+    return first if tie == first.tie else replace(first, tie=tie)
 
 
 class Parser:
@@ -88,7 +111,7 @@ class Parser:
         n = len(phrase)
         if n == 1 and phrase[0] in self.lexicon:
             lex = self.lexicon[phrase[0]]
-            result[lex.id] = Analysis(0, lex.template, lex.id, (), (), False)
+            result[lex.id] = Analysis(0, lex.meaning, lex.id, (), (), NO_TIE)
         words = set(phrase)
         admits, phrasal = self._admit[cap], self._phrasal[cap]
         for index, rule in enumerate(self.rules):
@@ -104,47 +127,34 @@ class Parser:
     def _combine(self, rule: Rule, admit: list[dict[str, int]], phrase: Tokens,
                  spans: tuple[tuple[int, int], ...], cap: int, result: dict[str, Analysis]) -> None:
         cost = 0
-        ambiguous = False
+        tie = NO_TIE
         meanings: list[Tokens] = []
         children: list[tuple[int, int, str]] = []
         levels: list[int] = []
         for slot, (a, b) in enumerate(spans):
             table = admit[slot]
             best: Analysis | None = None
-            best_cost = best_level = 0
-            tie = False
             for root, sub in self.parse(phrase[a:b], cap).items():
                 level = table.get(root)
-                if level is None:
-                    continue
-                c = sub.cost + LEVEL_COST[level]
-                if best is None or c < best_cost:
-                    best, best_cost, best_level, tie = sub, c, level, sub.ambiguous
-                elif c == best_cost and sub.meaning != best.meaning:
-                    tie = True
+                if level is not None:
+                    # The slot's own cost joins the filler's, so that fillers compare whole.
+                    best = settle(best, replace(sub, cost=sub.cost + LEVEL_COST[level],
+                                                levels=(level,)))
             if best is None:
                 return
-            cost += best_cost
-            ambiguous = ambiguous or tie
+            cost += best.cost
+            tie = max(tie, best.tie)
             meanings.append(best.meaning)
             children.append((a, b, best.rule))
-            levels.append(best_level)
-        meaning = rule.instantiate(meanings)
-        old = result.get(rule.id)
-        if old is None or cost < old.cost:
-            result[rule.id] = Analysis(cost, meaning, rule.id, tuple(children), tuple(levels), ambiguous)
-        elif cost == old.cost and (meaning != old.meaning or ambiguous) and not old.ambiguous:
-            result[rule.id] = Analysis(old.cost, old.meaning, old.rule, old.children, old.levels, True)
+            levels.append(best.levels[0])
+        made = Analysis(cost, rule.instantiate(meanings), rule.id, tuple(children), tuple(levels), tie)
+        result[rule.id] = settle(result.get(rule.id), made)
 
     def best(self, source: Tokens, cap: int) -> Analysis | None:
-        """The cheapest whole-input analysis under ``cap`` (flagged ambiguous on a tie)."""
-        found = self.parse(source, cap)
-        if not found:
-            return None
-        ranked = sorted(found.values(), key=lambda a: (a.cost, a.rule))
-        top = ranked[0]
-        if any(a.cost == top.cost and a.meaning != top.meaning for a in ranked[1:]):
-            return Analysis(top.cost, top.meaning, top.rule, top.children, top.levels, True)
+        """The preferred whole-input analysis under ``cap``, its tie marked (see the module docstring)."""
+        top: Analysis | None = None
+        for rule in sorted(self.parse(source, cap)):
+            top = settle(top, self.parse(source, cap)[rule])
         return top
 
     def least_cap(self, source: Tokens, start: int = 0, stop: int = 3) -> tuple[int, Analysis] | None:

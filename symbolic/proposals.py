@@ -35,7 +35,9 @@ MAX_COMBOS = 16
 INFERENCE_DEPTH = 2
 MAX_IDS = 2
 
-Key = tuple[object, ...]  # ("rule", pattern, template) or ("widen", rule id, slot, filler)
+# ("rule", pattern, template), or ("widen", rule id, slot, meaning type): a slot admitting
+# fillers of a type it has not held (a phrase where only words stood, say).
+Key = tuple[object, ...]
 Admission = tuple[str, int, str]  # (rule id, slot, filler rule id)
 
 
@@ -85,8 +87,10 @@ class State:
     lexicon: dict[str, Rule]
     rules: dict[str, Rule] = field(default_factory=dict)
     evidence: dict[Admission, tuple[str, ...]] = field(default_factory=dict)
+    rejected: set[Key] = field(default_factory=set)  # proposals that contradict an example
     max_slots: int = 3
     similarity: float = 0.5
+    named: frozenset[str] = frozenset()  # tokens words name: never a rule's constant
     _chart: InductionChart | None = None
     _hierarchy: Hierarchy | None = None
 
@@ -138,7 +142,7 @@ def propose(state: State, src: Tokens, tgt: Tokens, depth: int = INFERENCE_DEPTH
         return []
     out = [_as_widening(state, o) for o in _abstractions(state, src, tgt)]
     out += _from_known_rules(state, src, tgt, depth)
-    return [o for o in out if o is not None]
+    return [o for o in out if o is not None and o.key not in state.rejected]
 
 
 def _missing(state: State, rule: str, parts: list[frozenset[str]]) -> list[Admission]:
@@ -152,9 +156,13 @@ def _as_widening(state: State, offer: Offer) -> Offer | None:
     if existing is None:
         return offer
     missing = _missing(state, existing, [f for _, f in offer.route.slot_fillers])
-    if not missing:
-        return None
-    return Offer(("widen", *missing[0]), existing, Route(len(missing), frozenset(missing[1:])))
+    return _widening(state, existing, missing) if missing else None
+
+
+def _widening(state: State, rule: str, missing: list[Admission]) -> Offer:
+    _, slot, filler = missing[0]
+    key = ("widen", rule, slot, state.hierarchy.kind(state.hierarchy.mtypes[filler]))
+    return Offer(key, rule, Route(len(missing), frozenset(missing)))
 
 
 def _abstractions(state: State, src: Tokens, tgt: Tokens) -> Iterator[Offer]:
@@ -183,7 +191,7 @@ def _abstractions(state: State, src: Tokens, tgt: Tokens) -> Iterator[Offer]:
     for items, slots in segmentations:
         options = [sorted(known[span].items()) for span in slots]
         for combo in islice(product(*options), MAX_COMBOS):
-            for template in rewrite_target(tgt, [m for m, _ in combo]):
+            for template in rewrite_target(tgt, [m for m, _ in combo], named=state.named):
                 route = Route(1, frozenset(),
                               tuple((s, roots) for s, (_, roots) in enumerate(combo)),
                               tuple((s, src[a:b]) for s, (a, b) in enumerate(slots)))
@@ -216,8 +224,7 @@ def _widenings(state: State, rule: Rule, parts: list[dict[Tokens, frozenset[str]
             continue
         missing = _missing(state, rule.id, [roots for _, roots in combo])
         if missing:
-            out.append(Offer(("widen", *missing[0]), rule.id,
-                             Route(len(missing), frozenset(missing[1:]))))
+            out.append(_widening(state, rule.id, missing))
     return out
 
 
@@ -237,7 +244,8 @@ def _inferred_parts(state: State, rule: Rule, spans: tuple[tuple[int, int], ...]
         a, b = spans[u]
         if not rule.fixed_words and b - a > 1 and not state.admits_phrases(rule.id, u):
             continue  # unanchored: see the module docstring
-        others = [sorted(p.items()) if s != u else [((), frozenset())] for s, p in enumerate(parts)]
+        others: list[list[tuple[Tokens, frozenset[str]]]] = [
+            sorted(p.items()) if s != u else [((), frozenset())] for s, p in enumerate(parts)]
         for combo in islice(product(*others), MAX_COMBOS):
             known = {s: m for s, (m, _) in enumerate(combo) if s != u}
             meaning = solve_slot(rule.template, known, u, tgt)

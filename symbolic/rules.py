@@ -78,6 +78,11 @@ class Rule:
         """The kind of constituent this rule builds when it fills a slot."""
         return FillerKind.WORD if self.kind is RuleKind.LEXICAL else FillerKind.PHRASE
 
+    @property
+    def meaning(self) -> Tokens:
+        """The output of a rule without slots (a word's meaning, a memorized output)."""
+        return tuple(x for x in self.template if isinstance(x, str))
+
     def instantiate(self, meanings: Sequence[Tokens]) -> Tokens:
         """The template with slot ``i`` replaced by ``meanings[i]``."""
         out: list[str] = []

@@ -47,7 +47,7 @@ class TraceBuilder:
         rule = self.rules[an.rule]
         kids: list[tuple[Derivation, Attribution]] = []
         steps: list[Relaxation] = []
-        for slot, ((a, b, root), level) in enumerate(zip(an.children, an.levels)):
+        for slot, ((a, b, root), level) in enumerate(zip(an.children, an.levels, strict=True)):
             sub = self.parser.parse(phrase[a:b], cap)[root]
             kids.append(self._node(phrase[a:b], cap, sub, offset + a))
             if level:

@@ -1,0 +1,118 @@
+"""Whether a proposed rule or widening agrees with every training example.
+
+A rule is judged by its categories, not by a flat match: it contradicts an
+example only where it applies to the whole example with every slot filled by
+a filler it admits at level 0 (its own), and no such reading gives the
+example's output, each part read by its least relaxed readings, among the
+examples the rules derive so far. "a kiki b
+fep" read as "(a kiki b) fep" does not contradict
+a rule for "fep" whose slot has held bare words only, because a "kiki" phrase
+is not among its fillers; a rule "<0> vin <1> -> <1> <0>" learned from
+"a vin a" is contradicted by "a vin b -> A B".
+
+>>> from sandbox.data import Example
+>>> from symbolic.chart import InductionChart
+>>> from symbolic.rules import Rule, RuleKind
+>>> lex = {w: Rule(f"lex:{w}", (w,), (w.upper(),), ("e",), RuleKind.LEXICAL) for w in "ab"}
+>>> data = [Example.of("a vin b", "A B", id="e1")]
+>>> check = Consistency(data, frozenset({"lex:a", "lex:b"}))
+>>> concat = Rule("r1", (0, "vin", 1), (0, 1), ("e1",), RuleKind.COMPOSITION)
+>>> chart = InductionChart(lex, [concat], lambda r, s, f: 0)
+>>> swap = {0: {"lex:a", "lex:b"}, 1: {"lex:a", "lex:b"}}
+>>> check.contradiction(chart, (0, "vin", 1), (1, 0), swap)
+'e1'
+>>> check.contradiction(chart, (0, "vin", 1), (0, 1), swap) is None
+True
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Mapping, Sequence
+from itertools import islice, product
+
+from sandbox.data import Example
+from symbolic.chart import InductionChart
+from symbolic.matching import match_pattern
+from symbolic.rules import Item, Tokens
+
+MAX_COMBOS = 64
+
+
+class Consistency:
+    """Checks proposals against the training examples (indexed by word for speed)."""
+
+    def __init__(self, examples: Sequence[Example], lexical: frozenset[str] = frozenset()):
+        self.examples = list(examples)
+        self.lexical = lexical  # ids of lexical rules: fillers that are bare words
+        self.by_word: dict[str, list[int]] = defaultdict(list)
+        self.by_length: dict[int, list[int]] = defaultdict(list)
+        for i, ex in enumerate(self.examples):
+            for w in set(ex.source):
+                self.by_word[w].append(i)
+            self.by_length[len(ex.source)].append(i)
+
+    def _candidates(self, pattern: Sequence[Item], phrasal: Sequence[bool]) -> list[int]:
+        words = [x for x in pattern if isinstance(x, str)]
+        if words:
+            return min((self.by_word.get(w, []) for w in words), key=len)
+        if not any(phrasal):
+            return self.by_length.get(len(pattern), [])
+        return list(range(len(self.examples)))
+
+    def contradiction(self, chart: InductionChart, pattern: tuple[Item, ...], template: tuple[Item, ...],
+                      fillers: Mapping[int, set[str]],
+                      must_use: tuple[int, set[str]] | None = None) -> str | None:
+        """The id of an example the rule contradicts with its own fillers, or ``None``.
+
+        ``must_use`` (slot, fillers) limits the check to readings that put one
+        of those fillers in that slot (what a widening adds).
+        """
+        n_slots = sum(1 for x in pattern if isinstance(x, int))
+        phrasal = [any(f not in self.lexical for f in fillers.get(s, ())) for s in range(n_slots)]
+        for i in self._candidates(pattern, phrasal):
+            ex = self.examples[i]
+            n = len(ex.source)
+            bounds = [(1, n if p else 1) for p in phrasal]
+            matches = match_pattern(pattern, ex.source, bounds)
+            # Only an example the rules derive already says what its parts mean;
+            # the parts of one they cannot derive yet may be read in ways the
+            # missing rule would make wrong.
+            if not matches or not chart.derivable(ex.source, ex.target):
+                continue
+            for spans in matches:
+                verdict = self._judge(chart, ex, spans, template, fillers, must_use)
+                if verdict is False:
+                    return ex.id
+        return None
+
+    @staticmethod
+    def _judge(chart: InductionChart, ex: Example, spans: tuple[tuple[int, int], ...],
+               template: tuple[Item, ...], fillers: Mapping[int, set[str]],
+               must_use: tuple[int, set[str]] | None) -> bool | None:
+        """True if a reading gives the output, False if readings exist and none does."""
+        options: list[list[tuple[Tokens, bool]]] = []
+        for slot, (a, b) in enumerate(spans):
+            own = fillers.get(slot, set())
+            found = chart.analyses(ex.source[a:b])
+            if not found:
+                return None
+            # A part is read by its least relaxed readings only: a reading that needs
+            # more relaxation than another is not what the example says the part means.
+            least = min(d.cost for d in found.values())
+            opts = [(m, bool(must_use and must_use[0] == slot and root in must_use[1]))
+                    for (root, m), d in found.items() if root in own and d.cost == least]
+            if not opts:
+                return None
+            options.append(sorted(set(opts)))
+        readings = False
+        for combo in islice(product(*options), MAX_COMBOS):
+            if must_use is not None and not any(used for _, used in combo):
+                continue
+            readings = True
+            out: list[str] = []
+            for x in template:
+                out.extend(combo[x][0] if isinstance(x, int) else (x,))
+            if tuple(out) == ex.target:
+                return True
+        return False if readings else None
