@@ -15,9 +15,12 @@ Two sources of evidence, in this order:
      token also turns up without the modifier, so the modifier does not own it;
    - *paradigm* (an optional bias, on by default): another meaningful word
      stands in one of the word's contexts (the same word before and after it)
-     somewhere in the data, as one direction word stands for another. A word
-     with no such alternative is read as an operator whose token is a
-     constant of the rules it anchors, not as a meaning that fills slots.
+     somewhere in the data, as one direction word stands for another, and the
+     word never stands between two meaningful words (there it is a
+     connective). A word that fails is read as an operator whose token is a
+     constant of the rules it anchors, not as a meaning that fills slots:
+     two connectives read as meanings would merge into one rule without
+     fixed words, and lose any difference in how tightly they bind.
 
 Every other word is a function word: it carries no meaning of its own and can
 only be a fixed word of a composition rule.
@@ -57,7 +60,8 @@ def induce_lexicon(examples: Sequence[Example], mutual_exclusivity: bool = True,
         contexts = _contexts(examples)
         meaningful = set(lexicon) | set(owned)
         owned = {w: r for w, r in owned.items()
-                 if any(contexts[w] & contexts[v] for v in meaningful if v != w)}
+                 if any(contexts[w] & contexts[v] for v in meaningful if v != w)
+                 and not any(a in meaningful and b in meaningful for a, b in contexts[w])}
     lexicon.update(owned)
     return dict(sorted(lexicon.items()))
 
