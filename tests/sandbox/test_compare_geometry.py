@@ -12,7 +12,9 @@ from sandbox.compare.geometry import (
     hull_dimensions,
     hull_shares,
     in_hull,
+    lp_in_hull,
     nearest_distances,
+    pca_basis,
 )
 
 
@@ -20,11 +22,36 @@ def test_lp_hull_agrees_with_delaunay_in_two_and_three_dimensions():
     rng = np.random.default_rng(0)
     for dim in (2, 3):
         X = rng.normal(size=(25, dim))
-        points = rng.normal(size=(60, dim)) * 1.3
+        points = rng.normal(size=(40, dim)) * 1.3
         expected = Delaunay(X).find_simplex(points) >= 0
         got = np.array([in_hull(p, X) for p in points])
         assert expected.any() and not expected.all()
         assert (got == expected).all()
+
+
+def test_the_shortcuts_give_the_lp_answer():
+    rng = np.random.default_rng(5)
+    for dim, n in ((4, 40), (16, 120)):
+        X = rng.normal(size=(n, dim))
+        # Points from deep inside to far outside, many near the boundary.
+        points = np.vstack([rng.normal(size=(8, dim)) * scale for scale in (0.2, 0.6, 1.0, 2.0)])
+        points = np.vstack([points, (X[:5] + X[5:10]) / 2, X[:3] * 1.001])
+        fast = [in_hull(p, X) for p in points]
+        assert fast == [lp_in_hull(p, X) for p in points]
+        assert any(fast) and not all(fast)
+
+
+def test_hull_shares_equal_one_lp_per_point_and_k():
+    rng = np.random.default_rng(6)
+    X, P = rng.normal(size=(80, 10)), rng.normal(size=(12, 10)) * 0.7
+    mean, axes = pca_basis(X)
+    expected = {}
+    for k in hull_dimensions(10):
+        basis = axes[:k].T
+        Xk, Pk = ((X, P) if k == 10 else ((X - mean) @ basis, (P - mean) @ basis))
+        expected[str(k)] = {"n": 12, "inside": sum(lp_in_hull(p, Xk) for p in Pk)}
+    assert hull_shares(P, X) == expected
+    assert expected["2"]["inside"] > expected["10"]["inside"]
 
 
 def test_vertices_and_their_midpoints_are_inside():
