@@ -29,7 +29,7 @@ import itertools
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 
-from symbolic.matching import match_pattern
+from symbolic.matching import Matcher
 from symbolic.rules import Rule, Tokens
 
 MAX_ANALYSES = 64  # per phrase; bounds the work on long, ambiguous phrases
@@ -78,6 +78,7 @@ class InductionChart:
         self._level = level
         self._levels: dict[tuple[str, int, str], int] = {}
         self._fixed = [frozenset(r.fixed_words) for r in self.rules]
+        self._matchers = [Matcher(r.pattern) for r in self.rules]
         # A slot that admits no phrase below level 3 spans exactly one word.
         self._phrasal = [[phrasal(r.id, s) for s in range(r.n_slots)] for r in self.rules]
         self._memo: dict[Tokens, Analyses] = {}
@@ -100,11 +101,12 @@ class InductionChart:
             result[(lex.id, lex.meaning)] = Entry(0, lex.id, (), (), 1, [()])
         words = set(phrase)
         n = len(phrase)
-        for rule, fixed, phrasal in zip(self.rules, self._fixed, self._phrasal, strict=True):
-            if len(rule.pattern) > n or not fixed <= words:
+        for rule, fixed, phrasal, matcher in zip(self.rules, self._fixed, self._phrasal,
+                                                 self._matchers, strict=True):
+            if not fixed <= words:
                 continue
             bounds = [(1, n if p else 1) for p in phrasal]
-            for spans in match_pattern(rule.pattern, phrase, bounds):
+            for spans in matcher.match(phrase, bounds):
                 self._combine(rule, phrase, spans, result)
                 if len(result) >= MAX_ANALYSES:
                     break

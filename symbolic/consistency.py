@@ -33,7 +33,7 @@ from itertools import islice, product
 
 from sandbox.data import Example
 from symbolic.chart import InductionChart
-from symbolic.matching import match_pattern
+from symbolic.matching import Matcher
 from symbolic.rules import Item, Tokens
 
 MAX_COMBOS = 64
@@ -47,7 +47,9 @@ class Consistency:
         self.lexical = lexical  # ids of lexical rules: fillers that are bare words
         self.by_word: dict[str, list[int]] = defaultdict(list)
         self.by_length: dict[int, list[int]] = defaultdict(list)
-        for i, ex in enumerate(self.examples):
+        # Shortest first, so that a check can stop at the examples induction has reached.
+        for i in sorted(range(len(self.examples)), key=lambda i: len(self.examples[i].source)):
+            ex = self.examples[i]
             for w in set(ex.source):
                 self.by_word[w].append(i)
             self.by_length[len(ex.source)].append(i)
@@ -58,23 +60,28 @@ class Consistency:
             return min((self.by_word.get(w, []) for w in words), key=len)
         if not any(phrasal):
             return self.by_length.get(len(pattern), [])
-        return list(range(len(self.examples)))
+        return [i for n in sorted(self.by_length) for i in self.by_length[n]]
 
     def contradiction(self, chart: InductionChart, pattern: tuple[Item, ...], template: tuple[Item, ...],
                       fillers: Mapping[int, set[str]],
-                      must_use: tuple[int, set[str]] | None = None) -> str | None:
+                      must_use: tuple[int, set[str]] | None = None,
+                      max_length: int | None = None) -> str | None:
         """The id of an example the rule contradicts with its own fillers, or ``None``.
 
         ``must_use`` (slot, fillers) limits the check to readings that put one
-        of those fillers in that slot (what a widening adds).
+        of those fillers in that slot (what a widening adds); ``max_length``
+        to the examples no longer than that (those induction has reached).
         """
         n_slots = sum(1 for x in pattern if isinstance(x, int))
         phrasal = [any(f not in self.lexical for f in fillers.get(s, ())) for s in range(n_slots)]
+        matcher = Matcher(pattern)
         for i in self._candidates(pattern, phrasal):
             ex = self.examples[i]
             n = len(ex.source)
+            if max_length is not None and n > max_length:
+                break
             bounds = [(1, n if p else 1) for p in phrasal]
-            matches = match_pattern(pattern, ex.source, bounds)
+            matches = matcher.match(ex.source, bounds)
             # Only an example the rules derive already says what its parts mean;
             # the parts of one they cannot derive yet may be read in ways the
             # missing rule would make wrong.

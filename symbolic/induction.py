@@ -10,10 +10,11 @@ The main loop (:func:`induce_rules`) reads like the algorithm:
 3. Each kept example *proposes* changes (:mod:`symbolic.proposals`): a new
    rule abstracted from it, a new rule for a part whose meaning a known rule
    implies, or a known rule's slot admitting one more filler.
-4. Add the proposal made by the most examples (Occam on ties: the shortest
-   pattern, then the fewest additions, then the fewest constants, then
-   iconic slot order); repeat. Proposals made by a single example wait for
-   the next length, where more examples may back them.
+4. Add the proposal that explains the most examples for what it adds (a
+   description-length trade-off; on ties the shortest pattern, then the
+   fewest additions, then the fewest constants, then iconic slot order),
+   unless it contradicts a training example; repeat. Proposals made by a
+   single example wait for the next length, where more examples may back them.
 
 Whatever no proposal covers is kept as a memorized rule, so that every
 training pair is reproduced.
@@ -51,57 +52,63 @@ def induce_rules(examples: Sequence[Example], lexicon: Mapping[str, Rule], max_s
     for g, group in enumerate(groups):
         waiting = pending + [i for i in group if not state.chart.derivable(*examples[i].pair())]
         last = g == len(groups) - 1
-        pending = _add_rules(state, examples, check, waiting, 1 if last else 2, iconic_order)
+        reach = len(examples[group[0]].source)
+        pending = _add_rules(state, examples, check, waiting, 1 if last else 2, iconic_order, reach)
     for i in pending:
         _memorize(state, examples[i])
     return state
 
 
 def _add_rules(state: State, examples: Sequence[Example], check: Consistency, pending: list[int],
-               min_support: int, iconic: bool) -> list[int]:
+               min_support: int, iconic: bool, reach: int) -> list[int]:
     while pending:
         proposals: dict[Key, Proposal] = {}
-        cheapest: dict[int, list[Key]] = {}  # each example's cheapest widenings
+        # Each example backs one widening: the cheapest, and among equally cheap
+        # ones (two bracketings of the same words) the grouping bias's.
+        preferred: dict[int, Key | None] = {}
         for i in pending:
             src, tgt = examples[i].pair()
             offers = propose(state, src, tgt)
             widen = [o for o in offers if o.key[0] == "widen"]
-            low = min((o.route.cost for o in widen), default=0)
-            cheapest[i] = sorted({o.key for o in widen if o.route.cost == low}, key=repr)
+            preferred[i] = min(widen, key=lambda o: (o.route.cost, -o.route.first, repr(o.key))).key \
+                if widen else None
             for prop in offers:
+                if prop.key[0] == "widen" and prop.key != preferred[i]:
+                    continue  # an example backs only the widening it prefers
                 merged = proposals.get(prop.key)
                 if merged is None:
                     proposals[prop.key] = merged = Proposal(prop.key, prop.root)
                 merged.merge(i, prop)
-        best = _first_consistent(state, check, proposals, min_support, iconic)
+        patterns = {r.pattern for r in state.rules.values()}
+        best = _first_consistent(state, check, proposals, min_support, iconic, reach, patterns)
         if best is None:
             break
-        # An example commits its admissions to a widening only where that is its one
-        # cheapest widening; where another is as cheap, which reading it has is
-        # not settled, and it waits (it may well follow from the wider slot).
-        sure = [i for i in best.routes if cheapest[i] == [best.key] or not best.is_widening]
-        _apply(state, best, examples, sure or list(best.routes), proposals, iconic)
+        _apply(state, best, examples, list(best.routes), proposals, iconic)
         pending = [i for i in pending if not state.chart.derivable(*examples[i].pair())]
     return pending
 
 
 def _first_consistent(state: State, check: Consistency, proposals: Mapping[Key, Proposal],
-                      min_support: int, iconic: bool) -> Proposal | None:
-    """The most preferred proposal that contradicts no training example.
+                      min_support: int, iconic: bool, reach: int,
+                      patterns: set[tuple[Item, ...]]) -> Proposal | None:
+    """The most preferred proposal that contradicts no training example induction has reached.
 
     A contradicted proposal is remembered, so that no example proposes it again.
+    One-to-one (Lake, Linzen & Baroni 2019): a pattern has one meaning, so a rule
+    that repeats a known rule's pattern with another template comes last.
     """
-    ranked = sorted(proposals.values(), key=lambda p: _preference(p, iconic), reverse=True)
+    ranked = sorted(proposals.values(), reverse=True, key=lambda p: (
+        p.is_widening or p.key[1] not in patterns, _preference(p, iconic)))
     for p in ranked:
         if len(p.routes) < min_support:
             return None
-        if _contradiction(state, check, p) is None:
+        if _contradiction(state, check, p, reach) is None:
             return p
         state.rejected.add(p.key)
     return None
 
 
-def _contradiction(state: State, check: Consistency, p: Proposal) -> str | None:
+def _contradiction(state: State, check: Consistency, p: Proposal, reach: int) -> str | None:
     chart = state.chart
     if p.is_widening:
         _, rule_id, slot, _ = p.key
@@ -110,24 +117,31 @@ def _contradiction(state: State, check: Consistency, p: Proposal) -> str | None:
         new = {f for r in p.routes.values() for (x, s, f) in r.admissions if (x, s) == (rule_id, slot)}
         fillers = {s: set(state.hierarchy.seen.get((rule_id, s), {})) for s in range(rule.n_slots)}
         fillers[slot] |= new
-        return check.contradiction(chart, rule.pattern, rule.template, fillers, (slot, new))
+        return check.contradiction(chart, rule.pattern, rule.template, fillers, (slot, new), reach)
     pattern, template = p.key[1], p.key[2]
     assert isinstance(pattern, tuple) and isinstance(template, tuple)
     own: dict[int, set[str]] = {}
     for route in p.routes.values():
         for s, roots in route.slot_fillers:
             own.setdefault(s, set()).update(roots)
-    return check.contradiction(chart, pattern, template, own)
+    return check.contradiction(chart, pattern, template, own, max_length=reach)
 
 
 def _preference(p: Proposal, iconic: bool) -> tuple[object, ...]:
-    """Support first; then the most general reading (Occam); then a fixed order."""
+    """What a proposal explains less what it adds; then support; then Occam; then a fixed order.
+
+    A new rule adds its pattern's items, a widening its admissions (a
+    description-length trade-off: a rule that spells out a combination of
+    known rules, backed by a couple of examples, loses to the admission that
+    lets the known rules combine).
+    """
     if p.is_widening:
-        return (len(p.routes), 0, -p.cost, 0, 0, repr(p.key))
+        return (len(p.routes) - p.cost, len(p.routes), 0, -p.cost, p.first, 0, repr(p.key))
     pattern, template = p.key[1], p.key[2]
     assert isinstance(pattern, tuple) and isinstance(template, tuple)
     constants = sum(1 for x in template if isinstance(x, str))
-    return (len(p.routes), -len(pattern), -p.cost, -constants,
+    added = len(pattern) + p.cost - 1
+    return (len(p.routes) - added, len(p.routes), -len(pattern), -p.cost, -constants,
             int(iconic and _is_iconic(template)), repr(p.key))
 
 
@@ -155,7 +169,7 @@ def _apply(state: State, best: Proposal, examples: Sequence[Example], committed:
         assert isinstance(pattern, tuple) and isinstance(template, tuple)
         new_id = f"r{sum(1 for r in state.rules.values() if r.kind is RuleKind.COMPOSITION) + 1}"
         state.rules[new_id] = Rule(new_id, pattern, template, ids[:MAX_EVIDENCE], RuleKind.COMPOSITION,
-                                   support=len(best.routes), notes=_notes(best, proposals, iconic))
+                                   support=len(best.routes), notes=_notes(state, best, proposals, iconic))
         for i in supporters:
             for slot, fillers in best.routes[i].slot_fillers:
                 for filler in fillers:
@@ -167,7 +181,8 @@ def _apply(state: State, best: Proposal, examples: Sequence[Example], committed:
     state.changed()
 
 
-def _notes(best: Proposal, proposals: Mapping[Key, Proposal], iconic: bool) -> tuple[str, ...]:
+def _notes(state: State, best: Proposal, proposals: Mapping[Key, Proposal],
+           iconic: bool) -> tuple[str, ...]:
     """The inductive biases that chose this rule, named so that traces can show them."""
     notes = ["fewest constants: known meanings are read as slots, not as constants"]
     phrases: dict[int, set[tuple[str, ...]]] = {}
@@ -182,6 +197,8 @@ def _notes(best: Proposal, proposals: Mapping[Key, Proposal], iconic: bool) -> t
               and p.key[1] == best.key[1] and len(p.routes) == len(best.routes)]
     if rivals and iconic:
         notes.append("iconic concatenation: slot order in the output follows the input (tie)")
+    if any(r.pattern == best.key[1] for r in state.rules.values()):
+        notes.append("one-to-one overridden: another rule has this pattern; nothing else fit")
     return tuple(notes)
 
 

@@ -26,6 +26,68 @@ def match_pattern(
 
     ``bounds[s]`` gives the least and greatest number of words slot ``s`` may span.
     """
+    return Matcher(pattern).match(phrase, bounds)
+
+
+class Matcher:
+    """A pattern compiled for matching: quick rejections and a fast path for one slot.
+
+    >>> Matcher((0, "twice")).match(("a", "b", "twice"), [(1, 9)])
+    [((0, 2),)]
+    """
+
+    def __init__(self, pattern: Sequence[Item]):
+        self.pattern = tuple(pattern)
+        self.first = pattern[0] if pattern and isinstance(pattern[0], str) else None
+        self.last = pattern[-1] if pattern and isinstance(pattern[-1], str) else None
+        self.n_slots = sum(1 for x in pattern if isinstance(x, int))
+        self.size = len(pattern)
+        slots = [i for i, x in enumerate(pattern) if isinstance(x, int)]
+        if self.n_slots in (1, 2):
+            k, last = slots[0], slots[-1]
+            self.prefix, self.suffix = self.pattern[:k], self.pattern[last + 1 :]
+            self.middle = self.pattern[k + 1 : last]
+            self.order = tuple(int(pattern[i]) for i in slots)  # slot numbers, left to right
+
+    def match(self, phrase: Sequence[str], bounds: Sequence[tuple[int, int]]) -> list[tuple[Span, ...]]:
+        n = len(phrase)
+        if n < self.size or (self.first is not None and phrase[0] != self.first) or (
+                self.last is not None and phrase[-1] != self.last):
+            return []
+        if self.n_slots == 0:
+            return [()] if tuple(phrase) == self.pattern else []
+        if self.n_slots == 1:
+            a, b = len(self.prefix), n - len(self.suffix)
+            lo, hi = bounds[0]
+            if not lo <= b - a <= hi or tuple(phrase[:a]) != self.prefix or \
+                    tuple(phrase[b:]) != self.suffix:
+                return []
+            return [((a, b),)]
+        if self.n_slots == 2 and all(isinstance(x, str) for x in self.middle):
+            return self._two(phrase, bounds)
+        return _walk(self.pattern, phrase, bounds)
+
+    def _two(self, phrase: Sequence[str], bounds: Sequence[tuple[int, int]]) -> list[tuple[Span, ...]]:
+        # Two slots with only fixed words between them: each place the middle
+        # words occur gives one split.
+        n = len(phrase)
+        a, z = len(self.prefix), n - len(self.suffix)
+        if tuple(phrase[:a]) != self.prefix or tuple(phrase[z:]) != self.suffix:
+            return []
+        s0, s1 = self.order
+        (lo0, hi0), (lo1, hi1) = bounds[s0], bounds[s1]
+        gap = len(self.middle)
+        out: list[tuple[Span, ...]] = []
+        for cut in range(max(a + lo0, z - gap - hi1), min(a + hi0, z - gap - lo1) + 1):
+            if gap and tuple(phrase[cut : cut + gap]) != self.middle:
+                continue
+            first, second = (a, cut), (cut + gap, z)
+            out.append((first, second) if s0 == 0 else (second, first))
+        return out
+
+
+def _walk(pattern: Sequence[Item], phrase: Sequence[str],
+          bounds: Sequence[tuple[int, int]]) -> list[tuple[Span, ...]]:
     n, m = len(phrase), len(pattern)
     # The fewest words the rest of the pattern needs, so that a slot never eats them.
     need = [0] * (m + 1)

@@ -26,7 +26,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, replace
 
 from symbolic.hierarchy import Hierarchy
-from symbolic.matching import match_pattern
+from symbolic.matching import Matcher
 from symbolic.rules import Rule, Tokens
 
 # Costs of one slot by level, packed in one integer so that adding costs and
@@ -78,6 +78,7 @@ class Parser:
         self.hierarchy = hierarchy
         self.fixed_words = {w for r in self.rules for w in r.fixed_words}
         self._fixed = [frozenset(r.fixed_words) for r in self.rules]
+        self._matchers = [Matcher(r.pattern) for r in self.rules]
         phrase_fillers = {f for f, t in hierarchy.mtypes.items() if not t.startswith("word")}
         # Per cap: each rule's admitted fillers (filler -> level) and slot length bounds.
         self._admit: list[list[list[dict[str, int]]]] = []
@@ -119,7 +120,7 @@ class Parser:
                 continue
             admit = admits[index]
             bounds = [(1, n if p else 1) for p in phrasal[index]]
-            for spans in match_pattern(rule.pattern, phrase, bounds):
+            for spans in self._matchers[index].match(phrase, bounds):
                 self._combine(rule, admit, phrase, spans, cap, result)
         self._memo[key] = result
         return result

@@ -49,6 +49,7 @@ class Route:
     admissions: frozenset[Admission] = frozenset()
     slot_fillers: tuple[tuple[int, frozenset[str]], ...] = ()  # a new rule's slot fillers
     slot_phrases: tuple[tuple[int, Tokens], ...] = ()  # the phrases in those slots (for notes)
+    first: int = 0  # words in the first slot of the rule application completed (grouping bias)
 
 
 @dataclass(frozen=True)
@@ -73,6 +74,10 @@ class Proposal:
     @property
     def cost(self) -> int:
         return min(r.cost for r in self.routes.values())
+
+    @property
+    def first(self) -> int:
+        return max(r.first for r in self.routes.values())
 
     def merge(self, example: int, offer: Offer) -> None:
         old = self.routes.get(example)
@@ -156,13 +161,13 @@ def _as_widening(state: State, offer: Offer) -> Offer | None:
     if existing is None:
         return offer
     missing = _missing(state, existing, [f for _, f in offer.route.slot_fillers])
-    return _widening(state, existing, missing) if missing else None
+    return _widening(state, existing, missing, offer.route.first) if missing else None
 
 
-def _widening(state: State, rule: str, missing: list[Admission]) -> Offer:
+def _widening(state: State, rule: str, missing: list[Admission], first: int) -> Offer:
     _, slot, filler = missing[0]
     key = ("widen", rule, slot, state.hierarchy.kind(state.hierarchy.mtypes[filler]))
-    return Offer(key, rule, Route(len(missing), frozenset(missing)))
+    return Offer(key, rule, Route(len(missing), frozenset(missing), first=first))
 
 
 def _abstractions(state: State, src: Tokens, tgt: Tokens) -> Iterator[Offer]:
@@ -194,7 +199,8 @@ def _abstractions(state: State, src: Tokens, tgt: Tokens) -> Iterator[Offer]:
             for template in rewrite_target(tgt, [m for m, _ in combo], named=state.named):
                 route = Route(1, frozenset(),
                               tuple((s, roots) for s, (_, roots) in enumerate(combo)),
-                              tuple((s, src[a:b]) for s, (a, b) in enumerate(slots)))
+                              tuple((s, src[a:b]) for s, (a, b) in enumerate(slots)),
+                              slots[0][1] - slots[0][0])
                 yield Offer(("rule", items, template), NEW, route)
 
 
@@ -207,14 +213,14 @@ def _from_known_rules(state: State, src: Tokens, tgt: Tokens, depth: int) -> lis
             continue
         for spans in match_pattern(rule.pattern, src, [(1, len(src))] * rule.n_slots):
             parts = [chart.meanings(src[a:b]) for a, b in spans]
-            out += _widenings(state, rule, parts, tgt)
+            out += _widenings(state, rule, parts, tgt, spans[0][1] - spans[0][0])
             if depth > 0:
                 out += _inferred_parts(state, rule, spans, parts, src, tgt, depth)
     return out
 
 
 def _widenings(state: State, rule: Rule, parts: list[dict[Tokens, frozenset[str]]],
-               tgt: Tokens) -> list[Offer]:
+               tgt: Tokens, first: int) -> list[Offer]:
     """A known rule derives the example if some slot admitted a filler it has not held yet."""
     if any(not p for p in parts):
         return []
@@ -224,7 +230,7 @@ def _widenings(state: State, rule: Rule, parts: list[dict[Tokens, frozenset[str]
             continue
         missing = _missing(state, rule.id, [roots for _, roots in combo])
         if missing:
-            out.append(_widening(state, rule.id, missing))
+            out.append(_widening(state, rule.id, missing, first))
     return out
 
 
@@ -257,6 +263,6 @@ def _inferred_parts(state: State, rule: Rule, spans: tuple[tuple[int, int], ...]
                 link = (rule.id, u, sub.root)
                 needed = extra if state.admits(rule.id, u, frozenset({sub.root})) else {*extra, link}
                 route = Route(sub.route.cost + len(needed), sub.route.admissions | needed,
-                              sub.route.slot_fillers, sub.route.slot_phrases)
+                              sub.route.slot_fillers, sub.route.slot_phrases, spans[0][1] - spans[0][0])
                 out.append(Offer(sub.key, rule.id, route))
     return out
