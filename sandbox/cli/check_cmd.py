@@ -23,12 +23,20 @@ from sandbox.registry import learner_names, learner_parameters
 # the whole command ends in minutes on a laptop CPU. Only the keys a learner
 # accepts are used; --epochs, --device and --param override them.
 FAST_NEURAL: dict[str, Any] = {
-    "epochs": 40, "batch_size": 16, "lr": 0.01, "val_fraction": 0.0, "dropout": 0.0,
+    "epochs": 30, "batch_size": 16, "lr": 0.01, "val_fraction": 0.0, "dropout": 0.0,
     "hidden_size": 32, "d_model": 32, "ff_size": 64, "num_heads": 2, "num_layers": 1,
     "device": "cpu", "progress": False,
 }
 NEURAL_EXAMPLES = 8
-NEURAL_BUDGET = 90.0
+NEURAL_BUDGET = 60.0
+# Task sizes: ``small`` (the default for neural learners) starts hypothesis on
+# grammars of at most three primitives and one operator per level, with at most
+# four training examples beyond the coverage set, so that every fit is quick
+# and shrinking gets far within the budget.
+SIZES: dict[str, dict[str, Any]] = {
+    "default": {},
+    "small": {"max_extra": 4, "grammar_options": {"max_primitives": 3, "max_operators": 1}},
+}
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -50,6 +58,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--budget", type=float, metavar="SECONDS",
                    help=f"time spent fitting per law before it stops (default: none; "
                         f"{NEURAL_BUDGET:g} for neural learners)")
+    p.add_argument("--size", choices=list(SIZES),
+                   help="size of the random tasks (default: small for neural learners, else default)")
     p.add_argument("--epochs", type=int, metavar="N", help="neural: training epochs (default: a fast budget)")
     p.add_argument("--device", choices=("auto", "cpu", "cuda"), help="neural: device (default: cpu)")
     p.add_argument("--param", action="append", default=[], metavar="KEY=VALUE",
@@ -91,17 +101,18 @@ def cmd_check(args: argparse.Namespace) -> int:
     budget = args.budget if args.budget is not None else (NEURAL_BUDGET if neural else None)
     if examples < 1:
         raise UsageError("--examples must be at least 1")
+    size = args.size or ("small" if neural else "default")
     laws = args.laws or list(LAWS)
     shown = ", ".join(f"{k}={v}" for k, v in sorted(params.items()))
     print(f"sandbox check: learner {args.learner}" + (f" ({shown})" if shown else "")
-          + f", {examples} random tasks per law, seed {args.seed}"
+          + f", {examples} {size} random tasks per law, seed {args.seed}"
           + (f", budget {budget:g} s per law" if budget else ""))
     results = []
     for name in laws:
         bar = _progress(name, examples)
         try:
             result = check_law(args.learner, name, examples=examples, seed=args.seed, params=params,
-                               budget=budget, progress=bar.update_to)
+                               budget=budget, progress=bar.update_to, **SIZES[size])
         finally:
             bar.close()
         results.append(result)
@@ -114,7 +125,7 @@ def cmd_check(args: argparse.Namespace) -> int:
             print(result.counterexample.render())
     if args.json:
         record = {"learner": args.learner, "params": {k: _jsonable(v) for k, v in params.items()},
-                  "examples": examples, "seed": args.seed, "budget": budget,
+                  "examples": examples, "size": size, "seed": args.seed, "budget": budget,
                   "laws": [r.to_json() for r in results]}
         atomic_write_text(Path(args.json), json.dumps(record, indent=1) + "\n")
         print(f"\nwrote {args.json}")

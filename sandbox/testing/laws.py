@@ -50,8 +50,8 @@ class Counterexample:
     reason: str = ""
     train: tuple[Example, ...] = field(default=(), repr=False)
 
-    def render(self) -> str:
-        """A readable account, grammar included."""
+    def render(self, max_train_lines: int = 16) -> str:
+        """A readable account: the grammar, and the training set itself when it is that small."""
         def show(tokens: Tokens | None) -> str:
             return "(abstained)" if tokens is None else " ".join(tokens) or "(empty)"
 
@@ -60,6 +60,7 @@ class Counterexample:
             f"  grammar:\n{grammar}",
             f"  split:    {self.split.describe(self.grammar)}",
             f"  training: {self.train_size} examples",
+            *(f"    {ex.line()}" for ex in self.train if len(self.train) <= max_train_lines),
             f"  input:    {' '.join(self.input)}",
             f"  expected: {show(self.expected)}",
             f"  actual:   {show(self.actual)}",

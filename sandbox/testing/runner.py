@@ -61,7 +61,7 @@ class LawResult:
 
     def render(self) -> str:
         """One line, and the counterexample below it when the law broke."""
-        head = f"{self.law}: {self.verdict.value} ({self.examples} tasks judged)"
+        head = f"{self.law}: {self.verdict.value} ({self.examples} task{'' if self.examples == 1 else 's'} judged)"
         if self.note:
             head += f"; {self.note}"
         if self.counterexample is None:
@@ -96,6 +96,7 @@ def check_law(
     budget: float | None = None,
     max_extra: int = 12,
     max_test: int = 60,
+    grammar_options: dict[str, Any] | None = None,
     progress: Callable[[int], None] | None = None,
 ) -> LawResult:
     """Judge ``law`` on ``learner`` over ``examples`` random tasks; shrink any failure.
@@ -105,7 +106,9 @@ def check_law(
     :class:`~sandbox.testing.laws.PerTask`; ``params`` are constructor
     parameters for it. ``seed`` fixes hypothesis's draws, so the same call
     gives the same verdict and counterexample. ``budget`` (seconds) caps the
-    time spent fitting; ``progress`` is called with the count of judged tasks.
+    time spent fitting; ``max_extra``, ``max_test`` and ``grammar_options``
+    (bounds for :func:`~sandbox.testing.grammars.grammars`) size the tasks;
+    ``progress`` is called with the count of judged tasks.
     Do not call it inside a hypothesis test (hypothesis does not nest).
     """
     the_law = LAWS[law] if isinstance(law, str) else law
@@ -148,8 +151,8 @@ def check_law(
         verbosity=Verbosity.quiet,
         report_multiple_bugs=False,
         print_blob=False,
-    )(hypothesis_seed(seed)(given(generated_tasks(kinds=the_law.kinds, max_extra=max_extra,
-                                                  max_test=max_test))(judge)))
+    )(hypothesis_seed(seed)(given(generated_tasks(kinds=the_law.kinds, max_extra=max_extra, max_test=max_test,
+                                                  grammar_options=grammar_options))(judge)))
     note = ""
     try:
         test()

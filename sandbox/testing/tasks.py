@@ -31,8 +31,9 @@ from __future__ import annotations
 
 import hashlib
 import random
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from hypothesis import assume
 from hypothesis import strategies as st
@@ -234,13 +235,21 @@ def has_long_phrases(grammar: Grammar, ops: int = 3) -> bool:
     return bool(trees(grammar, ops, min_ops=ops, primitives=first))
 
 
-def default_grammars(kind: str) -> st.SearchStrategy[Grammar]:
-    """The grammar strategy :func:`generated_tasks` uses for a split of ``kind``."""
+def default_grammars(kind: str, **options: Any) -> st.SearchStrategy[Grammar]:
+    """The grammar strategy :func:`generated_tasks` uses for a split of ``kind``.
+
+    ``options`` are bounds for :func:`~sandbox.testing.grammars.grammars`; a
+    ``primitive`` split raises the primitives to at least three, a ``length``
+    split the levels to at least two.
+    """
     if kind == "primitive":
-        return grammars(min_primitives=3)
+        low = max(3, options.get("min_primitives", 3))
+        options = {**options, "min_primitives": low, "max_primitives": max(low, options.get("max_primitives", 4))}
     if kind == "length":
-        return grammars(min_levels=2).filter(has_long_phrases)
-    return grammars()
+        low = max(2, options.get("min_levels", 2))
+        options = {**options, "min_levels": low, "max_levels": max(low, options.get("max_levels", 2))}
+        return grammars(**options).filter(has_long_phrases)
+    return grammars(**options)
 
 
 @st.composite
@@ -251,15 +260,18 @@ def generated_tasks(
     kinds: Sequence[str] = SPLITS,
     max_extra: int = 12,
     max_test: int = 60,
+    grammar_options: Mapping[str, Any] | None = None,
 ) -> GeneratedTask:
     """A strategy for :class:`GeneratedTask` values: grammar, split and task.
 
     ``grammar_strategy`` defaults to :func:`default_grammars` for the drawn
-    split; ``max_extra`` bounds the training examples beyond the coverage set
-    and ``max_test`` the test set (the shortest half always kept).
+    split, with ``grammar_options`` as its bounds; ``max_extra`` bounds the
+    training examples beyond the coverage set and ``max_test`` the test set
+    (the shortest half always kept).
     """
     kind = draw(st.sampled_from(list(kinds)))
-    grammar = draw(grammar_strategy if grammar_strategy is not None else default_grammars(kind))
+    grammar = draw(grammar_strategy if grammar_strategy is not None
+                   else default_grammars(kind, **(grammar_options or {})))
     split = draw(splits(grammar, (kind,)))
     extra = draw(st.integers(0, max_extra))
     seed = draw(st.integers(0, 255))

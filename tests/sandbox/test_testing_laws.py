@@ -52,9 +52,9 @@ def test_memorize_verdicts():
 
 
 def test_same_seed_same_counterexample():
-    first = check_law("memorize", "productivity", examples=N, seed=3).counterexample
-    again = check_law("memorize", "productivity", examples=N, seed=3).counterexample
-    assert first == again
+    first = check_law("memorize", "substitutivity", examples=N, seed=3).counterexample
+    again = check_law("memorize", "substitutivity", examples=N, seed=3).counterexample
+    assert first is not None and first == again
 
 
 class ForgetsLastToken(OracleLearner):
@@ -107,11 +107,8 @@ def test_each_law_catches_the_learner_that_breaks_it(cls, law):
     assert ce.law == law and ce.input
     assert ce.expected != ce.actual or law == "trace_replay"  # a trace may replay yet cite nothing
     assert len(ce.input) <= 5, result.render()
-
-
-def test_trace_replay_names_the_missing_evidence():
-    ce = check_law(per_task(CitesNothing, "cites-nothing"), "trace_replay", examples=N).counterexample
-    assert "no-such-example" in ce.reason
+    if law == "trace_replay":
+        assert "no-such-example" in ce.reason
 
 
 def test_laws_without_traces_or_caps_do_not_apply():
