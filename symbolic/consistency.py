@@ -2,7 +2,7 @@
 
 A rule is judged by its categories, not by a flat match: it contradicts an
 example only where it applies to the whole example with every slot filled by
-a filler it admits at level 0 (its own), and no such reading gives the
+a filler it admits (the caller says which), and no such reading gives the
 example's output, each part read by its least relaxed readings, among the
 examples the rules derive so far. "a kiki b
 fep" read as "(a kiki b) fep" does not contradict

@@ -115,7 +115,8 @@ def _contradiction(state: State, check: Consistency, p: Proposal, reach: int) ->
         assert isinstance(rule_id, str) and isinstance(slot, int)
         rule = state.rules[rule_id]
         new = {f for r in p.routes.values() for (x, s, f) in r.admissions if (x, s) == (rule_id, slot)}
-        fillers = {s: set(state.hierarchy.seen.get((rule_id, s), {})) for s in range(rule.n_slots)}
+        fillers = {s: _of_types(state, set(state.hierarchy.seen.get((rule_id, s), {})))
+                   for s in range(rule.n_slots)}
         fillers[slot] |= new
         return check.contradiction(chart, rule.pattern, rule.template, fillers, (slot, new), reach)
     pattern, template = p.key[1], p.key[2]
@@ -124,7 +125,15 @@ def _contradiction(state: State, check: Consistency, p: Proposal, reach: int) ->
     for route in p.routes.values():
         for s, roots in route.slot_fillers:
             own.setdefault(s, set()).update(roots)
-    return check.contradiction(chart, pattern, template, own, max_length=reach)
+    return check.contradiction(chart, pattern, template, {s: _of_types(state, f) for s, f in own.items()},
+                               max_length=reach)
+
+
+def _of_types(state: State, fillers: set[str]) -> set[str]:
+    """The fillers a slot admits up to level 2: those of the same meaning type as its own."""
+    mtypes = state.hierarchy.mtypes
+    types = {mtypes.get(f) for f in fillers}
+    return fillers | {f for f, t in mtypes.items() if t in types}
 
 
 def _preference(p: Proposal, iconic: bool) -> tuple[object, ...]:

@@ -14,10 +14,10 @@ Two sources of evidence, in this order:
      only beside one direction word co-occurs with that word's token, but the
      token also turns up without the modifier, so the modifier does not own it;
    - *paradigm* (an optional bias, on by default): another meaningful word
-     stands in one of the word's contexts (the same word before and after it)
-     somewhere in the data, as one direction word stands for another, and the
-     word never stands between two meaningful words (there it is a
-     connective). A word that fails is read as an operator whose token is a
+     can stand in for it: some example with the word, with the word and its
+     token replaced by the other word and that word's token, is an example
+     too (as one direction word stands for another); and the word never
+     stands between two meaningful words (there it is a connective). A word that fails is read as an operator whose token is a
      constant of the rules it anchors, not as a meaning that fills slots:
      two connectives read as meanings would merge into one rule without
      fixed words, and lose any difference in how tightly they bind.
@@ -58,12 +58,23 @@ def induce_lexicon(examples: Sequence[Example], mutual_exclusivity: bool = True,
     owned = _owned_tokens(examples, lexicon, mutual_exclusivity)
     if paradigm:
         contexts = _contexts(examples)
-        meaningful = set(lexicon) | set(owned)
+        meaningful = {**lexicon, **owned}
+        frames = {w: _frames(examples, w, r.meaning) for w, r in meaningful.items()
+                  if len(r.meaning) == 1}
         owned = {w: r for w, r in owned.items()
-                 if any(contexts[w] & contexts[v] for v in meaningful if v != w)
+                 if any(frames[w] & frames[v] for v in frames if v != w)
                  and not any(a in meaningful and b in meaningful for a, b in contexts[w])}
     lexicon.update(owned)
     return dict(sorted(lexicon.items()))
+
+
+def _frames(examples: Sequence[Example], word: str, meaning: tuple[str, ...]
+            ) -> set[tuple[tuple[str, ...], tuple[str, ...]]]:
+    """The examples with ``word``, the word and its token blanked out: what another word shares."""
+    (token,) = meaning
+    return {(tuple("" if w == word else w for w in ex.source),
+             tuple("" if t == token else t for t in ex.target))
+            for ex in examples if word in ex.source}
 
 
 def _contexts(examples: Sequence[Example]) -> dict[str, set[tuple[str, str]]]:

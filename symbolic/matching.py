@@ -123,7 +123,7 @@ def _walk(pattern: Sequence[Item], phrase: Sequence[str],
 
 
 def rewrite_target(
-    target: Tokens, meanings: Sequence[Tokens], limit: int = 8,
+    target: Tokens, meanings: Sequence[Tokens], limit: int = 32,
     named: frozenset[str] = frozenset(),
 ) -> list[tuple[Item, ...]]:
     """Templates that spell ``target`` with slot references and the fewest constants.
