@@ -32,10 +32,12 @@ NEURAL_BUDGET = 60.0
 # Task sizes: ``small`` (the default for neural learners) starts hypothesis on
 # grammars of at most three primitives and one operator per level, with at most
 # four training examples beyond the coverage set, so that every fit is quick
-# and shrinking gets far within the budget.
+# and shrinking gets far within the budget; ``large`` allows three precedence
+# levels, where scope and precedence are hardest to induce.
 SIZES: dict[str, dict[str, Any]] = {
     "default": {},
     "small": {"max_extra": 4, "grammar_options": {"max_primitives": 3, "max_operators": 1}},
+    "large": {"grammar_options": {"max_levels": 3}},
 }
 
 

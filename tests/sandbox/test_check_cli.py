@@ -5,9 +5,11 @@ from __future__ import annotations
 import json
 
 import pytest
+from hypothesis import HealthCheck, Phase, find, given, settings
 
-from sandbox.cli.check_cmd import FAST_NEURAL, learner_params
+from sandbox.cli.check_cmd import FAST_NEURAL, SIZES, learner_params
 from sandbox.cli.main import build_parser, main
+from sandbox.testing import generated_tasks, operators, primitives
 from tests.conftest import run_cli
 
 
@@ -65,3 +67,19 @@ def test_neural_learners_get_a_fast_budget_that_options_override():
     assert params["epochs"] == 5 and params["d_model"] == 16 and "hidden_size" not in params
     params, neural = learner_params(parser.parse_args(["check", "--learner", "symbolic"]))
     assert not neural and params == {}
+
+
+@settings(max_examples=15, database=None, derandomize=True, deadline=None,
+          suppress_health_check=list(HealthCheck))
+@given(generated_tasks(**SIZES["small"]))
+def test_small_tasks_are_small(case):
+    assert len(primitives(case.grammar)) <= 3
+    levels = [op.level for op in operators(case.grammar)]
+    assert len(levels) == len(set(levels))  # one operator per level
+    assert len(case.task.train) - case.n_coverage <= 4
+
+
+def test_large_tasks_reach_three_levels():
+    case = find(generated_tasks(**SIZES["large"]), lambda c: max(op.level for op in operators(c.grammar)) == 3,
+                settings=settings(database=None, derandomize=True, phases=[Phase.generate, Phase.shrink]))
+    assert len(case.grammar.by_lhs) == 4  # L1, L2, L3 and P
