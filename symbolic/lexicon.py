@@ -58,12 +58,18 @@ def induce_lexicon(examples: Sequence[Example], mutual_exclusivity: bool = True,
     owned = _owned_tokens(examples, lexicon, mutual_exclusivity)
     if paradigm:
         contexts = _contexts(examples)
-        meaningful = {**lexicon, **owned}
-        frames = {w: _frames(examples, w, r.meaning) for w, r in meaningful.items()
+        frames = {w: _frames(examples, w, r.meaning) for w, r in {**lexicon, **owned}.items()
                   if len(r.meaning) == 1}
-        owned = {w: r for w, r in owned.items()
-                 if any(frames[w] & frames[v] for v in frames if v != w)
-                 and not any(a in meaningful and b in meaningful for a, b in contexts[w])}
+        # Until nothing changes: a word that fails loses its meaning, and then
+        # vouches for no other word (nor makes another a connective).
+        while True:
+            meaningful = {**lexicon, **owned}
+            kept = {w: r for w, r in owned.items()
+                    if any(frames[w] & frames[v] for v in frames if v != w and v in meaningful)
+                    and not any(a in meaningful and b in meaningful for a, b in contexts[w])}
+            if kept.keys() == owned.keys():
+                break
+            owned = kept
     lexicon.update(owned)
     return dict(sorted(lexicon.items()))
 
