@@ -166,6 +166,10 @@ def hull_plot(results: dict[str, Any], task: str) -> str | None:
                 ax.plot([int(k) for k in ks], [100 * counts[k]["inside"] / max(1, counts[k]["n"]) for k in ks],
                         style, color=f"C{i}", label=f"{row['learner']} {split}")
         ax.set_xscale("log", base=2)
+        # Plain tick labels: the log axis would otherwise write them in mathtext, which is switched off here.
+        ks_all = sorted({int(k) for row in rows for split in row["geometry"]["hull"].values() for k in split})
+        ax.set_xticks(ks_all, [str(k) for k in ks_all])
+        ax.minorticks_off()
         ax.set_xlabel("k (top principal components; last point: full space)")
         ax.set_ylabel("inside hull (%)")
         ax.set_ylim(-5, 105)

@@ -186,7 +186,7 @@ def hull_table(results: dict[str, Any], task: str) -> Table | None:
     return Table("Neural side: share inside the convex hull of the training vectors", header, rows,
                  f"LP feasibility (Balestriero, Pesenti & LeCun 2021) after projection onto the top-k principal "
                  f"components of the training vectors; k equal to the dimension ({', '.join(map(str, dims))}) is "
-                 f"the full space. Sampled points (summed over seeds) in brackets; "
+                 f"the full space. Sampled points (summed over seeds) in parentheses; "
                  f"{rows_in[0]['geometry']['hull_train_used']} training vectors span the hull.")
 
 
