@@ -13,10 +13,12 @@
 
 from __future__ import annotations
 
+import gc
 from collections.abc import Sequence
 from typing import Any
 
 from sandbox.data import Example, Tokens
+from sandbox.derivation import Derivation
 from sandbox.protocol import ParamsMixin, Prediction
 from symbolic.categories import build_hierarchy
 from symbolic.hierarchy import meaning_types
@@ -91,19 +93,27 @@ class SymbolicLearner(ParamsMixin):
                                           {r.id: r.evidence for r in self.rules_.values()},
                                           self.similarity, slots)
         self._parser = Parser(self.lexicon_, state.rules, self.hierarchy_)
-        self._traces = TraceBuilder(self.rules_, self.hierarchy_, self._parser)
+        self._traces = TraceBuilder(self.rules_, self.hierarchy_)
         return self
 
     def predict(self, sources: Sequence[Tokens]) -> list[Prediction]:
-        return [self.explain(tuple(s)) for s in sources]
+        # A batch allocates many small acyclic objects next to the large, long-lived
+        # memo; pausing the cyclic garbage collector spares it rescanning that memo.
+        paused = gc.isenabled()
+        gc.disable()
+        try:
+            return [self.explain(tuple(s)) for s in sources]
+        finally:
+            if paused:
+                gc.enable()
 
     def explain(self, source: Tokens) -> Prediction:
         """The answer for ``source`` with its derivation, or an abstention with the reason."""
         source = tuple(source)
         if not source:
             return Prediction.abstain("empty input")
-        unknown = self._parser.unknown_words(source)
-        if unknown:
+        if not self._parser.known.issuperset(source):
+            unknown = self._parser.unknown_words(source)
             return Prediction.abstain(f"unknown word {unknown[0]!r}")
         found = self._parser.least_cap(source, 0, self.max_relaxation)
         if found is None:
@@ -119,9 +129,8 @@ class SymbolicLearner(ParamsMixin):
                 f"ambiguous: equally relaxed derivations (level {cap}) give different outputs", cap)
         if top.tie == TIE_GROUPED:
             note = "equally relaxed derivations differ; the left-grouping bias chose this one"
-        derivation, attribution = self._traces.build(source, cap, top)
-        return Prediction(top.meaning, reason=note, relaxation_level=cap, derivation=derivation,
-                          attribution=attribution)
+        derivation, attribution = self._traces.build(top)
+        return _prediction(top.meaning, note, cap, derivation, attribution)
 
     def summary(self) -> dict[str, Any]:
         """Counts of what was learned (for reports)."""
@@ -141,3 +150,13 @@ def _distinct(examples: Sequence[Example]) -> list[Example]:
             seen.add(ex.pair())
             out.append(ex)
     return out
+
+
+def _prediction(tokens: Tokens, reason: str, level: int, derivation: Derivation,
+                attribution: tuple[tuple[int, ...], ...]) -> Prediction:
+    # The value ``Prediction(...)`` builds, without the frozen dataclass's per-field
+    # ``object.__setattr__``; the class has no ``__post_init__``, so nothing is skipped.
+    pred = object.__new__(Prediction)
+    pred.__dict__.update(tokens=tokens, reason=reason, relaxation_level=level, derivation=derivation,
+                         attribution=attribution)
+    return pred

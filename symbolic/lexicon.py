@@ -17,8 +17,9 @@ Two sources of evidence, in this order:
      can stand in for it: some example with the word, with the word and its
      token replaced by the other word and that word's token, is an example
      too (as one direction word stands for another); and the word never
-     stands between two meaningful words (there it is a connective). A word that fails is read as an operator whose token is a
-     constant of the rules it anchors, not as a meaning that fills slots:
+     stands between two meaningful words (there it is a connective). A
+     word that fails is read as an operator whose token is a constant of
+     the rules it anchors, not as a meaning that fills slots:
      two connectives read as meanings would merge into one rule without
      fixed words, and lose any difference in how tightly they bind.
 

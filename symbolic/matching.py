@@ -72,7 +72,7 @@ class Matcher:
         # words occur gives one split.
         n = len(phrase)
         a, z = len(self.prefix), n - len(self.suffix)
-        if tuple(phrase[:a]) != self.prefix or tuple(phrase[z:]) != self.suffix:
+        if (a and tuple(phrase[:a]) != self.prefix) or (z < n and tuple(phrase[z:]) != self.suffix):
             return []
         s0, s1 = self.order
         (lo0, hi0), (lo1, hi1) = bounds[s0], bounds[s1]

@@ -17,13 +17,15 @@ words (operators apply in reading order, so ``a op b op c`` groups as
 cannot decide (two rules on the same span) is marked ``TIE_UNDECIDED``.
 
 Analyses are memoized by (phrase, cap), not by position, so that the
-sub-phrases shared by many inputs are parsed once.
+sub-phrases shared by many inputs are parsed once. A slot never looks at a
+span holding a word that no filler it admits can contain (the *vocabulary*
+of the slot, closed over the rules), which keeps most spans unparsed.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, replace
+from typing import NamedTuple
 
 from symbolic.hierarchy import Hierarchy
 from symbolic.matching import Matcher
@@ -41,121 +43,219 @@ def cost_counts(cost: int) -> tuple[int, int, int]:
     return cost // (_BASE * _BASE), (cost // _BASE) % _BASE, cost % _BASE
 
 
-@dataclass(frozen=True)
-class Analysis:
+class Analysis(NamedTuple):
     """The cheapest analysis of a phrase with a given root rule."""
 
     cost: int
+    first: int  # minus the words in the first slot: smaller is preferred (the grouping bias)
     meaning: Tokens
     rule: str
-    children: tuple[tuple[int, int, str], ...]  # (start, end, root rule), relative to the phrase
+    children: tuple[tuple[int, int, Analysis], ...]  # (start, end, analysis), relative to the phrase
     levels: tuple[int, ...]  # the relaxation level of each slot
     tie: int  # NO_TIE, or how a tie with an equally cheap, different meaning was settled
-
-    @property
-    def order(self) -> tuple[int, int]:
-        """Cheapest first; then (the grouping bias) the longest first slot."""
-        return self.cost, -(self.children[0][1] - self.children[0][0]) if self.children else 0
+    width: int  # the words it covers
 
 
 def settle(old: Analysis | None, new: Analysis) -> Analysis:
     """The preferred of two analyses of one span, with the tie marked where outputs differ."""
     if old is None:
         return new
-    first, second = (old, new) if old.order <= new.order else (new, old)
-    tie = max(first.tie, second.tie if second.cost == first.cost else NO_TIE)
-    if second.cost == first.cost and second.meaning != first.meaning:
-        tie = max(tie, TIE_UNDECIDED if second.order == first.order else TIE_GROUPED)
-    return first if tie == first.tie else replace(first, tie=tie)
+    first, second = (old, new) if (old.cost, old.first) <= (new.cost, new.first) else (new, old)
+    tie = first.tie
+    if second.cost == first.cost:
+        tie = max(tie, second.tie)
+        if second.meaning != first.meaning:
+            tie = max(tie, TIE_UNDECIDED if second.first == first.first else TIE_GROUPED)
+    return first if tie == first.tie else first._replace(tie=tie)
+
+
+class _Slot(NamedTuple):
+    admit: dict[str, int]  # filler -> level, the fillers admitted under the cap
+    phrasal: bool  # whether some admitted filler is a phrase (else the slot spans one word)
+    vocabulary: frozenset[str]  # every word an admitted filler can contain
+
+
+class _Candidate(NamedTuple):
+    position: int  # the rule's index in the parser's list
+    vocabulary: frozenset[str]  # every word the rule's phrases can contain under the cap
+    longest: int  # the most words it covers (0: no limit)
+    first: str  # the word its phrases start with ("" where a slot comes first)
+    fixed: frozenset[str]
+    rule: str
+    template: tuple[str | int, ...]
+    slots: list[_Slot]
+    matcher: Matcher
 
 
 class Parser:
     """Least relaxed parsing with fixed rules and hierarchy."""
 
     def __init__(self, lexicon: Mapping[str, Rule], rules: Mapping[str, Rule], hierarchy: Hierarchy):
-        self.lexicon = lexicon
+        self.lexicon = dict(lexicon)
         self.rules = [r for r in rules.values() if len(r.pattern) > 1]
         self.hierarchy = hierarchy
         self.fixed_words = {w for r in self.rules for w in r.fixed_words}
+        self.known = frozenset(self.lexicon) | self.fixed_words
         self._fixed = [frozenset(r.fixed_words) for r in self.rules]
         self._matchers = [Matcher(r.pattern) for r in self.rules]
+        self._recipes = {r.id: tuple(int(x) for x in r.template) for r in self.rules
+                         if r.template and not r.constants}
+        # Rules by the word a phrase must end with ("" where the pattern ends in a slot),
+        # each with what a phrase needs before it is worth matching: its first word
+        # ("" for a slot) and its fixed words.
+        self._by_last: dict[str, list[tuple[int, str, frozenset[str]]]] = {}
+        for i, r in enumerate(self.rules):
+            first, last = r.pattern[0], r.pattern[-1]
+            self._by_last.setdefault(last if isinstance(last, str) else "", []).append(
+                (i, first if isinstance(first, str) else "", self._fixed[i]))
         phrase_fillers = {f for f, t in hierarchy.mtypes.items() if not t.startswith("word")}
-        # Per cap: each rule's admitted fillers (filler -> level) and slot length bounds.
-        self._admit: list[list[list[dict[str, int]]]] = []
-        self._phrasal: list[list[list[bool]]] = []
+        self._slots: list[list[list[_Slot]]] = []
+        self._rule_words: list[list[frozenset[str]]] = []  # per cap and rule: its phrases' words
         for cap in range(4):
-            admits, phrasal = [], []
+            tables = []
             for r in self.rules:
-                slots = []
-                for s in range(r.n_slots):
-                    if cap == 3:
-                        table = {f: hierarchy.level(r.id, s, f) for f in hierarchy.mtypes}
-                    else:
-                        table = {f: lv for f, lv in hierarchy.levels(r.id, s).items() if lv <= cap}
-                    slots.append(table)
-                admits.append(slots)
-                phrasal.append([bool(phrase_fillers & t.keys()) for t in slots])
-            self._admit.append(admits)
-            self._phrasal.append(phrasal)
-        self._memo: dict[tuple[Tokens, int], dict[str, Analysis]] = {}
+                if cap == 3:
+                    tables.append([{f: hierarchy.level(r.id, s, f) for f in hierarchy.mtypes}
+                                   for s in range(r.n_slots)])
+                else:
+                    tables.append([{f: lv for f, lv in hierarchy.levels(r.id, s).items() if lv <= cap}
+                                   for s in range(r.n_slots)])
+            words = self._vocabularies(tables)
+            self._rule_words.append([words[r.id] for r in self.rules])
+            self._slots.append([[_Slot(t, bool(phrase_fillers & t.keys()),
+                                       frozenset().union(*(words[f] for f in t)))
+                                 for t in slot_tables] for slot_tables in tables])
+        # Per cap and last word: the rules a phrase ending in that word may have at its
+        # root, with what the phrase needs before matching is worth trying: every word
+        # among the rule's possible words, no more words than its slots can take, its
+        # first word, its fixed words.
+        self._candidates: list[dict[str, list[_Candidate]]] = []
+        for cap, by_rule in enumerate(self._slots):
+            table: dict[str, list[_Candidate]] = {}
+            for key, entries in self._by_last.items():
+                for i, first, fixed in entries:
+                    longest = 0 if any(s.phrasal for s in by_rule[i]) else len(self.rules[i].pattern)
+                    table.setdefault(key, []).append(_Candidate(
+                        i, self._rule_words[cap][i], longest, first, fixed, self.rules[i].id,
+                        self.rules[i].template, by_rule[i], self._matchers[i]))
+            for key in table:
+                if key:
+                    table[key] += table.get("", [])
+            table.setdefault("", [])
+            self._candidates.append(table)
+        self._memo: list[dict[Tokens, dict[str, Analysis]]] = [{} for _ in range(4)]
+
+    def _vocabularies(self, tables: list[list[dict[str, int]]]) -> dict[str, frozenset[str]]:
+        """The words each filler's phrases can contain under these admissions (a fixed point)."""
+        words: dict[str, set[str]] = {r.id: {w} for w, r in self.lexicon.items()}
+        for r in self.rules:
+            words[r.id] = set(r.fixed_words)
+        for f in self.hierarchy.mtypes:
+            words.setdefault(f, set())
+        changed = True
+        while changed:
+            changed = False
+            for r, slot_tables in zip(self.rules, tables, strict=True):
+                before = len(words[r.id])
+                for table in slot_tables:
+                    for f in table:
+                        words[r.id] |= words[f]
+                changed = changed or len(words[r.id]) != before
+        return {f: frozenset(w) for f, w in words.items()}
 
     def unknown_words(self, source: Tokens) -> list[str]:
-        return [w for w in source if w not in self.lexicon and w not in self.fixed_words]
+        return [w for w in source if w not in self.known]
 
     def parse(self, phrase: Tokens, cap: int) -> dict[str, Analysis]:
         """The cheapest analysis of ``phrase`` per root rule, every slot at level <= ``cap``."""
-        key = (phrase, cap)
-        found = self._memo.get(key)
+        memo = self._memo[cap]
+        found = memo.get(phrase)
         if found is not None:
             return found
         result: dict[str, Analysis] = {}
         n = len(phrase)
         if n == 1 and phrase[0] in self.lexicon:
             lex = self.lexicon[phrase[0]]
-            result[lex.id] = Analysis(0, lex.meaning, lex.id, (), (), NO_TIE)
+            result[lex.id] = Analysis(0, 0, lex.meaning, lex.id, (), (), NO_TIE, 1)
         words = set(phrase)
-        admits, phrasal = self._admit[cap], self._phrasal[cap]
-        for index, rule in enumerate(self.rules):
-            if len(rule.pattern) > n or not self._fixed[index] <= words:
+        table = self._candidates[cap]
+        candidates = table.get(phrase[-1])
+        for c in table[""] if candidates is None else candidates:
+            if not c.vocabulary >= words or 0 < c.longest < n or (c.first and c.first != phrase[0]) \
+                    or not c.fixed <= words:
                 continue
-            admit = admits[index]
-            bounds = [(1, n if p else 1) for p in phrasal[index]]
-            for spans in self._matchers[index].match(phrase, bounds):
-                self._combine(rule, admit, phrase, spans, cap, result)
-        self._memo[key] = result
+            bounds = [(1, n) if slot.phrasal else (1, 1) for slot in c.slots]
+            for spans in c.matcher.match(phrase, bounds):
+                made = self._apply(c.rule, c.template, c.slots, phrase, spans, cap)
+                if made is not None:
+                    old = result.get(c.rule)
+                    result[c.rule] = made if old is None else settle(old, made)
+        memo[phrase] = result
         return result
 
-    def _combine(self, rule: Rule, admit: list[dict[str, int]], phrase: Tokens,
-                 spans: tuple[tuple[int, int], ...], cap: int, result: dict[str, Analysis]) -> None:
+    def _apply(self, rule: str, template: tuple[str | int, ...], slots: list[_Slot], phrase: Tokens,
+               spans: tuple[tuple[int, int], ...], cap: int) -> Analysis | None:
+        memo = self._memo[cap]
+        parts = []
+        for slot, (a, b) in zip(slots, spans):  # noqa: B905 (one slot per span, by construction)
+            part = phrase[a:b]
+            if not slot.vocabulary.issuperset(part):
+                return None  # no filler this slot admits can hold these words
+            parts.append(part)
         cost = 0
         tie = NO_TIE
-        meanings: list[Tokens] = []
-        children: list[tuple[int, int, str]] = []
+        children: list[tuple[int, int, Analysis]] = []
         levels: list[int] = []
-        for slot, (a, b) in enumerate(spans):
-            table = admit[slot]
+        for slot, part, (a, b) in zip(slots, parts, spans):  # noqa: B905
+            admit = slot.admit
+            found = memo.get(part)
+            if found is None:
+                found = self.parse(part, cap)
             best: Analysis | None = None
-            for root, sub in self.parse(phrase[a:b], cap).items():
-                level = table.get(root)
-                if level is not None:
-                    # The slot's own cost joins the filler's, so that fillers compare whole.
-                    best = settle(best, replace(sub, cost=sub.cost + LEVEL_COST[level],
-                                                levels=(level,)))
-            if best is None:
-                return
+            own: Analysis | None = None  # the chosen filler's analysis, without the slot's cost
+            level_of_best = 0
+            for root, sub in found.items():
+                level = admit.get(root)
+                if level is None:
+                    continue
+                # The slot's own cost joins the filler's, so that fillers compare whole.
+                candidate = sub._replace(cost=sub.cost + LEVEL_COST[level]) if level else sub
+                if best is None:
+                    best, own, level_of_best = candidate, sub, level
+                else:
+                    kept = settle(best, candidate)
+                    if kept.rule == candidate.rule:
+                        own, level_of_best = sub, level
+                    best = kept
+            if best is None or own is None:
+                return None
             cost += best.cost
-            tie = max(tie, best.tie)
-            meanings.append(best.meaning)
-            children.append((a, b, best.rule))
-            levels.append(best.levels[0])
-        made = Analysis(cost, rule.instantiate(meanings), rule.id, tuple(children), tuple(levels), tie)
-        result[rule.id] = settle(result.get(rule.id), made)
+            if best.tie > tie:
+                tie = best.tie
+            children.append((a, b, own))
+            levels.append(level_of_best)
+        recipe = self._recipes.get(rule)
+        if recipe is not None:  # a template of slots only: concatenate their meanings
+            meaning: Tokens = ()
+            for k in recipe:
+                meaning += children[k][2].meaning
+        else:
+            out: list[str] = []
+            for item in template:
+                if isinstance(item, int):
+                    out.extend(children[item][2].meaning)
+                else:
+                    out.append(item)
+            meaning = tuple(out)
+        first = spans[0][0] - spans[0][1] if spans else 0
+        return Analysis(cost, first, meaning, rule, tuple(children), tuple(levels), tie, len(phrase))
 
     def best(self, source: Tokens, cap: int) -> Analysis | None:
         """The preferred whole-input analysis under ``cap``, its tie marked (see the module docstring)."""
+        found = self.parse(source, cap)
         top: Analysis | None = None
-        for rule in sorted(self.parse(source, cap)):
-            top = settle(top, self.parse(source, cap)[rule])
+        for rule in sorted(found):
+            top = settle(top, found[rule])
         return top
 
     def least_cap(self, source: Tokens, start: int = 0, stop: int = 3) -> tuple[int, Analysis] | None:

@@ -20,7 +20,7 @@ from collections.abc import Mapping, Sequence
 
 from sandbox.derivation import Derivation, Relaxation, ReplayError
 from symbolic.hierarchy import Hierarchy
-from symbolic.parser import Analysis, Parser
+from symbolic.parser import Analysis
 from symbolic.rules import Rule, Tokens
 
 Attribution = tuple[tuple[int, ...], ...]
@@ -29,33 +29,35 @@ Attribution = tuple[tuple[int, ...], ...]
 class TraceBuilder:
     """Derivations (and attributions) for the parser's analyses, built once per sub-tree."""
 
-    def __init__(self, rules: Mapping[str, Rule], hierarchy: Hierarchy, parser: Parser):
+    def __init__(self, rules: Mapping[str, Rule], hierarchy: Hierarchy):
         self.rules = rules
         self.hierarchy = hierarchy
-        self.parser = parser
-        self._nodes: dict[tuple[Tokens, int, str, int], tuple[Derivation, Attribution]] = {}
+        # Keyed by the analysis object's identity (the parser's memo keeps each one
+        # alive) and the position where it starts.
+        self._nodes: dict[tuple[int, int], tuple[Derivation, Attribution]] = {}
         self._steps: dict[tuple[str, int, str], Relaxation] = {}
 
-    def build(self, source: Tokens, cap: int, top: Analysis) -> tuple[Derivation, Attribution]:
-        return self._node(source, cap, top, 0)
+    def build(self, top: Analysis) -> tuple[Derivation, Attribution]:
+        # The root of a whole input is rarely shared: built, not kept.
+        return self._node(top, 0, keep=False)
 
-    def _node(self, phrase: Tokens, cap: int, an: Analysis, offset: int) -> tuple[Derivation, Attribution]:
-        key = (phrase, cap, an.rule, offset)
+    def _node(self, an: Analysis, offset: int, keep: bool = True) -> tuple[Derivation, Attribution]:
+        key = (id(an), offset)
         found = self._nodes.get(key)
         if found is not None:
             return found
         rule = self.rules[an.rule]
-        kids: list[tuple[Derivation, Attribution]] = []
-        steps: list[Relaxation] = []
-        for slot, ((a, b, root), level) in enumerate(zip(an.children, an.levels, strict=True)):
-            sub = self.parser.parse(phrase[a:b], cap)[root]
-            kids.append(self._node(phrase[a:b], cap, sub, offset + a))
-            if level:
-                steps.append(self._step(rule.id, slot, root))
-        node = Derivation(rule.id, rule.pattern, rule.template, (offset, offset + len(phrase)),
-                          tuple(k for k, _ in kids), rule.evidence, tuple(steps), an.meaning)
+        kids = [self._node(child, offset + a) for a, _, child in an.children]
+        steps: tuple[Relaxation, ...] = ()
+        if any(an.levels):
+            steps = tuple(self._step(rule.id, slot, child.rule)
+                          for slot, ((_, _, child), level) in enumerate(zip(an.children, an.levels,
+                                                                            strict=True)) if level)
+        node = _derivation(rule, (offset, offset + an.width), tuple(k for k, _ in kids), steps,
+                           an.meaning)
         result = (node, _attribution(node, [attr for _, attr in kids]))
-        self._nodes[key] = result
+        if keep:
+            self._nodes[key] = result
         return result
 
     def _step(self, rule: str, slot: int, filler: str) -> Relaxation:
@@ -65,9 +67,23 @@ class TraceBuilder:
         return self._steps[key]
 
 
+def _derivation(rule: Rule, span: tuple[int, int], children: tuple[Derivation, ...],
+                steps: tuple[Relaxation, ...], output: Tokens) -> Derivation:
+    # The same value ``Derivation(...)`` builds, without the frozen dataclass's
+    # per-field ``object.__setattr__`` (a third of the cost of an answer on SCAN);
+    # the class has no ``__post_init__``, so nothing is skipped.
+    node = object.__new__(Derivation)
+    node.__dict__.update(rule=rule.id, pattern=rule.pattern, template=rule.template, span=span,
+                         children=children, evidence=rule.evidence, relaxations=steps, output=output)
+    return node
+
+
 def _attribution(node: Derivation, kids: Sequence[Attribution]) -> Attribution:
     # The same reading as sandbox.derivation.attribution, built from the
     # children's (cached) attributions instead of recomputing them.
+    template = node.template
+    if len(template) == 2 and isinstance(template[0], int) and isinstance(template[1], int):
+        return kids[template[0]] + kids[template[1]]  # the commonest shape: two slots
     fixed: list[int] = []
     pos = node.span[0]
     for item in node.pattern:
