@@ -18,10 +18,8 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 
 from sandbox.data import Example
-from symbolic.chart import InductionChart, Tree
+from symbolic.chart import InductionChart
 from symbolic.hierarchy import MAX_IDS, Hierarchy, Seen, Slot
-
-MAX_TREES = 16
 
 
 def build_hierarchy(chart: InductionChart, examples: Sequence[Example], mtypes: Mapping[str, str],
@@ -38,11 +36,53 @@ def build_hierarchy(chart: InductionChart, examples: Sequence[Example], mtypes: 
         elif n > 1:
             ambiguous.append(ex)
     first = Hierarchy(seen, mtypes, rule_evidence, similarity, slots)
+    memo: dict[Key, Choice] = {}
     for ex in ambiguous:
-        trees = chart.trees(ex.source, ex.target, MAX_TREES)
-        best = min(trees, key=lambda t: (_cost(first, t), _grouping(t)))
-        _record_tree(best, ex.id, seen)
+        roots = sorted(r for r, m in chart.analyses(ex.source) if m == ex.target)
+        best = min(roots, key=lambda r: _least(chart, first, (ex.source, r, ex.target), memo)[0])
+        _record_least(chart, first, (ex.source, best, ex.target), ex.id, seen, memo)
     return Hierarchy(seen, mtypes, rule_evidence, similarity, slots)
+
+
+Key = tuple[tuple[str, ...], str, tuple[str, ...]]  # (phrase, root rule, meaning)
+Choice = tuple[tuple[int, int, int, int], tuple[tuple[int, int, str, tuple[str, ...]], ...]]
+
+
+def _least(chart: InductionChart, h: Hierarchy, key: Key, memo: dict[Key, Choice]) -> Choice:
+    """The least relaxed way to derive ``key`` under ``h``: its order and its children.
+
+    The order counts slots at levels 3, 2 and 1, then prefers the longer first
+    slot (the grouping bias); a dynamic program over the chart's alternatives,
+    shared by every example with the same sub-phrase.
+    """
+    found = memo.get(key)
+    if found is not None:
+        return found
+    phrase, root, meaning = key
+    best: Choice | None = None
+    for children in chart.analyses(phrase)[(root, meaning)].alternatives:
+        counts = [0, 0, 0, 0]
+        for slot, (a, b, child, child_meaning) in enumerate(children):
+            sub = _least(chart, h, (phrase[a:b], child, child_meaning), memo)[0]
+            counts[1] += sub[2]
+            counts[2] += sub[1]
+            counts[3] += sub[0]
+            counts[h.level(root, slot, child)] += 1
+        first = children[0][0] - children[0][1] if children else 0
+        order = (counts[3], counts[2], counts[1], first)
+        if best is None or order < best[0]:
+            best = (order, children)
+    assert best is not None
+    memo[key] = best
+    return best
+
+
+def _record_least(chart: InductionChart, h: Hierarchy, key: Key, ex_id: str, seen: Seen,
+                  memo: dict[Key, Choice]) -> None:
+    phrase, root, _ = key
+    for slot, (a, b, child, child_meaning) in enumerate(_least(chart, h, key, memo)[1]):
+        _add(seen, (root, slot), child, ex_id)
+        _record_least(chart, h, (phrase[a:b], child, child_meaning), ex_id, seen, memo)
 
 
 def _add(seen: Seen, slot: Slot, filler: str, ex_id: str) -> None:
@@ -68,31 +108,3 @@ def _record_unique(chart: InductionChart, ex: Example, seen: Seen,
                 stack.append(key)
 
 
-def _record_tree(tree: Tree, ex_id: str, seen: Seen) -> None:
-    for slot, child in enumerate(tree.children):
-        _add(seen, (tree.rule, slot), child.rule, ex_id)
-        _record_tree(child, ex_id, seen)
-
-
-def _cost(h: Hierarchy, tree: Tree) -> tuple[int, int, int]:
-    counts = [0, 0, 0, 0]
-    stack = [tree]
-    while stack:
-        node = stack.pop()
-        for slot, child in enumerate(node.children):
-            counts[h.level(node.rule, slot, child.rule)] += 1
-            stack.append(child)
-    return counts[3], counts[2], counts[1]
-
-
-def _grouping(tree: Tree) -> tuple[int, ...]:
-    """Longer first slots first, from the root down (the left-grouping bias)."""
-    out = []
-    stack = [tree]
-    while stack:
-        node = stack.pop(0)
-        if node.children:
-            first = node.children[0].span
-            out.append(first[0] - first[1])
-        stack.extend(node.children)
-    return tuple(out)

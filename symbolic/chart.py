@@ -29,7 +29,7 @@ import itertools
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 
-from symbolic.matching import Matcher
+from symbolic.matching import RuleIndex, vocabularies
 from symbolic.rules import Rule, Tokens
 
 MAX_ANALYSES = 64  # per phrase; bounds the work on long, ambiguous phrases
@@ -77,10 +77,16 @@ class InductionChart:
         self.rules = [r for r in rules if len(r.pattern) > 1]
         self._level = level
         self._levels: dict[tuple[str, int, str], int] = {}
-        self._fixed = [frozenset(r.fixed_words) for r in self.rules]
-        self._matchers = [Matcher(r.pattern) for r in self.rules]
         # A slot that admits no phrase below level 3 spans exactly one word.
         self._phrasal = [[phrasal(r.id, s) for s in range(r.n_slots)] for r in self.rules]
+        fillers = [r.id for r in self.lexicon.values()] + [r.id for r in self.rules]
+        admitted = {r.id: [[f for f in fillers if self.level(r.id, s, f) <= MAX_LEVEL]
+                           for s in range(r.n_slots)] for r in self.rules}
+        words = vocabularies({r.id: frozenset(r.fixed_words) for r in self.lexicon.values()},
+                             {r.id: frozenset(r.fixed_words) for r in self.rules}, admitted)
+        self._index = RuleIndex([r.pattern for r in self.rules],
+                                [[frozenset().union(*(words[f] for f in slot)) for slot in admitted[r.id]]
+                                 for r in self.rules], self._phrasal)
         self._memo: dict[Tokens, Analyses] = {}
 
     def level(self, rule: str, slot: int, filler: str) -> int:
@@ -99,17 +105,10 @@ class InductionChart:
         if len(phrase) == 1 and phrase[0] in self.lexicon:
             lex = self.lexicon[phrase[0]]
             result[(lex.id, lex.meaning)] = Entry(0, lex.id, (), (), 1, [()])
-        words = set(phrase)
-        n = len(phrase)
-        for rule, fixed, phrasal, matcher in zip(self.rules, self._fixed, self._phrasal,
-                                                 self._matchers, strict=True):
-            if not fixed <= words:
-                continue
-            bounds = [(1, n if p else 1) for p in phrasal]
-            for spans in matcher.match(phrase, bounds):
-                self._combine(rule, phrase, spans, result)
-                if len(result) >= MAX_ANALYSES:
-                    break
+        for position, spans in self._index.matches(phrase):
+            self._combine(self.rules[position], phrase, spans, result)
+            if len(result) >= MAX_ANALYSES:
+                break
         self._memo[phrase] = result
         return result
 

@@ -59,14 +59,13 @@ def induce_lexicon(examples: Sequence[Example], mutual_exclusivity: bool = True,
     owned = _owned_tokens(examples, lexicon, mutual_exclusivity)
     if paradigm:
         contexts = _contexts(examples)
-        frames = {w: _frames(examples, w, r.meaning) for w, r in {**lexicon, **owned}.items()
-                  if len(r.meaning) == 1}
+        stands_in = _substitutes(examples, owned, {**lexicon, **owned})
         # Until nothing changes: a word that fails loses its meaning, and then
         # vouches for no other word (nor makes another a connective).
         while True:
             meaningful = {**lexicon, **owned}
             kept = {w: r for w, r in owned.items()
-                    if any(frames[w] & frames[v] for v in frames if v != w and v in meaningful)
+                    if stands_in[w] & meaningful.keys()
                     and not any(a in meaningful and b in meaningful for a, b in contexts[w])}
             if kept.keys() == owned.keys():
                 break
@@ -75,13 +74,32 @@ def induce_lexicon(examples: Sequence[Example], mutual_exclusivity: bool = True,
     return dict(sorted(lexicon.items()))
 
 
-def _frames(examples: Sequence[Example], word: str, meaning: tuple[str, ...]
-            ) -> set[tuple[tuple[str, ...], tuple[str, ...]]]:
-    """The examples with ``word``, the word and its token blanked out: what another word shares."""
-    (token,) = meaning
-    return {(tuple("" if w == word else w for w in ex.source),
-             tuple("" if t == token else t for t in ex.target))
-            for ex in examples if word in ex.source}
+def _substitutes(examples: Sequence[Example], candidates: Mapping[str, Rule],
+                 meaningful: Mapping[str, Rule], window: int = 500) -> dict[str, set[str]]:
+    """For each candidate word, the meaningful words that stand in for it somewhere.
+
+    ``v`` stands in for ``w`` when an example with ``w``, with ``w`` replaced by
+    ``v`` and ``w``'s token by ``v``'s, is an example too. The shortest
+    ``window`` examples with ``w`` are searched (enough to find an alternation).
+    """
+    pairs = {ex.pair() for ex in examples}
+    by_word: dict[str, list[Example]] = defaultdict(list)
+    for ex in sorted(examples, key=lambda e: len(e.source)):
+        for w in set(ex.source):
+            if w in candidates and len(by_word[w]) < window:
+                by_word[w].append(ex)
+    out: dict[str, set[str]] = {}
+    for w, rule in candidates.items():
+        (token,) = rule.meaning
+        out[w] = set()
+        for v, other in meaningful.items():
+            if v == w or len(other.meaning) != 1:
+                continue
+            (u,) = other.meaning
+            if any((tuple(v if x == w else x for x in ex.source),
+                    tuple(u if t == token else t for t in ex.target)) in pairs for ex in by_word[w]):
+                out[w].add(v)
+    return out
 
 
 def _contexts(examples: Sequence[Example]) -> dict[str, set[tuple[str, str]]]:

@@ -12,7 +12,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 
 Item = str | int
 Tokens = tuple[str, ...]
@@ -210,3 +210,81 @@ def solve_slot(
                 return None
             pos += len(m)
     return value
+
+
+class RuleIndex:
+    """Which rules may be at the root of a phrase, and where their slots fall.
+
+    Built from each rule's pattern and, per slot, whether it takes phrases and
+    every word its fillers can contain (its *vocabulary*, closed over the
+    rules by :func:`vocabularies`). A rule is tried on a phrase only if the
+    phrase ends the way the pattern does, starts the way it does, has its
+    fixed words, no word outside what the rule can cover, and no more words
+    than slots of single words allow; a tiling is kept only if every slot's
+    words lie in that slot's vocabulary.
+
+    >>> index = RuleIndex([(0, "and", 1)], [[frozenset("ab"), frozenset("ab")]], [[False, False]])
+    >>> list(index.matches(("a", "and", "b"))), list(index.matches(("a", "and", "c")))
+    ([(0, ((0, 1), (2, 3)))], [])
+    """
+
+    def __init__(self, patterns: Sequence[Sequence[Item]], slot_words: Sequence[Sequence[frozenset[str]]],
+                 phrasal: Sequence[Sequence[bool]]):
+        self._table: dict[str, list[tuple[int, frozenset[str], int, str, frozenset[str], Matcher,
+                                          tuple[bool, ...], tuple[frozenset[str], ...]]]] = {}
+        ends_in_slot = []
+        for i, pattern in enumerate(patterns):
+            fixed = frozenset(x for x in pattern if isinstance(x, str))
+            words = fixed.union(*slot_words[i])
+            longest = 0 if any(phrasal[i]) else len(pattern)
+            first = pattern[0] if isinstance(pattern[0], str) else ""
+            entry = (i, words, longest, first, fixed, Matcher(pattern), tuple(phrasal[i]),
+                     tuple(slot_words[i]))
+            last = pattern[-1]
+            if isinstance(last, str):
+                self._table.setdefault(last, []).append(entry)
+            else:
+                ends_in_slot.append(entry)
+        for key in self._table:
+            self._table[key] += ends_in_slot
+        self._table[""] = ends_in_slot
+
+    def matches(self, phrase: Sequence[str]) -> Iterator[tuple[int, tuple[Span, ...]]]:
+        """(rule position, slot spans) for every rule that may derive ``phrase``."""
+        n = len(phrase)
+        words = set(phrase)
+        entries = self._table.get(phrase[-1])
+        for i, vocab, longest, first, fixed, matcher, phrasal, slot_words in (
+                self._table[""] if entries is None else entries):
+            if not vocab >= words or 0 < longest < n or (first and first != phrase[0]) \
+                    or not fixed <= words:
+                continue
+            bounds = [(1, n) if p else (1, 1) for p in phrasal]
+            for spans in matcher.match(phrase, bounds):
+                if all(v.issuperset(phrase[a:b]) for v, (a, b) in zip(slot_words, spans)):  # noqa: B905
+                    yield i, spans
+
+
+def vocabularies(words: Mapping[str, frozenset[str]], fixed: Mapping[str, frozenset[str]],
+                 admitted: Mapping[str, Sequence[Sequence[str]]]) -> dict[str, frozenset[str]]:
+    """Every word a phrase with each root can contain: a fixed point over the rules.
+
+    ``words`` gives the lexical fillers' words, ``fixed`` each rule's fixed
+    words and ``admitted`` the fillers each rule's slots admit.
+
+    >>> v = vocabularies({"lex:a": frozenset("a")}, {"r1": frozenset({"x"})}, {"r1": [["lex:a", "r1"]]})
+    >>> sorted(v["r1"])
+    ['a', 'x']
+    """
+    out = {f: set(w) for f, w in words.items()}
+    out.update({r: set(w) for r, w in fixed.items()})
+    changed = True
+    while changed:
+        changed = False
+        for r, slots in admitted.items():
+            before = len(out[r])
+            for slot in slots:
+                for f in slot:
+                    out[r] |= out.get(f, set())
+            changed = changed or len(out[r]) != before
+    return {f: frozenset(w) for f, w in out.items()}

@@ -28,7 +28,7 @@ from collections.abc import Mapping
 from typing import NamedTuple
 
 from symbolic.hierarchy import Hierarchy
-from symbolic.matching import Matcher
+from symbolic.matching import RuleIndex, vocabularies
 from symbolic.rules import Rule, Tokens
 
 # Costs of one slot by level, packed in one integer so that adding costs and
@@ -72,19 +72,6 @@ def settle(old: Analysis | None, new: Analysis) -> Analysis:
 class _Slot(NamedTuple):
     admit: dict[str, int]  # filler -> level, the fillers admitted under the cap
     phrasal: bool  # whether some admitted filler is a phrase (else the slot spans one word)
-    vocabulary: frozenset[str]  # every word an admitted filler can contain
-
-
-class _Candidate(NamedTuple):
-    position: int  # the rule's index in the parser's list
-    vocabulary: frozenset[str]  # every word the rule's phrases can contain under the cap
-    longest: int  # the most words it covers (0: no limit)
-    first: str  # the word its phrases start with ("" where a slot comes first)
-    fixed: frozenset[str]
-    rule: str
-    template: tuple[str | int, ...]
-    slots: list[_Slot]
-    matcher: Matcher
 
 
 class Parser:
@@ -96,21 +83,13 @@ class Parser:
         self.hierarchy = hierarchy
         self.fixed_words = {w for r in self.rules for w in r.fixed_words}
         self.known = frozenset(self.lexicon) | self.fixed_words
-        self._fixed = [frozenset(r.fixed_words) for r in self.rules]
-        self._matchers = [Matcher(r.pattern) for r in self.rules]
         self._recipes = {r.id: tuple(int(x) for x in r.template) for r in self.rules
                          if r.template and not r.constants}
-        # Rules by the word a phrase must end with ("" where the pattern ends in a slot),
-        # each with what a phrase needs before it is worth matching: its first word
-        # ("" for a slot) and its fixed words.
-        self._by_last: dict[str, list[tuple[int, str, frozenset[str]]]] = {}
-        for i, r in enumerate(self.rules):
-            first, last = r.pattern[0], r.pattern[-1]
-            self._by_last.setdefault(last if isinstance(last, str) else "", []).append(
-                (i, first if isinstance(first, str) else "", self._fixed[i]))
         phrase_fillers = {f for f, t in hierarchy.mtypes.items() if not t.startswith("word")}
+        lexical_words = {r.id: frozenset(r.fixed_words) for r in self.lexicon.values()}
+        fixed = {r.id: frozenset(r.fixed_words) for r in self.rules}
         self._slots: list[list[list[_Slot]]] = []
-        self._rule_words: list[list[frozenset[str]]] = []  # per cap and rule: its phrases' words
+        self._index: list[RuleIndex] = []
         for cap in range(4):
             tables = []
             for r in self.rules:
@@ -120,48 +99,16 @@ class Parser:
                 else:
                     tables.append([{f: lv for f, lv in hierarchy.levels(r.id, s).items() if lv <= cap}
                                    for s in range(r.n_slots)])
-            words = self._vocabularies(tables)
-            self._rule_words.append([words[r.id] for r in self.rules])
-            self._slots.append([[_Slot(t, bool(phrase_fillers & t.keys()),
-                                       frozenset().union(*(words[f] for f in t)))
-                                 for t in slot_tables] for slot_tables in tables])
-        # Per cap and last word: the rules a phrase ending in that word may have at its
-        # root, with what the phrase needs before matching is worth trying: every word
-        # among the rule's possible words, no more words than its slots can take, its
-        # first word, its fixed words.
-        self._candidates: list[dict[str, list[_Candidate]]] = []
-        for cap, by_rule in enumerate(self._slots):
-            table: dict[str, list[_Candidate]] = {}
-            for key, entries in self._by_last.items():
-                for i, first, fixed in entries:
-                    longest = 0 if any(s.phrasal for s in by_rule[i]) else len(self.rules[i].pattern)
-                    table.setdefault(key, []).append(_Candidate(
-                        i, self._rule_words[cap][i], longest, first, fixed, self.rules[i].id,
-                        self.rules[i].template, by_rule[i], self._matchers[i]))
-            for key in table:
-                if key:
-                    table[key] += table.get("", [])
-            table.setdefault("", [])
-            self._candidates.append(table)
+            admitted = {r.id: [list(t) for t in by_slot] for r, by_slot in zip(self.rules, tables, strict=True)}
+            words = vocabularies(lexical_words, fixed, admitted)
+            slots = [[_Slot(t, bool(phrase_fillers & t.keys())) for t in by_slot] for by_slot in tables]
+            self._slots.append(slots)
+            self._index.append(RuleIndex(
+                [r.pattern for r in self.rules],
+                [[frozenset().union(*(words.get(f, frozenset()) for f in t)) for t in by_slot]
+                 for by_slot in tables],
+                [[slot.phrasal for slot in by_rule] for by_rule in slots]))
         self._memo: list[dict[Tokens, dict[str, Analysis]]] = [{} for _ in range(4)]
-
-    def _vocabularies(self, tables: list[list[dict[str, int]]]) -> dict[str, frozenset[str]]:
-        """The words each filler's phrases can contain under these admissions (a fixed point)."""
-        words: dict[str, set[str]] = {r.id: {w} for w, r in self.lexicon.items()}
-        for r in self.rules:
-            words[r.id] = set(r.fixed_words)
-        for f in self.hierarchy.mtypes:
-            words.setdefault(f, set())
-        changed = True
-        while changed:
-            changed = False
-            for r, slot_tables in zip(self.rules, tables, strict=True):
-                before = len(words[r.id])
-                for table in slot_tables:
-                    for f in table:
-                        words[r.id] |= words[f]
-                changed = changed or len(words[r.id]) != before
-        return {f: frozenset(w) for f, w in words.items()}
 
     def unknown_words(self, source: Tokens) -> list[str]:
         return [w for w in source if w not in self.known]
@@ -177,31 +124,20 @@ class Parser:
         if n == 1 and phrase[0] in self.lexicon:
             lex = self.lexicon[phrase[0]]
             result[lex.id] = Analysis(0, 0, lex.meaning, lex.id, (), (), NO_TIE, 1)
-        words = set(phrase)
-        table = self._candidates[cap]
-        candidates = table.get(phrase[-1])
-        for c in table[""] if candidates is None else candidates:
-            if not c.vocabulary >= words or 0 < c.longest < n or (c.first and c.first != phrase[0]) \
-                    or not c.fixed <= words:
-                continue
-            bounds = [(1, n) if slot.phrasal else (1, 1) for slot in c.slots]
-            for spans in c.matcher.match(phrase, bounds):
-                made = self._apply(c.rule, c.template, c.slots, phrase, spans, cap)
-                if made is not None:
-                    old = result.get(c.rule)
-                    result[c.rule] = made if old is None else settle(old, made)
+        slots = self._slots[cap]
+        for position, spans in self._index[cap].matches(phrase):
+            rule = self.rules[position]
+            made = self._apply(rule.id, rule.template, slots[position], phrase, spans, cap)
+            if made is not None:
+                old = result.get(rule.id)
+                result[rule.id] = made if old is None else settle(old, made)
         memo[phrase] = result
         return result
 
     def _apply(self, rule: str, template: tuple[str | int, ...], slots: list[_Slot], phrase: Tokens,
                spans: tuple[tuple[int, int], ...], cap: int) -> Analysis | None:
         memo = self._memo[cap]
-        parts = []
-        for slot, (a, b) in zip(slots, spans):  # noqa: B905 (one slot per span, by construction)
-            part = phrase[a:b]
-            if not slot.vocabulary.issuperset(part):
-                return None  # no filler this slot admits can hold these words
-            parts.append(part)
+        parts = [phrase[a:b] for a, b in spans]
         cost = 0
         tie = NO_TIE
         children: list[tuple[int, int, Analysis]] = []
