@@ -3,7 +3,7 @@
 No validation, no early stopping, no progress bar, no bookkeeping: shuffle,
 batch examples of similar target length (pools of 50 batches sorted by
 length, the batching :func:`neural.training.train` uses by default), pad,
-forward, loss, backward, clip, step. ``benchmarks.neural_bench`` times
+forward, loss, backward, clip, step, and the same linear learning-rate decay. ``benchmarks.neural_bench`` times
 one epoch of this against one epoch of :func:`neural.training.train` on the
 same model configuration, examples and batch size, in the same run.
 """
@@ -44,6 +44,8 @@ def minimal_train(
     """Train ``model`` for ``epochs`` epochs; the wall-clock seconds of each epoch."""
     src_rows, tgt_rows = encode_plain(examples)
     opt = torch.optim.Adam(model.parameters(), lr=lr)
+    planned = epochs * -(-len(src_rows) // batch_size)
+    sched = torch.optim.lr_scheduler.LambdaLR(opt, lambda step: 1.0 - 0.95 * min(step / planned, 1.0))
     gen = torch.Generator().manual_seed(seed)
     times = []
     for _ in range(epochs):
@@ -64,6 +66,7 @@ def minimal_train(
             loss.backward()
             nn.utils.clip_grad_norm_(model.parameters(), clip)
             opt.step()
+            sched.step()
         if torch.device(device).type == "cuda":
             torch.cuda.synchronize()
         times.append(time.perf_counter() - start)

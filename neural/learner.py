@@ -85,7 +85,7 @@ class NeuralLearner(ParamsMixin):
             (len(e.target) for e in examples), self.max_len_factor, self.max_len_margin
         )
         self.config_ = self.model_config(len(self.src_vocab_), len(self.tgt_vocab_))
-        config = TrainConfig(
+        config = TrainConfig(  # the learning rate decays linearly to 5% over the epochs
             epochs=self.epochs,
             batch_size=self.batch_size,
             lr=self.lr,
@@ -223,7 +223,7 @@ class GRULearner(NeuralLearner):
         dropout: float = 0.1,
         epochs: int = 30,
         batch_size: int = 64,
-        lr: float = 1e-3,
+        lr: float = 2e-3,
         clip: float = 1.0,
         val_fraction: float = 0.1,
         patience: int = 5,
@@ -275,7 +275,7 @@ class TransformerLearner(NeuralLearner):
         dropout: float = 0.1,
         epochs: int = 30,
         batch_size: int = 64,
-        lr: float = 5e-4,
+        lr: float = 2e-3,
         clip: float = 1.0,
         val_fraction: float = 0.1,
         patience: int = 5,

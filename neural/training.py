@@ -37,6 +37,7 @@ class TrainConfig:
     max_val: int = 1000  # cap on the validation slice, to bound its decoding time
     patience: int = 5  # epochs without validation improvement before stopping
     bucket: bool = True  # batch examples of similar target length (see bucket_batches)
+    final_lr_fraction: float = 0.05  # lr decays linearly to lr * this over the planned epochs
     seed: int = 0
     progress: bool | None = None  # None: show progress bars only on a terminal
 
@@ -153,6 +154,12 @@ def train(
     tgt_rows = [torch.tensor(r) for r in target_ids(tgt_vocab, (e.target for e in train_part))]
     lengths = [len(r) for r in tgt_rows]
     optimizer = torch.optim.Adam(model.parameters(), lr=config.lr)
+    # Late in training a constant rate keeps the answers oscillating; a linear
+    # decay lets them settle (over the planned epochs, whether or not it stops early).
+    planned = config.epochs * -(-len(src_rows) // config.batch_size)
+    schedule = torch.optim.lr_scheduler.LambdaLR(
+        optimizer, lambda step: 1.0 - (1.0 - config.final_lr_fraction) * min(step / planned, 1.0)
+    )
     order_gen = torch.Generator().manual_seed(config.seed)
     result = TrainResult(train_size=len(train_part), val_size=len(val_part))
     best: tuple[float, float] | None = None
@@ -163,7 +170,9 @@ def train(
     for epoch in epochs:
         start = time.perf_counter()
         batches = bucket_batches(lengths, config.batch_size, order_gen, config.bucket)
-        loss = train_epoch(model, optimizer, batches, src_rows, tgt_rows, config.clip, device, bars)
+        loss = train_epoch(
+            model, optimizer, schedule, batches, src_rows, tgt_rows, config.clip, device, bars
+        )
         trained = time.perf_counter() - start
         val_loss = val_acc = None
         if val_part:
@@ -194,6 +203,7 @@ def train(
 def train_epoch(
     model: nn.Module,
     optimizer: torch.optim.Optimizer,
+    schedule: torch.optim.lr_scheduler.LRScheduler,
     batches: Sequence[Sequence[int]],
     src_rows: Sequence[torch.Tensor],
     tgt_rows: Sequence[torch.Tensor],
@@ -215,6 +225,7 @@ def train_epoch(
         loss.backward()
         nn.utils.clip_grad_norm_(model.parameters(), clip)
         optimizer.step()
+        schedule.step()
         n = sum(len(tgt_rows[i]) - 1 for i in batch)  # counted on the host: no device sync
         total += loss.detach() * n
         tokens += n
