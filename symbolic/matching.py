@@ -12,7 +12,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 
 Item = str | int
 Tokens = tuple[str, ...]
@@ -249,11 +249,12 @@ class RuleIndex:
             self._table[key] += ends_in_slot
         self._table[""] = ends_in_slot
 
-    def matches(self, phrase: Sequence[str]) -> Iterator[tuple[int, tuple[Span, ...]]]:
+    def matches(self, phrase: Sequence[str]) -> list[tuple[int, tuple[Span, ...]]]:
         """(rule position, slot spans) for every rule that may derive ``phrase``."""
         n = len(phrase)
         words = set(phrase)
         entries = self._table.get(phrase[-1])
+        out = []
         for i, vocab, longest, first, fixed, matcher, phrasal, slot_words in (
                 self._table[""] if entries is None else entries):
             if not vocab >= words or 0 < longest < n or (first and first != phrase[0]) \
@@ -262,7 +263,8 @@ class RuleIndex:
             bounds = [(1, n) if p else (1, 1) for p in phrasal]
             for spans in matcher.match(phrase, bounds):
                 if all(v.issuperset(phrase[a:b]) for v, (a, b) in zip(slot_words, spans)):  # noqa: B905
-                    yield i, spans
+                    out.append((i, spans))
+        return out
 
 
 def vocabularies(words: Mapping[str, frozenset[str]], fixed: Mapping[str, frozenset[str]],

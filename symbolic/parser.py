@@ -189,6 +189,8 @@ class Parser:
     def best(self, source: Tokens, cap: int) -> Analysis | None:
         """The preferred whole-input analysis under ``cap``, its tie marked (see the module docstring)."""
         found = self.parse(source, cap)
+        if len(found) == 1:
+            return next(iter(found.values()))
         top: Analysis | None = None
         for rule in sorted(found):
             top = settle(top, found[rule])
