@@ -12,14 +12,14 @@ sub-phrase shared by thousands of examples is analysed once.
 
 >>> from symbolic.rules import Rule, RuleKind
 >>> lex = {w: Rule(f"lex:{w}", (w,), (w.upper(),), ("e",), RuleKind.LEXICAL) for w in "ab"}
->>> twice = Rule("r1", (0, "twice"), (0, 0), ("e",), RuleKind.COMPOSITION)
+>>> rep = Rule("r1", (0, "rep"), (0, 0), ("e",), RuleKind.COMPOSITION)
 >>> levels = {("r1", 0, "lex:a"): 0, ("r1", 0, "lex:b"): 2}
->>> chart = InductionChart(lex, [twice], lambda r, s, f: levels.get((r, s, f), 3))
->>> chart.derivable(("b", "twice"), ("B", "B"))
+>>> chart = InductionChart(lex, [rep], lambda r, s, f: levels.get((r, s, f), 3))
+>>> chart.derivable(("b", "rep"), ("B", "B"))
 True
->>> chart.best(("b", "twice"), ("B", "B")).levels  # b fills the slot at level 2
+>>> chart.best(("b", "rep"), ("B", "B")).levels  # b fills the slot at level 2
 (2,)
->>> chart.derivable(("a", "twice", "twice"), ("A",) * 4)  # a phrase would need level 3
+>>> chart.derivable(("a", "rep", "rep"), ("A",) * 4)  # a phrase would need level 3
 False
 """
 

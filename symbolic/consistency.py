@@ -4,11 +4,10 @@ A rule is judged by its categories, not by a flat match: it contradicts an
 example only where it applies to the whole example with every slot filled by
 a filler it admits (the caller says which), and no such reading gives the
 example's output, each part read by its least relaxed readings, among the
-examples the rules derive so far. "a kiki b
-fep" read as "(a kiki b) fep" does not contradict
-a rule for "fep" whose slot has held bare words only, because a "kiki" phrase
-is not among its fillers; a rule "<0> vin <1> -> <1> <0>" learned from
-"a vin a" is contradicted by "a vin b -> A B".
+examples the rules derive so far. "a op b post" read as "(a op b) post"
+does not contradict a rule for "post" whose slot has held bare words only,
+because an "op" phrase is not among its fillers; a rule "<0> vin <1> -> <1>
+<0>" learned from "a vin a" is contradicted by "a vin b -> A B".
 
 >>> from sandbox.data import Example
 >>> from symbolic.chart import InductionChart

@@ -3,16 +3,16 @@
 >>> from sandbox.data import Example
 >>> from symbolic.learner import SymbolicLearner
 >>> data = [Example.of(s, t, id=f"t{i}") for i, (s, t) in enumerate(
-...     [("a", "A"), ("b", "B"), ("a twice", "A A"), ("b twice", "B B")])]
+...     [("a", "A"), ("b", "B"), ("a rep", "A A"), ("b rep", "B B")])]
 >>> learner = SymbolicLearner().fit(data)
 >>> print(rules_text(learner.rules_))  # doctest: +NORMALIZE_WHITESPACE
 lex:a: a -> A  [lexical; support 1; evidence t0] seen alone
 lex:b: b -> B  [lexical; support 1; evidence t1] seen alone
-r1: <0> twice -> <0> <0>  [composition; support 2; evidence t2, t3] fewest constants: known
+r1: <0> rep -> <0> <0>  [composition; support 2; evidence t2, t3] fewest constants: known
     meanings are read as slots, not as constants
->>> source = ("a", "twice")
+>>> source = ("a", "rep")
 >>> print(derivation_tree(learner.explain(source).derivation, source))
-[a twice] r1: <0> twice -> <0> <0>  => A A  (evidence t2, t3)
+[a rep] r1: <0> rep -> <0> <0>  => A A  (evidence t2, t3)
   [a] lex:a: a -> A  => A  (evidence t0)
 >>> rules_from_json(rules_json(learner.rules_)) == learner.rules_
 True
@@ -74,7 +74,7 @@ def derivation_tree(derivation: Derivation, source: Sequence[str]) -> str:
     """A derivation as an indented tree: span, rule, output, evidence and relaxation steps."""
     lines: list[str] = []
 
-    def walk(node: Derivation, depth: int) -> None:
+    def visit(node: Derivation, depth: int) -> None:
         pad = "  " * depth
         words = " ".join(source[node.span[0] : node.span[1]])
         rule = f"{node.rule}: {render_items(node.pattern)} -> {render_items(node.template)}"
@@ -85,9 +85,9 @@ def derivation_tree(derivation: Derivation, source: Sequence[str]) -> str:
                          f"{step.from_category} -> {step.to_category} "
                          f"(evidence {', '.join(step.evidence)})")
         for child in node.children:
-            walk(child, depth + 1)
+            visit(child, depth + 1)
 
-    walk(derivation, 0)
+    visit(derivation, 0)
     return "\n".join(lines)
 
 
@@ -96,7 +96,7 @@ def derivation_dot(derivation: Derivation, source: Sequence[str]) -> str:
     lines = ["digraph derivation {", "  node [shape=box];"]
     counter = iter(range(1 << 30))
 
-    def walk(node: Derivation) -> str:
+    def visit(node: Derivation) -> str:
         name = f"n{next(counter)}"
         words = " ".join(source[node.span[0] : node.span[1]])
         label = f"{words}\\n{node.rule}: {render_items(node.pattern)} -> {render_items(node.template)}"
@@ -105,10 +105,10 @@ def derivation_dot(derivation: Derivation, source: Sequence[str]) -> str:
                                        for r in node.relaxations)
         lines.append(f"  {name} [label={_q(label)}];")
         for slot, child in enumerate(node.children):
-            lines.append(f"  {name} -> {walk(child)} [label={_q(f'<{slot}>')}];")
+            lines.append(f"  {name} -> {visit(child)} [label={_q(f'<{slot}>')}];")
         return name
 
-    walk(derivation)
+    visit(derivation)
     lines.append("}")
     return "\n".join(lines)
 

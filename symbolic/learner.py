@@ -1,13 +1,13 @@
 """The symbolic rule learner: induction, categories, least relaxed parsing, traces.
 
 >>> from sandbox.data import Example
->>> pairs = [("a", "A"), ("b", "B"), ("c", "C"), ("a twice", "A A"), ("b twice", "B B"),
+>>> pairs = [("a", "A"), ("b", "B"), ("c", "C"), ("a rep", "A A"), ("b rep", "B B"),
 ...          ("a and b", "A B"), ("b and c", "B C"), ("c and a", "C A")]
 >>> learner = SymbolicLearner().fit([Example.of(s, t, id=f"t{i}") for i, (s, t) in enumerate(pairs)])
->>> pred = learner.explain(("c", "twice"))
+>>> pred = learner.explain(("c", "rep"))
 >>> pred.tokens, pred.relaxation_level
 (('C', 'C'), 1)
->>> SymbolicLearner(max_relaxation=0).fit(learner.train_).explain(("c", "twice")).reason
+>>> SymbolicLearner(max_relaxation=0).fit(learner.train_).explain(("c", "rep")).reason
 'would need relaxation level 1 (the cap is 0)'
 """
 
@@ -28,7 +28,7 @@ from symbolic.parser import TIE_GROUPED, TIE_UNDECIDED, Parser
 from symbolic.rules import Rule
 from symbolic.trace import TraceBuilder
 
-GROUPINGS = ("left", "none")
+GROUPINGS = ("reading-order", "none")
 
 
 class SymbolicLearner(ParamsMixin):
@@ -51,15 +51,15 @@ class SymbolicLearner(ParamsMixin):
     - ``iconic_order``: where two templates fit the data equally well,
       prefer the one whose slot order follows the input.
     - ``grouping``: where two equally relaxed derivations give different
-      outputs, ``"left"`` prefers the one whose first slot spans more words
-      (operators apply in reading order) and says so in the answer's
+      outputs, ``"reading-order"`` prefers the one whose first slot spans more
+      words (operators apply in the order they are read) and says so in the answer's
       ``reason``; ``"none"`` abstains. Ties the bias cannot settle (two rules
       on the same words) always abstain.
     """
 
     def __init__(self, max_relaxation: int = 3, max_slots: int = 3, similarity: float = 0.5,
                  mutual_exclusivity: bool = True, paradigm: bool = True, iconic_order: bool = True,
-                 grouping: str = "left"):
+                 grouping: str = "reading-order"):
         self.max_relaxation = max_relaxation
         self.max_slots = max_slots
         self.similarity = similarity
@@ -128,7 +128,7 @@ class SymbolicLearner(ParamsMixin):
             return Prediction.abstain(
                 f"ambiguous: equally relaxed derivations (level {cap}) give different outputs", cap)
         if top.tie == TIE_GROUPED:
-            note = "equally relaxed derivations differ; the left-grouping bias chose this one"
+            note = "equally relaxed derivations differ; the reading-order grouping bias chose this one"
         derivation, attribution = self._traces.build(top)
         return _prediction(top.meaning, note, cap, derivation, attribution)
 

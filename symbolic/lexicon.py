@@ -103,7 +103,7 @@ def _substitutes(examples: Sequence[Example], candidates: Mapping[str, Rule],
 
 
 def _contexts(examples: Sequence[Example]) -> dict[str, set[tuple[str, str]]]:
-    """The (previous word, next word) pairs around each word; the edges are marked ``""``."""
+    """The (previous word, next word) pairs beside each word; the edges are marked ``""``."""
     out: dict[str, set[tuple[str, str]]] = defaultdict(set)
     for ex in examples:
         padded = ("", *ex.source, "")

@@ -32,7 +32,7 @@ def match_pattern(
 class Matcher:
     """A pattern compiled for matching: quick rejections and a fast path for one slot.
 
-    >>> Matcher((0, "twice")).match(("a", "b", "twice"), [(1, 9)])
+    >>> Matcher((0, "rep")).match(("a", "b", "rep"), [(1, 9)])
     [((0, 2),)]
     """
 
@@ -47,7 +47,7 @@ class Matcher:
             k, last = slots[0], slots[-1]
             self.prefix, self.suffix = self.pattern[:k], self.pattern[last + 1 :]
             self.middle = self.pattern[k + 1 : last]
-            self.order = tuple(int(pattern[i]) for i in slots)  # slot numbers, left to right
+            self.order = tuple(int(pattern[i]) for i in slots)  # slot numbers, in input order
 
     def match(self, phrase: Sequence[str], bounds: Sequence[tuple[int, int]]) -> list[tuple[Span, ...]]:
         n = len(phrase)
@@ -99,7 +99,7 @@ def _walk(pattern: Sequence[Item], phrase: Sequence[str],
     spans: list[Span] = [(0, 0)] * len(bounds)
     out: list[tuple[Span, ...]] = []
 
-    def walk(k: int, pos: int) -> None:
+    def visit(k: int, pos: int) -> None:
         if k == m:
             if pos == n:
                 out.append(tuple(spans))
@@ -107,7 +107,7 @@ def _walk(pattern: Sequence[Item], phrase: Sequence[str],
         item = pattern[k]
         if isinstance(item, str):
             if pos < n and phrase[pos] == item:
-                walk(k + 1, pos + 1)
+                visit(k + 1, pos + 1)
             return
         lo, hi = bounds[item]
         last = min(pos + hi, n - need[k + 1])
@@ -116,9 +116,9 @@ def _walk(pattern: Sequence[Item], phrase: Sequence[str],
             if isinstance(nxt, str) and phrase[end] != nxt:
                 continue  # a fixed word must follow this slot
             spans[item] = (pos, end)
-            walk(k + 1, end)
+            visit(k + 1, end)
 
-    walk(0, 0)
+    visit(0, 0)
     return out
 
 

@@ -4,16 +4,16 @@ Three kinds of proposal, each an *offer* with the additions it needs:
 
 - **abstraction**: cover the example's meaningful words with slots, each slot
   a span whose meaning is already known (a word, or a phrase the rules
-  derive); the function words left over become the pattern's fixed words,
+  derive); the remaining function words become the pattern's fixed words,
   and the output is spelt with slot references and the fewest constants
   (anti-unification of the example with the known meanings of its parts;
   Plotkin 1970);
 - **inference of a part**: a known rule covers the example, but one slot
   holds a phrase that cannot take the meaning the rule's template implies;
-  solve the template for that meaning and let the part propose in turn
+  solve the template for that meaning and let the part make proposals too
   (this learns from sets that lack short examples). A rule without fixed
   words is used this way only where its slot has held phrases: matching any
-  run of constituents, it would otherwise hypothesize constituents anywhere;
+  sequence of constituents, it would otherwise hypothesize constituents anywhere;
 - **widening**: a known rule derives the example if one of its slots admitted
   a filler that it admits only at level 3 (any constituent) so far.
 """
@@ -178,7 +178,7 @@ def _abstractions(state: State, src: Tokens, tgt: Tokens) -> Iterator[Offer]:
              if (i, j) != (0, n) and (found := chart.meanings(src[i:j]))}
     segmentations: list[tuple[tuple[Item, ...], tuple[tuple[int, int], ...]]] = []
 
-    def walk(pos: int, items: tuple[Item, ...], slots: tuple[tuple[int, int], ...]) -> None:
+    def visit(pos: int, items: tuple[Item, ...], slots: tuple[tuple[int, int], ...]) -> None:
         if len(segmentations) >= MAX_SEGMENTATIONS:
             return
         if pos == n:
@@ -186,13 +186,13 @@ def _abstractions(state: State, src: Tokens, tgt: Tokens) -> Iterator[Offer]:
                 segmentations.append((items, slots))
             return
         if not meaningful[pos]:
-            walk(pos + 1, (*items, src[pos]), slots)
+            visit(pos + 1, (*items, src[pos]), slots)
         if len(slots) < state.max_slots:
             for j in range(n, pos, -1):  # longest spans first: the most abstract readings
                 if (pos, j) in known:
-                    walk(j, (*items, len(slots)), (*slots, (pos, j)))
+                    visit(j, (*items, len(slots)), (*slots, (pos, j)))
 
-    walk(0, (), ())
+    visit(0, (), ())
     for items, slots in segmentations:
         options = [sorted(known[span].items()) for span in slots]
         for combo in islice(product(*options), MAX_COMBOS):

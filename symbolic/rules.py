@@ -6,13 +6,13 @@ numbers, each standing for the meaning of the phrase in that slot. A rule
 records the ids of the training examples that support it, so that every step
 of every answer points back to the data.
 
->>> r = Rule("r1", (0, "twice"), (0, 0), ("t-3",), RuleKind.COMPOSITION, support=2)
+>>> r = Rule("r1", (0, "rep"), (0, 0), ("t-3",), RuleKind.COMPOSITION, support=2)
 >>> r.text()
-'r1: <0> twice -> <0> <0>'
+'r1: <0> rep -> <0> <0>'
 >>> r.instantiate([("A", "B")])
 ('A', 'B', 'A', 'B')
 >>> r.fixed_words, r.constants, r.n_slots
-(('twice',), (), 1)
+(('rep',), (), 1)
 >>> Rule.from_json(r.to_json()) == r
 True
 """

@@ -8,9 +8,9 @@ alone; it never calls the learner.
 
 >>> from symbolic.rules import Rule, RuleKind
 >>> rules = {"lex:a": Rule("lex:a", ("a",), ("A",), ("e0",), RuleKind.LEXICAL),
-...          "r1": Rule("r1", (0, "twice"), (0, 0), ("e1",), RuleKind.COMPOSITION)}
+...          "r1": Rule("r1", (0, "rep"), (0, 0), ("e1",), RuleKind.COMPOSITION)}
 >>> leaf = Derivation("lex:a", ("a",), ("A",), (0, 1), (), ("e0",), output=("A",))
->>> replay(Derivation("r1", (0, "twice"), (0, 0), (0, 2), (leaf,), ("e1",)), rules)
+>>> replay(Derivation("r1", (0, "rep"), (0, 0), (0, 2), (leaf,), ("e1",)), rules)
 ('A', 'A')
 """
 
@@ -70,7 +70,7 @@ class TraceBuilder:
 def _derivation(rule: Rule, span: tuple[int, int], children: tuple[Derivation, ...],
                 steps: tuple[Relaxation, ...], output: Tokens) -> Derivation:
     # The same value ``Derivation(...)`` builds, without the frozen dataclass's
-    # per-field ``object.__setattr__`` (a third of the cost of an answer on SCAN);
+    # per-field ``object.__setattr__`` (a third of the cost of a short answer);
     # the class has no ``__post_init__``, so nothing is skipped.
     node = object.__new__(Derivation)
     node.__dict__.update(rule=rule.id, pattern=rule.pattern, template=rule.template, span=span,
