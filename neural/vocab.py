@@ -20,8 +20,7 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-
-import torch
+from functools import cached_property
 
 PAD, UNK, BOS, EOS = "<pad>", "<unk>", "<bos>", "<eos>"
 SPECIALS = (PAD, UNK, BOS, EOS)
@@ -53,9 +52,9 @@ class Vocab:
     def __len__(self) -> int:
         return len(self.tokens)
 
-    @property
+    @cached_property
     def index(self) -> dict[str, int]:
-        # Rebuilt on each access would be slow in loops; callers hold on to it.
+        """Token -> id."""
         return {tok: i for i, tok in enumerate(self.tokens)}
 
     def encode(self, tokens: Sequence[str], index: dict[str, int] | None = None) -> list[int]:
@@ -89,20 +88,6 @@ def max_decode_length(target_lengths: Iterable[int], factor: float, margin: int)
     """
     longest = max(target_lengths, default=0)
     return math.ceil(factor * longest) + margin
-
-
-def pad_batch(rows: Sequence[Sequence[int]], device: torch.device | str = "cpu") -> torch.Tensor:
-    """A ``(B, max_len)`` long tensor of ``rows`` padded at the end with ``<pad>``.
-
-    >>> pad_batch([[5, 3], [3]]).tolist()
-    [[5, 3], [3, 0]]
-    """
-    width = max((len(r) for r in rows), default=0)
-    out = torch.full((len(rows), max(width, 1)), PAD_ID, dtype=torch.long)
-    for i, row in enumerate(rows):
-        if row:
-            out[i, : len(row)] = torch.as_tensor(row, dtype=torch.long)
-    return out.to(device)
 
 
 def source_ids(vocab: Vocab, sources: Iterable[Sequence[str]]) -> list[list[int]]:
