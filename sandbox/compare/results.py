@@ -189,8 +189,14 @@ def summarize(records: Sequence[dict[str, Any]], config: CompareConfig) -> dict[
     return row
 
 
-def merge_cells(records: Sequence[dict[str, Any]], tasks: dict[str, Task], config: CompareConfig) -> dict[str, Any]:
-    """The whole ``results.json`` object (see the module docstring) from finished cell records."""
+def merge_cells(records: Sequence[dict[str, Any]], tasks: dict[str, Task], config: CompareConfig,
+                *, timing: bool = True) -> dict[str, Any]:
+    """The whole ``results.json`` object (see the module docstring) from finished cell records.
+
+    With ``timing=False`` the top-level ``timing`` field is left out (for
+    callers that keep timings beside the results, so that reruns compare equal
+    byte for byte); records without a ``timing`` field are accepted.
+    """
     groups: dict[tuple[str, str], list[dict[str, Any]]] = defaultdict(list)
     learners: list[str] = []
     task_order: list[str] = []
@@ -202,7 +208,7 @@ def merge_cells(records: Sequence[dict[str, Any]], tasks: dict[str, Task], confi
             task_order.append(record["task"])
     summary = [summarize(sorted(groups[(t, lr)], key=lambda r: r["seed"]), config)
                for t in task_order for lr in learners if (t, lr) in groups]
-    return {
+    results = {
         "schema": RESULTS_SCHEMA,
         "environment": environment(),
         "config": config.to_json(),
@@ -218,6 +224,9 @@ def merge_cells(records: Sequence[dict[str, Any]], tasks: dict[str, Task], confi
             "cells_seconds": round(sum(r.get("timing", {}).get("total_seconds", 0.0) for r in records), 3),
         },
     }
+    if not timing:
+        del results["timing"]
+    return results
 
 
 def without_timing(obj: Any) -> Any:

@@ -160,3 +160,12 @@ def test_run_cell_json_for_executors():
     assert record["config"]["swaps"] == 5 and record["attribution"]["n_swaps"] == 5
     assert record["task_version"] == load_task("scan/addprim_turn_left").version
     json.dumps(record)
+
+
+def test_merge_without_timing_accepts_records_without_timing(tmp_path: Path):
+    task = tiny_task()
+    records = run_cells(plan_cells([task.name], ["fake-sym"], [0]), {task.name: task}, tmp_path, FAST)
+    bare = [{k: v for k, v in r.items() if k != "timing"} for r in records]
+    merged = merge_cells(bare, {task.name: task}, FAST, timing=False)
+    assert "timing" not in merged
+    assert merged == without_timing(merge_cells(records, {task.name: task}, FAST))
