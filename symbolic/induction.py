@@ -29,6 +29,7 @@ from itertools import groupby
 from sandbox.data import Example
 from symbolic.consistency import Consistency
 from symbolic.proposals import NEW, Key, Proposal, State, propose
+from symbolic.revision import revise
 from symbolic.rules import Item, Rule, RuleKind
 
 MAX_EVIDENCE = 5
@@ -54,6 +55,15 @@ def induce_rules(examples: Sequence[Example], lexicon: Mapping[str, Rule], max_s
         last = g == len(groups) - 1
         reach = len(examples[group[0]].source)
         pending = _add_rules(state, examples, check, waiting, 1 if last else 2, iconic_order, reach)
+    longest = max((len(ex.source) for ex in examples), default=0)
+
+    def add(s: State, todo: list[int]) -> list[int]:
+        return _add_rules(s, examples, check, todo, 1, iconic_order, longest)
+
+    if revise(state, examples, add):
+        # A dropped rule may have derived more than the examples that proposed it.
+        pending += [i for i in order if i not in pending and not state.chart.derivable(*examples[i].pair())]
+        pending = add(state, pending)
     for i in pending:
         _memorize(state, examples[i])
     return state
@@ -172,11 +182,14 @@ def _apply(state: State, best: Proposal, examples: Sequence[Example], committed:
         assert isinstance(rule_id, str)
         rule = state.rules[rule_id]
         state.rules[rule_id] = replace(rule, support=rule.support + len(best.routes))
+        state.supporters.setdefault(rule_id, []).extend(best.routes)
         new_id = NEW
     else:
         pattern, template = best.key[1], best.key[2]
         assert isinstance(pattern, tuple) and isinstance(template, tuple)
-        new_id = f"r{sum(1 for r in state.rules.values() if r.kind is RuleKind.COMPOSITION) + 1}"
+        state.counter += 1
+        new_id = f"r{state.counter}"
+        state.supporters[new_id] = list(best.routes)
         state.rules[new_id] = Rule(new_id, pattern, template, ids[:MAX_EVIDENCE], RuleKind.COMPOSITION,
                                    support=len(best.routes), notes=_notes(state, best, proposals, iconic))
         for i in supporters:

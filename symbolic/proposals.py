@@ -12,16 +12,19 @@ Three kinds of proposal, each an *offer* with the additions it needs:
   holds a phrase that cannot take the meaning the rule's template implies;
   solve the template for that meaning and let the part make proposals too
   (this learns from sets that lack short examples). A rule without fixed
-  words is used this way only where its slot has held phrases: matching any
-  sequence of constituents, it would otherwise hypothesize constituents anywhere;
+  words is never used this way: matching any sequence of constituents, it
+  would hypothesize constituents anywhere;
 - **widening**: a known rule derives the example if one of its slots admitted
-  a filler that it admits only at level 3 (any constituent) so far.
+  a filler that it admits only at level 3 (any constituent) so far. It adds
+  one admission; but a rule without fixed words whose slot comes to take
+  phrases then reads any sequence of constituents, so that widening counts
+  more than a new rule of its length.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from itertools import islice, product
 
 from symbolic.chart import MAX_LEVEL, InductionChart
@@ -93,6 +96,8 @@ class State:
     rules: dict[str, Rule] = field(default_factory=dict)
     evidence: dict[Admission, tuple[str, ...]] = field(default_factory=dict)
     rejected: set[Key] = field(default_factory=set)  # proposals that contradict an example
+    supporters: dict[str, list[int]] = field(default_factory=dict)  # examples behind each rule
+    counter: int = 0  # composition rules made so far (their ids)
     max_slots: int = 3
     similarity: float = 0.5
     named: frozenset[str] = frozenset()  # tokens words name: never a rule's constant
@@ -120,6 +125,24 @@ class State:
     def changed(self) -> None:
         self._chart = None
         self._hierarchy = None
+
+    def snapshot(self) -> State:
+        """A copy to put back with :meth:`restore` (rules and records are immutable values)."""
+        return replace(self, rules=dict(self.rules), evidence=dict(self.evidence),
+                       rejected=set(self.rejected),
+                       supporters={k: list(v) for k, v in self.supporters.items()})
+
+    def restore(self, saved: State) -> None:
+        self.rules, self.evidence, self.rejected = saved.rules, saved.evidence, saved.rejected
+        self.supporters, self.counter = saved.supporters, saved.counter
+        self.changed()
+
+    def remove(self, rule_id: str) -> None:
+        """Drop a rule and every record of its slots and of it as a filler."""
+        del self.rules[rule_id]
+        self.evidence = {k: v for k, v in self.evidence.items() if rule_id not in (k[0], k[2])}
+        self.supporters.pop(rule_id, None)
+        self.changed()
 
     def admit(self, rule: str, slot: int, filler: str, ids: tuple[str, ...]) -> None:
         """Record ``filler`` as seen in the slot (call :meth:`changed` after a batch)."""
@@ -166,8 +189,14 @@ def _as_widening(state: State, offer: Offer) -> Offer | None:
 
 def _widening(state: State, rule: str, missing: list[Admission], first: int) -> Offer:
     _, slot, filler = missing[0]
-    key = ("widen", rule, slot, state.hierarchy.kind(state.hierarchy.mtypes[filler]))
-    return Offer(key, rule, Route(len(missing), frozenset(missing), first=first))
+    kind = state.hierarchy.kind(state.hierarchy.mtypes[filler])
+    key = ("widen", rule, slot, kind)
+    pattern = state.rules[rule].pattern
+    cost = len(missing)
+    if kind == "phrase" and not any(isinstance(x, str) for x in pattern) \
+            and not state.admits_phrases(rule, slot):
+        cost += len(pattern) + 2  # see the module docstring
+    return Offer(key, rule, Route(cost, frozenset(missing), first=first))
 
 
 def _abstractions(state: State, src: Tokens, tgt: Tokens) -> Iterator[Offer]:
@@ -248,7 +277,7 @@ def _inferred_parts(state: State, rule: Rule, spans: tuple[tuple[int, int], ...]
     out: list[Offer] = []
     for u in unknown or range(len(parts)):
         a, b = spans[u]
-        if not rule.fixed_words and b - a > 1 and not state.admits_phrases(rule.id, u):
+        if not rule.fixed_words:
             continue  # unanchored: see the module docstring
         others: list[list[tuple[Tokens, frozenset[str]]]] = [
             sorted(p.items()) if s != u else [((), frozenset())] for s, p in enumerate(parts)]
