@@ -135,7 +135,8 @@ class State:
     def restore(self, saved: State) -> None:
         self.rules, self.evidence, self.rejected = saved.rules, saved.evidence, saved.rejected
         self.supporters, self.counter = saved.supporters, saved.counter
-        self.changed()
+        # The saved chart and hierarchy belong to exactly these rules: keep their memo.
+        self._chart, self._hierarchy = saved._chart, saved._hierarchy
 
     def remove(self, rule_id: str) -> None:
         """Drop a rule and every record of its slots and of it as a filler."""
