@@ -66,12 +66,24 @@ class Hierarchy:
     def kind(mtype: str) -> str:
         return "word" if mtype.startswith("word") else "phrase"
 
-    def _similar(self, f: str, g: str) -> bool:
+    def _jaccard(self, f: str, g: str) -> float:
         if self.kind(self.mtypes[f]) != self.kind(self.mtypes[g]):
-            return False  # a phrase is never distributionally like a bare word
+            return 0.0  # a phrase is never distributionally like a bare word
         a, b = self.slotsets.get(f, set()), self.slotsets.get(g, set())
         union = len(a | b)
-        return bool(union) and len(a & b) / union >= self.similarity
+        return len(a & b) / union if union else 0.0
+
+    def _similar(self, f: str, g: str) -> bool:
+        return self._jaccard(f, g) >= self.similarity
+
+    def closeness(self, rule: str, slot: int, filler: str) -> float:
+        """How like the slot's seen fillers ``filler`` is (the best Jaccard similarity; 1 if seen).
+
+        It grades level 1: among readings that relax as many slots, the one
+        whose relaxed fillers resemble the slots' own fillers more is preferred.
+        """
+        seen = self.seen.get((rule, slot), {})
+        return 1.0 if filler in seen else max((self._jaccard(filler, g) for g in seen), default=0.0)
 
     def _slot_levels(self, slot: Slot) -> dict[str, int]:
         seen = self.seen[slot]

@@ -32,15 +32,23 @@ from symbolic.matching import RuleIndex, vocabularies
 from symbolic.rules import Rule, Tokens
 
 # Costs of one slot by level, packed in one integer so that adding costs and
-# comparing them is lexicographic on (n3, n2, n1) while counts stay below 2**20.
+# comparing them is lexicographic on (n3, n2, n1, distance) while counts stay
+# below 2**20. A level-1 slot adds its filler's distance from the slot's own
+# fillers (1 - closeness, in thousandths), which only breaks ties in n1.
+_GRADE = 1000
 _BASE = 1 << 20
-LEVEL_COST = (0, 1, _BASE, _BASE * _BASE)
+LEVEL_COST = (0, _BASE, _BASE ** 2, _BASE ** 3)
 NO_TIE, TIE_GROUPED, TIE_UNDECIDED = 0, 1, 2
+
+
+def slot_cost(level: int, closeness: float) -> int:
+    """The cost of one slot filled at ``level`` by a filler this close to the slot's own."""
+    return LEVEL_COST[level] + (round(_GRADE * (1 - closeness)) if level == 1 else 0)
 
 
 def cost_counts(cost: int) -> tuple[int, int, int]:
     """Unpack a cost into (level-3 slots, level-2 slots, level-1 slots)."""
-    return cost // (_BASE * _BASE), (cost // _BASE) % _BASE, cost % _BASE
+    return cost // _BASE ** 3, (cost // _BASE ** 2) % _BASE, (cost // _BASE) % _BASE
 
 
 class Analysis(NamedTuple):
@@ -71,6 +79,7 @@ def settle(old: Analysis | None, new: Analysis) -> Analysis:
 
 class _Slot(NamedTuple):
     admit: dict[str, int]  # filler -> level, the fillers admitted under the cap
+    cost: dict[str, int]  # filler -> its cost in this slot (see slot_cost)
     phrasal: bool  # whether some admitted filler is a phrase (else the slot spans one word)
 
 
@@ -101,7 +110,9 @@ class Parser:
                                    for s in range(r.n_slots)])
             admitted = {r.id: [list(t) for t in by_slot] for r, by_slot in zip(self.rules, tables, strict=True)}
             words = vocabularies(lexical_words, fixed, admitted)
-            slots = [[_Slot(t, bool(phrase_fillers & t.keys())) for t in by_slot] for by_slot in tables]
+            slots = [[_Slot(t, {f: slot_cost(lv, hierarchy.closeness(r.id, s, f)) for f, lv in t.items()},
+                            bool(phrase_fillers & t.keys())) for s, t in enumerate(by_slot)]
+                     for r, by_slot in zip(self.rules, tables, strict=True)]
             self._slots.append(slots)
             self._index.append(RuleIndex(
                 [r.pattern for r in self.rules],
@@ -143,7 +154,7 @@ class Parser:
         children: list[tuple[int, int, Analysis]] = []
         levels: list[int] = []
         for slot, part, (a, b) in zip(slots, parts, spans):  # noqa: B905
-            admit = slot.admit
+            admit, costs = slot.admit, slot.cost
             found = memo.get(part)
             if found is None:
                 found = self.parse(part, cap)
@@ -155,7 +166,7 @@ class Parser:
                 if level is None:
                     continue
                 # The slot's own cost joins the filler's, so that fillers compare whole.
-                candidate = sub._replace(cost=sub.cost + LEVEL_COST[level]) if level else sub
+                candidate = sub._replace(cost=sub.cost + costs[root]) if level else sub
                 if best is None:
                     best, own, level_of_best = candidate, sub, level
                 else:
