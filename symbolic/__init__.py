@@ -1,12 +1,42 @@
 """The symbolic rule learner (registered as learner ``symbolic``).
 
-It induces a lexicon and composition rules from examples, builds a category
-hierarchy for every slot of every rule, and answers by the least relaxed
-derivation, with a trace that replays without the learner.
+It learns from examples alone and generalizes by relaxing the conditions of
+its rules, one level at a time, up a hierarchy of categories; every answer
+comes with a derivation that replays without the learner and cites the
+training examples behind every step.
+
+The pipeline (one module per stage):
+
+1. :mod:`symbolic.lexicon` — word meanings: words seen alone, then
+   cross-situational evidence with mutual exclusivity, ownership and the
+   paradigm test; every other word is a function word.
+2. :mod:`symbolic.induction` (with :mod:`symbolic.proposals`,
+   :mod:`symbolic.consistency`, :mod:`symbolic.revision`) — composition
+   rules, short examples first: abstraction of examples over spans of known
+   meaning, inference of parts a known rule implies, widening of slots; the
+   proposal that explains most for what it adds, unless it contradicts a
+   training example; then revision of rules that spell out combinations of
+   later ones.
+3. :mod:`symbolic.categories` and :mod:`symbolic.hierarchy` — the fillers
+   each slot has held, read off the training examples' cleanest derivations,
+   and the four levels above them (seen, distributional, meaning type, any)
+   as a networkx DAG.
+4. :mod:`symbolic.parser` — the least relaxed derivation of an input by
+   iterative deepening on the cap; abstention with a reason past
+   ``max_relaxation``.
+5. :mod:`symbolic.trace` and :mod:`symbolic.export` — derivations in the
+   sandbox's format, an independent replay from the rules alone, and text,
+   JSON and DOT exports.
+
+The named inductive biases (each a documented choice, most a parameter of
+:class:`SymbolicLearner`): fewest constants (a known meaning is read as a
+slot), mutual exclusivity, paradigm, one-to-one (a pattern has one
+template), iconic concatenation (on ties), reading-order grouping (on ties),
+and description length (support against what a proposal adds).
 """
 
 from symbolic.learner import SymbolicLearner
-from symbolic.rules import FillerKind, Rule, RuleKind
+from symbolic.rules import Rule, RuleKind
 from symbolic.trace import replay
 
-__all__ = ["FillerKind", "Rule", "RuleKind", "SymbolicLearner", "replay"]
+__all__ = ["Rule", "RuleKind", "SymbolicLearner", "replay"]

@@ -55,16 +55,6 @@ class Entry:
     alternatives: list[tuple[Child, ...]] = field(default_factory=list)  # children of each, a few
 
 
-@dataclass(frozen=True)
-class Tree:
-    """A whole derivation with absolute spans."""
-
-    rule: str
-    span: tuple[int, int]
-    children: tuple[Tree, ...]
-    meaning: Tokens
-
-
 Analyses = dict[tuple[str, Tokens], Entry]
 
 
@@ -169,26 +159,6 @@ class InductionChart:
     def count(self, source: Tokens, target: Tokens) -> int:
         """How many derivations of ``source`` give ``target`` (counted up to MAX_COUNT)."""
         return min(MAX_COUNT, sum(e.count for (_, m), e in self.analyses(source).items() if m == target))
-
-    def trees(self, source: Tokens, target: Tokens, limit: int = 16) -> list[Tree]:
-        """Up to ``limit`` whole derivations of ``source`` that give ``target``."""
-        out: list[Tree] = []
-        for (root, meaning), entry in sorted(self.analyses(source).items()):
-            if meaning == target:
-                out += self._expand(source, 0, root, meaning, entry, limit - len(out))
-        return out[:limit]
-
-    def _expand(self, phrase: Tokens, offset: int, root: str, meaning: Tokens, entry: Entry,
-                limit: int) -> list[Tree]:
-        out: list[Tree] = []
-        for children in entry.alternatives:
-            parts = [self._expand(phrase[a:b], offset + a, r, m, self.analyses(phrase[a:b])[(r, m)], limit)
-                     for a, b, r, m in children]
-            for kids in itertools.product(*parts):
-                out.append(Tree(root, (offset, offset + len(phrase)), tuple(kids), meaning))
-                if len(out) >= limit:
-                    return out
-        return out
 
 
 def _first(child: tuple[int, int, str, Tokens]) -> int:

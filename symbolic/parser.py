@@ -46,10 +46,6 @@ def slot_cost(level: int, closeness: float) -> int:
     return LEVEL_COST[level] + (round(_GRADE * (1 - closeness)) if level == 1 else 0)
 
 
-def cost_counts(cost: int) -> tuple[int, int, int]:
-    """Unpack a cost into (level-3 slots, level-2 slots, level-1 slots)."""
-    return cost // _BASE ** 3, (cost // _BASE ** 2) % _BASE, (cost // _BASE) % _BASE
-
 
 class Analysis(NamedTuple):
     """The cheapest analysis of a phrase with a given root rule."""

@@ -36,13 +36,6 @@ class RuleKind(str, Enum):
     MEMORIZED = "memorized"  # one whole example, kept when nothing more general fits
 
 
-class FillerKind(str, Enum):
-    """What fills a slot: a bare word or a phrase built by a rule."""
-
-    WORD = "word"
-    PHRASE = "phrase"
-
-
 @dataclass(frozen=True)
 class Rule:
     """One rule (see the module docstring).
@@ -72,11 +65,6 @@ class Rule:
     @property
     def n_slots(self) -> int:
         return sum(1 for x in self.pattern if isinstance(x, int))
-
-    @property
-    def filler_kind(self) -> FillerKind:
-        """The kind of constituent this rule builds when it fills a slot."""
-        return FillerKind.WORD if self.kind is RuleKind.LEXICAL else FillerKind.PHRASE
 
     @property
     def meaning(self) -> Tokens:
