@@ -45,15 +45,16 @@ def build_hierarchy(chart: InductionChart, examples: Sequence[Example], mtypes: 
 
 
 Key = tuple[tuple[str, ...], str, tuple[str, ...]]  # (phrase, root rule, meaning)
-Choice = tuple[tuple[int, int, int, float, int], tuple[tuple[int, int, str, tuple[str, ...]], ...]]
+Choice = tuple[tuple[int, int, int, int, float, int], tuple[tuple[int, int, str, tuple[str, ...]], ...]]
 
 
 def _least(chart: InductionChart, h: Hierarchy, key: Key, memo: dict[Key, Choice]) -> Choice:
     """The least relaxed way to derive ``key`` under ``h``: its order and its children.
 
-    The order counts slots at levels 3, 2 and 1, then adds up how far the
-    level-1 fillers are from their slots' own (see ``Hierarchy.closeness``),
-    then prefers the longer first slot (the grouping bias); a dynamic program
+    The order counts slots at levels 3, 2 and 1, then the nestings it
+    reverses (see ``Hierarchy.cycles``), then adds up how far the level-1
+    fillers are from their slots' own (see ``Hierarchy.closeness``), then
+    prefers the longer first slot (the grouping bias); a dynamic program
     over the chart's alternatives, shared by every example with the same
     sub-phrase.
     """
@@ -65,18 +66,21 @@ def _least(chart: InductionChart, h: Hierarchy, key: Key, memo: dict[Key, Choice
     for children in chart.analyses(phrase)[(root, meaning)].alternatives:
         counts = [0, 0, 0, 0]
         distance = 0.0
+        reversals = 0
         for slot, (a, b, child, child_meaning) in enumerate(children):
             sub = _least(chart, h, (phrase[a:b], child, child_meaning), memo)[0]
             counts[1] += sub[2]
             counts[2] += sub[1]
             counts[3] += sub[0]
-            distance += sub[3]
+            reversals += sub[3]
+            distance += sub[4]
             level = h.level(root, slot, child)
             counts[level] += 1
+            reversals += h.cycles(root, child)
             if level == 1:
                 distance += 1 - h.closeness(root, slot, child)
         first = children[0][0] - children[0][1] if children else 0
-        order = (counts[3], counts[2], counts[1], round(distance, 9), first)
+        order = (counts[3], counts[2], counts[1], reversals, round(distance, 9), first)
         if best is None or order < best[0]:
             best = (order, children)
     assert best is not None

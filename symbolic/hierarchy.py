@@ -76,6 +76,28 @@ class Hierarchy:
     def _similar(self, f: str, g: str) -> bool:
         return self._jaccard(f, g) >= self.similarity
 
+    @cached_property
+    def inside(self) -> dict[str, set[str]]:
+        """For each rule, the rules whose phrases it has been seen inside, transitively.
+
+        Phrases nest one way: where a rule's phrases fill another's slots, that
+        rule binds tighter (precedence is a partial order). A reading that puts
+        a phrase inside one of its own fillers' kind closes a cycle.
+        """
+        g = nx.DiGraph()
+        for (rule, _), fillers in self.seen.items():
+            for f in fillers:
+                if f != rule and self.kind(self.mtypes[f]) == "phrase":
+                    g.add_edge(f, rule)
+        return {f: nx.descendants(g, f) for f in g}
+
+    def cycles(self, rule: str, filler: str) -> int:
+        """1 if putting a ``filler`` phrase into a slot of ``rule`` reverses a seen nesting, else 0.
+
+        (A rule inside itself is recursion, not a reversal.)
+        """
+        return int(filler != rule and filler in self.inside.get(rule, ()))
+
     def closeness(self, rule: str, slot: int, filler: str) -> float:
         """How like the slot's seen fillers ``filler`` is (the best Jaccard similarity; 1 if seen).
 

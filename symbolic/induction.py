@@ -73,15 +73,16 @@ def _add_rules(state: State, examples: Sequence[Example], check: Consistency, pe
                min_support: int, iconic: bool, reach: int) -> list[int]:
     while pending:
         proposals: dict[Key, Proposal] = {}
-        # Each example backs one widening: the cheapest, and among equally cheap
-        # ones (two bracketings of the same words) the grouping bias's.
+        # Each example backs one widening: the cheapest; among equally cheap ones
+        # (two bracketings of the same words) the one that keeps phrases nested
+        # the way they have been (precedence), then the grouping bias's.
         preferred: dict[int, Key | None] = {}
         for i in pending:
             src, tgt = examples[i].pair()
             offers = propose(state, src, tgt)
             widen = [o for o in offers if o.key[0] == "widen"]
-            preferred[i] = min(widen, key=lambda o: (o.route.cost, -o.route.first, repr(o.key))).key \
-                if widen else None
+            preferred[i] = min(widen, key=lambda o: (o.route.cost, _reversals(state, o.route.admissions),
+                                                     -o.route.first, repr(o.key))).key if widen else None
             for prop in offers:
                 if prop.key[0] == "widen" and prop.key != preferred[i]:
                     continue  # an example backs only the widening it prefers
@@ -144,6 +145,11 @@ def _of_types(state: State, fillers: set[str]) -> set[str]:
     mtypes = state.hierarchy.mtypes
     types = {mtypes.get(f) for f in fillers}
     return fillers | {f for f, t in mtypes.items() if t in types}
+
+
+def _reversals(state: State, admissions: frozenset[tuple[str, int, str]]) -> int:
+    """How many of these admissions nest a phrase against the nesting seen so far."""
+    return sum(state.hierarchy.cycles(rule, filler) for rule, _, filler in admissions if rule != NEW)
 
 
 def _preference(p: Proposal, iconic: bool) -> tuple[object, ...]:
