@@ -43,6 +43,7 @@ for each other after ``a``; without the paradigm bias ``q`` is a meaning too:
 
 from __future__ import annotations
 
+import heapq
 from collections import Counter, defaultdict
 from collections.abc import Mapping, Sequence
 
@@ -58,7 +59,7 @@ def induce_lexicon(examples: Sequence[Example], mutual_exclusivity: bool = True,
     lexicon = _words_seen_alone(examples)
     owned = _owned_tokens(examples, lexicon, mutual_exclusivity)
     if paradigm:
-        contexts = _contexts(examples)
+        contexts = _contexts(examples, set(owned))
         stands_in = _substitutes(examples, owned, {**lexicon, **owned})
         # Until nothing changes: a word that fails loses its meaning, and then
         # vouches for no other word (nor makes another a connective).
@@ -75,7 +76,7 @@ def induce_lexicon(examples: Sequence[Example], mutual_exclusivity: bool = True,
 
 
 def _substitutes(examples: Sequence[Example], candidates: Mapping[str, Rule],
-                 meaningful: Mapping[str, Rule], window: int = 500) -> dict[str, set[str]]:
+                 meaningful: Mapping[str, Rule], window: int = 200) -> dict[str, set[str]]:
     """For each candidate word, the meaningful words that stand in for it somewhere.
 
     ``v`` stands in for ``w`` when an example with ``w``, with ``w`` replaced by
@@ -102,13 +103,16 @@ def _substitutes(examples: Sequence[Example], candidates: Mapping[str, Rule],
     return out
 
 
-def _contexts(examples: Sequence[Example]) -> dict[str, set[tuple[str, str]]]:
+def _contexts(examples: Sequence[Example], words: set[str]) -> dict[str, set[tuple[str, str]]]:
     """The (previous word, next word) pairs beside each word; the edges are marked ``""``."""
     out: dict[str, set[tuple[str, str]]] = defaultdict(set)
     for ex in examples:
+        if words.isdisjoint(ex.source):
+            continue
         padded = ("", *ex.source, "")
         for i in range(1, len(padded) - 1):
-            out[padded[i]].add((padded[i - 1], padded[i + 1]))
+            if padded[i] in words:
+                out[padded[i]].add((padded[i - 1], padded[i + 1]))
     return out
 
 
@@ -119,10 +123,11 @@ def _owned_tokens(examples: Sequence[Example], alone: Mapping[str, Rule],
     named = {t for rule in alone.values() for t in rule.constants}
     by_word: dict[str, list[int]] = defaultdict(list)
     by_token: dict[str, set[int]] = defaultdict(set)
+    targets = [frozenset(ex.target) for ex in examples]
     for i, ex in enumerate(examples):
         for w in set(ex.source):
             by_word[w].append(i)
-        for t in set(ex.target):
+        for t in targets[i]:
             by_token[t].add(i)
     # Frequent words first: they have the most evidence, and mutual exclusivity
     # then protects their tokens from rarer words.
@@ -130,9 +135,9 @@ def _owned_tokens(examples: Sequence[Example], alone: Mapping[str, Rule],
         if word in alone:
             continue
         rows = by_word[word]
-        common = set(examples[rows[0]].target)
+        common = set(targets[rows[0]])
         for i in rows[1:]:
-            common &= set(examples[i].target)
+            common &= targets[i]
             if not common:
                 break
         row_set = set(rows)
@@ -142,7 +147,7 @@ def _owned_tokens(examples: Sequence[Example], alone: Mapping[str, Rule],
         if len(owned) != 1:
             continue  # no token, or no way to choose among several: a function word
         token = owned[0]
-        shortest = sorted(rows, key=lambda i: (len(examples[i].source), i))[:MAX_EVIDENCE]
+        shortest = heapq.nsmallest(MAX_EVIDENCE, rows, key=lambda i: (len(examples[i].source), i))
         lexicon[word] = Rule(
             lexical_rule_id(word), (word,), (token,), tuple(examples[i].id for i in shortest),
             RuleKind.LEXICAL, support=len(rows), notes=("cross-situational, owned token",),
