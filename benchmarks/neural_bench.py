@@ -145,7 +145,8 @@ def run_accuracy(args: argparse.Namespace) -> None:
                     continue
                 params = {"seed": seed, "device": args.device, "progress": args.progress,
                           **({"epochs": args.epochs} if args.epochs else {}), **args.set}  # fmt: skip
-                record = accuracy_run(model, split, params, train_set, test_set)
+                save = args.save_dir / f"{model}-{split}-seed{seed}.pt" if args.save_dir else None
+                record = accuracy_run(model, split, params, train_set, test_set, save)
                 with log.open("a") as fh:
                     fh.write(json.dumps(record) + "\n")
                 print(f"{model:<11} {split:<14} seed {seed}: test {record['accuracy']:.4f} "
@@ -155,7 +156,12 @@ def run_accuracy(args: argparse.Namespace) -> None:
 
 
 def accuracy_run(
-    model: str, split: str, params: dict[str, Any], train_set: list[Example], test_set: list[Example]
+    model: str,
+    split: str,
+    params: dict[str, Any],
+    train_set: list[Example],
+    test_set: list[Example],
+    save: Path | None = None,
 ) -> dict[str, Any]:
     learner = LEARNERS[model](**params)
     start = time.perf_counter()
@@ -165,6 +171,8 @@ def accuracy_run(
     preds = learner.predict([e.source for e in test_set])
     decode_seconds = time.perf_counter() - start
     correct = sum(p.tokens == e.target for p, e in zip(preds, test_set, strict=True))
+    if save is not None:
+        learner.save(save)
     hist = learner.train_result_.history
     best = learner.train_result_.best_epoch
     return {
@@ -263,8 +271,8 @@ def run_speed(args: argparse.Namespace) -> None:
                 else:
                     result = train(net, train_set, src_vocab, tgt_vocab, cfg, max_len, device)
                     ours.append(result.history[0])
-                    trained = net
-        net = trained
+                    last_net = net
+        net = last_net
         t_ours = min(e.train_seconds for e in ours)
         t_all = min(e.seconds for e in ours)
         t_plain = min(plain)
@@ -275,8 +283,17 @@ def run_speed(args: argparse.Namespace) -> None:
         print(f"  training examples/s: train() {len(part) / t_ours:.0f}, minimal loop {len(part) / t_plain:.0f}")
         print(f"  raw epoch seconds: train() {[round(e.train_seconds, 2) for e in ours]}, "
               f"minimal loop {[round(t, 2) for t in plain]}")  # fmt: skip
-        for _ in range(args.decode_epochs):  # a trained model ends its answers, as at test time
-            train(net, train_set, src_vocab, tgt_vocab, cfg, max_len, device)
+        ckpt = args.checkpoint_dir / f"{model}-simple-seed0.pt" if args.checkpoint_dir else None
+        if ckpt is not None and ckpt.is_file():
+            # A fully trained model ends its answers where the data says, as at test time.
+            loaded = LEARNERS[model].load(ckpt, device=str(device))
+            net, src_vocab, max_len = loaded.model_, loaded.src_vocab_, loaded.max_len_
+            res = loaded.train_result_
+            how = f"trained model {ckpt.name} (best epoch {res.best_epoch} of {len(res.history)})"
+        else:
+            for _ in range(args.decode_epochs):
+                train(net, train_set, src_vocab, tgt_vocab, cfg, max_len, device)
+            how = f"model after {1 + args.decode_epochs} epochs on {len(train_set)} examples"
         rows = source_ids(src_vocab, (e.source for e in test_set))
         decoders: list[tuple[str, Any]] = [("greedy", net)]
         if model == "transformer":
@@ -287,9 +304,8 @@ def run_speed(args: argparse.Namespace) -> None:
             answers = greedy(decoder, rows, max_len, device, batch_size=args.decode_batch)
             rates[name] = len(rows) / (time.perf_counter() - start)
             steps = statistics.mean(len(a.ids) + 1 for a in answers)
-            print(f"  decoding ({name}, batch {args.decode_batch}, model after "
-                  f"{1 + args.decode_epochs} epochs, mean {steps:.1f} steps/answer): "
-                  f"{rates[name]:.0f} examples/s")  # fmt: skip
+            print(f"  decoding ({name}, batch {args.decode_batch}, {how}, "
+                  f"mean {steps:.1f} steps/answer): {rates[name]:.0f} examples/s")  # fmt: skip
         if len(rates) == 2:
             a, b = rates.values()
             print(f"  incremental / recompute: {a / b:.1f}x (target >= 10x)")
@@ -319,6 +335,9 @@ def main(argv: Sequence[str] | None = None) -> None:
     p.add_argument("--decode-examples", type=int, default=1000)
     p.add_argument("--decode-batch", type=int, default=256)
     p.add_argument("--decode-epochs", type=int, default=2, help="extra epochs before decoding")
+    p.add_argument("--save-dir", type=Path, help="accuracy: save each run's checkpoint here")
+    p.add_argument("--checkpoint-dir", type=Path,
+                   help="speed: decode with MODEL-simple-seed0.pt from here when present")  # fmt: skip
     p.add_argument("--progress", action="store_true", help="show progress bars")
     args = p.parse_args(argv)
     if args.threads:
