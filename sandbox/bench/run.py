@@ -1,8 +1,12 @@
-"""Run a suite: skip finished cells, run the rest, merge everything into results.json.
+"""Run cells resumably and merge them into results.json and the reports.
 
-The merge reads every cell back from disk in suite order, so a run that was
-killed and resumed writes exactly the same ``results.json`` as one that never
-stopped.
+This is the one execution path of the sandbox: ``sandbox compare`` runs the
+cells it plans from its options, ``sandbox bench`` the cells of a suite. Each
+finished cell is written at once (atomically, checksummed) to ``OUT/cells/``;
+a rerun skips every cell whose record is there and was made for the same task
+version and comparator settings. The merge reads every record back from disk
+in plan order, so a run that was killed and resumed writes exactly the same
+``results.json`` as one that never stopped; timings go to ``timings.json``.
 """
 
 from __future__ import annotations
@@ -10,81 +14,121 @@ from __future__ import annotations
 import json
 import shutil
 import sys
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
 from tqdm import tqdm
 
-from sandbox.bench.cells import run_cell
 from sandbox.bench.executors import run_local, run_ray
 from sandbox.bench.store import CellStore
-from sandbox.bench.suite import Cell, Suite
+from sandbox.compare.config import Cell, CompareConfig
+from sandbox.data import Task
+from sandbox.errors import UsageError
 from sandbox.formats import atomic_write_text
-from sandbox.registry import learner_parameters
+
+THREADS = 1  # per cell, so that a cell's numbers do not depend on where it ran
+Announce = Callable[[int, Cell, dict[str, Any] | None, bool], None]
 
 
-def effective_cells(suite: Suite) -> list[Cell]:
-    """The suite's cells, with one seed only for learners that take no seed (they are deterministic)."""
-    out: list[Cell] = []
-    for cell in suite.cells:
-        if "seed" not in learner_parameters(cell.learner) and cell.seed != suite.seeds[0]:
-            continue
-        out.append(cell)
-    return out
+def work_on(cell: Cell, task: Task, config: CompareConfig) -> tuple[dict[str, Any], dict[str, Any]]:
+    """Run one cell in this process; returns (record, timing)."""
+    import torch
+
+    from sandbox.compare.runner import run_cell
+
+    torch.set_num_threads(THREADS)
+    record = run_cell(cell, task, config)
+    return record, record.pop("timing")
 
 
-def run_suite(
-    suite: Suite,
+def work_remote(
+    cell: dict[str, Any], data_dir: str | None, config: dict[str, Any]
+) -> tuple[dict[str, Any], dict[str, Any]]:
+    """Run one cell given as JSON on a Ray worker, loading its task by name."""
+    import torch
+
+    from sandbox.compare.runner import run_cell_json
+
+    torch.set_num_threads(THREADS)
+    return run_cell_json(cell, data_dir, config)
+
+
+def execute(
+    cells: Sequence[Cell],
+    tasks: dict[str, Task],
     out: Path,
+    config: CompareConfig,
+    *,
     executor: str = "local",
     address: str | None = None,
+    ray_cpus: int | None = None,
     fresh: bool = False,
     data_dir: str | None = None,
     progress: bool | None = None,
-    ray_cpus: int | None = None,
-) -> Path:
-    """Run every unfinished cell of ``suite`` and write ``out/results.json``; return its path."""
+    announce: Announce | None = None,
+) -> dict[str, Any]:
+    """Run every unfinished cell, then write results.json, timings.json and the reports."""
+    from sandbox.compare.reports import write_reports
+    from sandbox.compare.results import merge_cells, write_results
+
+    if out.exists() and not out.is_dir():
+        raise UsageError(f"--out {out} exists and is not a directory")
     if fresh and (out / "cells").exists():
         shutil.rmtree(out / "cells")
     store = CellStore(out)
     store.clean_partial()
-    cells = effective_cells(suite)
-    todo = [c for c in cells if store.load(c) is None]
-    show = sys.stderr.isatty() if progress is None else progress
-    bar = tqdm(total=len(cells), initial=len(cells) - len(todo), desc=f"suite {suite.name}",
-               unit="cell", disable=not show, position=0)
+
+    def expect(cell: Cell) -> dict[str, Any]:
+        return {"config": config.to_json(), "task_version": tasks[cell.task].version}
+
+    todo = [c for c in cells if store.load(c, expect(c)) is None]
     if len(todo) < len(cells):
-        print(f"sandbox: resuming: {len(cells) - len(todo)} of {len(cells)} cells already finished",
-              file=sys.stderr)
+        print(f"sandbox: resuming: {len(cells) - len(todo)} of {len(cells)} cells already finished", file=sys.stderr)
+    show = sys.stderr.isatty() if progress is None else progress
+    bar = tqdm(total=len(cells), initial=len(cells) - len(todo), unit="cell", disable=not show, position=0,
+               desc="cells")
+    index = {cell: i for i, cell in enumerate(cells)}
+    for cell in cells:
+        if cell not in todo and announce:
+            announce(index[cell], cell, store.load(cell, expect(cell)), True)
 
     def on_done(cell: Cell, record: dict[str, Any], timing: dict[str, Any]) -> None:
         store.save(cell, record, timing)
         bar.update(1)
-        bar.set_postfix_str(f"{cell.learner} {cell.task} seed {cell.seed}")
+        if announce:
+            announce(index[cell], cell, {**record, "timing": timing}, False)
 
     try:
         if executor == "ray":
-            run_ray(todo, run_cell, data_dir, on_done, address=address, num_cpus=ray_cpus)
+            file_tasks = sorted({c.task for c in todo if c.task.startswith("file:")})
+            if file_tasks:
+                raise UsageError("--executor ray runs registered tasks only (Ray workers load tasks by name)")
+            run_ray(todo, work_remote, (data_dir, config.to_json()), on_done, address=address, num_cpus=ray_cpus)
         else:
-            run_local(todo, run_cell, data_dir, on_done)
+            run_local(todo, lambda cell: _announced(cell, tasks, config, index, announce), on_done)
     finally:
         bar.close()
-    records = []
-    for cell in cells:
-        record = store.load(cell)
-        if record is None:  # pragma: no cover - a cell file vanished under us
-            raise RuntimeError(f"cell {cell.key} has no result after the run")
-        records.append(record)
-    results = {
-        "schema": "sandbox.bench/1",
-        "suite": suite.name,
-        "description": suite.description,
-        "seeds": list(suite.seeds),
-        "cells": [c.to_json() for c in cells],
-        "records": records,
-    }
-    path = out / "results.json"
-    atomic_write_text(path, json.dumps(results, indent=1, sort_keys=True) + "\n")
+    records = [store.load(cell, expect(cell)) for cell in cells]
+    missing = [cell.key for cell, record in zip(cells, records, strict=True) if record is None]
+    if missing:  # pragma: no cover - a cell file vanished under us
+        raise RuntimeError(f"cells without a result after the run: {', '.join(missing)}")
+    results = merge_cells([r for r in records if r is not None], tasks, config, timing=False)
+    write_results(out, results)
     timings = {cell.key: store.timing(cell) for cell in cells}
     atomic_write_text(out / "timings.json", json.dumps(timings, indent=1, sort_keys=True) + "\n")
-    return path
+    write_reports(out, results)
+    return results
+
+
+def _announced(cell: Cell, tasks: dict[str, Task], config: CompareConfig, index: dict[Cell, int],
+               announce: Announce | None) -> tuple[dict[str, Any], dict[str, Any]]:
+    if announce:
+        announce(index[cell], cell, None, False)
+    return work_on(cell, tasks[cell.task], config)
+
+
+def load_tasks(cells: Sequence[Cell], data_dir: str | None) -> dict[str, Task]:
+    from sandbox.tasks.registry import load_task
+
+    return {name: load_task(name, data_dir) for name in dict.fromkeys(c.task for c in cells)}

@@ -9,8 +9,8 @@ used. Timing fields live beside the record, outside the checksum and outside
 
 >>> import tempfile
 >>> store = CellStore(tempfile.mkdtemp())
->>> from sandbox.bench.suite import Cell
->>> cell = Cell("memorize", "scan/simple", 0)
+>>> from sandbox.compare.config import Cell
+>>> cell = Cell("scan/simple", "memorize", 0)
 >>> store.save(cell, {"exact_match": 0.0}, {"fit_seconds": 0.1})
 >>> store.load(cell)
 {'exact_match': 0.0}
@@ -24,7 +24,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from sandbox.bench.suite import Cell
+from sandbox.compare.config import Cell
 from sandbox.formats import atomic_write_text
 
 
@@ -45,10 +45,20 @@ class CellStore:
         payload = {"cell": cell.to_json(), "checksum": checksum(record), "record": record, "timing": timing}
         atomic_write_text(self.path(cell), json.dumps(payload, sort_keys=True) + "\n")
 
-    def load(self, cell: Cell) -> dict[str, Any] | None:
-        """The finished record of ``cell``, or ``None`` when absent or corrupt."""
+    def load(self, cell: Cell, expect: dict[str, Any] | None = None) -> dict[str, Any] | None:
+        """The finished record of ``cell``, or ``None`` when absent, corrupt or stale.
+
+        A record is stale when one of the ``expect`` fields (for instance the
+        task version or the comparator's settings) differs: it was made for
+        something else and is recomputed.
+        """
         payload = self._payload(cell)
-        return None if payload is None else payload["record"]
+        if payload is None:
+            return None
+        record: dict[str, Any] = payload["record"]
+        if any(record.get(key) != value for key, value in (expect or {}).items()):
+            return None
+        return record
 
     def timing(self, cell: Cell) -> dict[str, Any]:
         payload = self._payload(cell)

@@ -15,20 +15,24 @@ A suite file (``benchmarks/suites/NAME.toml``)::
     tasks = ["scan/simple"]
     params.gru = { epochs = 3 }    # constructor parameters per learner
 
+    [compare]                      # optional: the comparator's settings
+    swaps = 100
+
 A task entry ending in ``/*`` stands for every task of that family that needs
-no outside files (or every one, when a data directory is given).
+no outside files (or every one, when a data directory is given). A learner
+that takes no ``seed`` is deterministic and runs with the first seed only.
 """
 
 from __future__ import annotations
 
-import hashlib
-import json
 import sys
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any
 
+from sandbox.compare.config import Cell, CompareConfig, plan_cells
 from sandbox.errors import InputError, UsageError
+from sandbox.registry import learner_parameters
 from sandbox.tasks.registry import task_names, task_spec
 
 if sys.version_info >= (3, 11):
@@ -40,31 +44,13 @@ SUITES_DIR = Path(__file__).resolve().parents[2] / "benchmarks" / "suites"
 
 
 @dataclass(frozen=True)
-class Cell:
-    """One unit of work: fit ``learner`` with ``params`` on ``task`` with ``seed``."""
-
-    learner: str
-    task: str
-    seed: int
-    params: tuple[tuple[str, Any], ...] = ()
-
-    @property
-    def key(self) -> str:
-        """A file-system-safe, unique name for this cell."""
-        digest = hashlib.sha256(json.dumps(self.to_json(), sort_keys=True).encode()).hexdigest()[:8]
-        return f"{self.learner}__{self.task.replace('/', '_')}__seed{self.seed}__{digest}"
-
-    def to_json(self) -> dict[str, Any]:
-        return {"learner": self.learner, "task": self.task, "seed": self.seed, "params": dict(self.params)}
-
-
-@dataclass(frozen=True)
 class Suite:
     name: str
     description: str
     cells: tuple[Cell, ...]
     path: str = ""
     seeds: tuple[int, ...] = field(default=(0,))
+    config: CompareConfig = field(default_factory=CompareConfig)
 
 
 def suite_path(name_or_path: str) -> Path:
@@ -111,7 +97,19 @@ def load_suite(
             raise UsageError(f"suite {path.stem} has no cell for learners {', '.join(learners)}")
     unique = list(dict.fromkeys(cells))
     return Suite(str(raw.get("name", path.stem)), str(raw.get("description", "")), tuple(unique),
-                 str(path), tuple(range(n_seeds)))
+                 str(path), tuple(range(n_seeds)), _compare_config(raw.get("compare", {}), path))
+
+
+def _compare_config(table: Any, path: Path) -> CompareConfig:
+    known = {f.name: f.type for f in fields(CompareConfig)}
+    if not isinstance(table, dict):
+        raise InputError("[compare] must be a table", path)
+    for key, value in table.items():
+        if key not in known:
+            raise InputError(f"[compare]: unknown setting {key!r} (known: {', '.join(sorted(known))})", path)
+        if not isinstance(value, (int, float)) or isinstance(value, bool):
+            raise InputError(f"[compare]: {key} must be a number", path)
+    return CompareConfig.from_json(dict(table))
 
 
 def _group_cells(group: Any, index: int, seeds: range, path: Path, with_data: bool) -> list[Cell]:
@@ -128,12 +126,12 @@ def _group_cells(group: Any, index: int, seeds: range, path: Path, with_data: bo
     expanded: list[str] = []
     for entry in tasks or []:
         expanded.extend(_expand_task(entry, where, path, with_data))
-    return [
-        Cell(learner, task, seed, tuple(sorted(params.get(learner, {}).items())))
-        for learner in learners or []
-        for task in expanded
-        for seed in seeds
-    ]
+    names = list(learners or [])
+    try:
+        seeded = {name: "seed" in learner_parameters(name) for name in names}
+    except UsageError as err:
+        raise InputError(f"{where}: {err}", path) from None
+    return plan_cells(expanded, names, list(seeds), params, seeded)
 
 
 def _expand_task(entry: str, where: str, path: Path, with_data: bool) -> list[str]:

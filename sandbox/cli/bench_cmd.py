@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from sandbox.bench.run import run_suite
+from sandbox.bench.run import execute, load_tasks
 from sandbox.bench.suite import load_suite
 from sandbox.cli.common import add_data_dir
 from sandbox.tasks.registry import resolve_data_dir
@@ -35,8 +35,11 @@ def cmd_bench(args: argparse.Namespace) -> int:
     learners = [x.strip() for x in args.learners.split(",")] if args.learners else None
     suite = load_suite(args.suite, seeds=args.seeds, learners=learners, with_data=data_dir is not None)
     out = Path(args.out)
-    path = run_suite(suite, out, args.executor, args.address, args.fresh,
-                     None if data_dir is None else str(data_dir), False if args.no_progress else None,
-                     ray_cpus=args.ray_cpus)
-    print(f"results: {path}")
+    data = None if data_dir is None else str(data_dir)
+    cells = list(suite.cells)
+    tasks = load_tasks(cells, data)
+    execute(cells, tasks, out, suite.config, executor=args.executor, address=args.address,
+            ray_cpus=args.ray_cpus, fresh=args.fresh, data_dir=data, progress=False if args.no_progress else None)
+    print(f"results: {out / 'results.json'}")
+    print(f"report:  {out / 'report.html'}")
     return 0

@@ -148,29 +148,23 @@ def cmd_compare(args: argparse.Namespace) -> int:
     seeded = {name: "seed" in accepted_parameters(name) for name in learners}
     cells = plan_cells(list(tasks), learners, list(range(args.seeds)), params, seeded)
 
+    from sandbox.bench.run import execute
     from sandbox.compare.tables import mean_pct, pct, with_ci
 
-    def started(i: int, cell: Cell) -> None:
-        print(f"[{i + 1}/{len(cells)}] {cell.learner} on {cell.task}, seed {cell.seed} ...", file=sys.stderr,
-              flush=True)
-
-    def finished(i: int, cell: Cell, record: dict[str, Any], reused: bool) -> None:
+    def announce(i: int, cell: Cell, record: dict[str, Any] | None, reused: bool) -> None:
+        head = f"[{i + 1}/{len(cells)}] {cell.learner} on {cell.task}, seed {cell.seed}"
+        if record is None:
+            print(f"{head} ...", file=sys.stderr, flush=True)
+            return
         how = "reused from cells/" if reused else f"{record['timing']['total_seconds']:.1f} s"
-        print(f"[{i + 1}/{len(cells)}] {cell.learner} on {cell.task}, seed {cell.seed}: test exact match "
-              f"{pct(record['test']['exact_match'])} ({how})", file=sys.stderr, flush=True)
+        print(f"{head}: test exact match {pct(record['test']['exact_match'])} ({how})", file=sys.stderr, flush=True)
 
-    from sandbox.compare.reports import write_reports
-    from sandbox.compare.results import merge_cells, write_results
-    from sandbox.compare.runner import run_cells
-
-    records = run_cells(cells, tasks, out, config, resume=not args.fresh, on_start=started, on_done=finished)
-    results = merge_cells(records, tasks, config)
-    path = write_results(out, results)
-    reports = write_reports(out, results)
+    results = execute(cells, tasks, out, config, fresh=args.fresh, data_dir=args.data_dir, progress=False,
+                      announce=announce)
     for row in results["summary"]:
         print(f"{row['task']:24} {row['learner']:12} OOD {with_ci(row['exact_match'])}  "
               f"traceability {mean_pct(row['traceability'])}")
-    print(f"wrote {path}, {reports[0]}, {reports[1]}")
+    print(f"wrote {out / 'results.json'}, {out / 'report.md'}, {out / 'report.html'}")
     return 0
 
 

@@ -1,8 +1,8 @@
 """The comparator: run learners side by side on the same tasks and report how each generalizes.
 
 - :mod:`.config`: cells (task, learner, seed, params) and the comparator's settings;
-- :mod:`.runner`: fit, predict and measure one cell; run a list of cells,
-  writing each finished one atomically (resumable);
+- :mod:`.runner`: fit, predict and measure one cell (running many, resumably,
+  is :mod:`sandbox.bench.run`'s job);
 - :mod:`.metrics`, :mod:`.attribution`, :mod:`.geometry`: what is measured;
 - :mod:`.results`: merge cells into ``results.json`` (its schema is documented there);
 - :mod:`.tables`, :mod:`.plots`, :mod:`.report_md`, :mod:`.report_html`,
@@ -23,7 +23,6 @@ _EXPORTS = {
     "CompareConfig": "config",
     "plan_cells": "config",
     "run_cell": "runner",
-    "run_cells": "runner",
     "merge_cells": "results",
     "read_results": "results",
     "without_timing": "results",
@@ -39,7 +38,7 @@ if TYPE_CHECKING:
     from sandbox.compare.report_md import render_markdown
     from sandbox.compare.reports import write_reports
     from sandbox.compare.results import merge_cells, read_results, without_timing, write_results
-    from sandbox.compare.runner import run_cell, run_cells
+    from sandbox.compare.runner import run_cell
 
 
 def __getattr__(name: str) -> Any:
@@ -57,7 +56,6 @@ __all__ = [
     "render_html",
     "render_markdown",
     "run_cell",
-    "run_cells",
     "without_timing",
     "write_reports",
     "write_results",

@@ -1,10 +1,8 @@
 """Run comparison cells: fit, predict, score, probe attributions and embeddings; one record per cell.
 
 :func:`run_cell` is a pure function of (cell, task, config) apart from its
-``timing`` field; :func:`run_cells` runs a list of cells, writes each finished
-cell atomically to ``OUT/cells/<key>.json`` and, on a rerun, reuses every cell
-whose file is there and was made with the same cell, task version and config
-(so an interrupted run resumes without running or counting anything twice).
+``timing`` field. Running many cells, resumably and on an executor of choice,
+is :func:`sandbox.bench.run.execute`'s job.
 
 A cell record (schema ``sandbox.compare.cell/1``) holds: ``key``, ``cell``
 (task, learner, seed, params as asked), ``config``, ``task``,
@@ -35,12 +33,10 @@ training set *before* fitting, so the learner never sees it:
 
 from __future__ import annotations
 
-import json
 import time
 from collections import Counter, defaultdict
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import replace
-from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -58,7 +54,6 @@ from sandbox.compare.metrics import (
 from sandbox.data import Example, Task, Tokens
 from sandbox.derivation import render_tree
 from sandbox.evaluation import is_traceable
-from sandbox.formats import atomic_write_text
 from sandbox.protocol import Learner, Prediction
 from sandbox.registry import learner_parameters, make_learner
 
@@ -255,53 +250,3 @@ def _geometry(learner: Learner, fit: Sequence[Example], test: Sequence[Example],
 
 def _jsonable(value: Any) -> Any:
     return value if isinstance(value, (str, int, float, bool, type(None))) else repr(value)
-
-
-def cell_path(out_dir: str | Path, cell: Cell) -> Path:
-    """Where ``cell``'s record lives: ``OUT/cells/<key>.json`` (the key is file-name-safe)."""
-    return Path(out_dir) / "cells" / f"{cell.key}.json"
-
-
-def load_cell(path: Path, cell: Cell, task: Task, config: CompareConfig) -> dict[str, Any] | None:
-    """The record at ``path`` if it is a finished record of this very cell, task version and config."""
-    try:
-        record = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return None
-    if not isinstance(record, dict) or record.get("schema") != CELL_SCHEMA:
-        return None
-    same = (record.get("cell") == json.loads(json.dumps(cell.to_json()))
-            and record.get("task_version") == task.version and record.get("config") == config.to_json())
-    return record if same else None
-
-
-def run_cells(
-    cells: Sequence[Cell],
-    tasks: dict[str, Task],
-    out_dir: str | Path,
-    config: CompareConfig,
-    *,
-    resume: bool = True,
-    on_start: Callable[[int, Cell], None] | None = None,
-    on_done: Callable[[int, Cell, dict[str, Any], bool], None] | None = None,
-) -> list[dict[str, Any]]:
-    """Run ``cells`` in order, writing each record atomically as soon as it is finished.
-
-    With ``resume``, a cell whose record is already in ``OUT/cells`` is loaded
-    instead of run. ``on_start(i, cell)`` and ``on_done(i, cell, record,
-    reused)`` report progress.
-    """
-    records = []
-    for i, cell in enumerate(cells):
-        path = cell_path(out_dir, cell)
-        record = load_cell(path, cell, tasks[cell.task], config) if resume and path.exists() else None
-        reused = record is not None
-        if record is None:
-            if on_start:
-                on_start(i, cell)
-            record = run_cell(cell, tasks[cell.task], config)
-            atomic_write_text(path, json.dumps(record, indent=1, sort_keys=True) + "\n")
-        if on_done:
-            on_done(i, cell, record, reused)
-        records.append(record)
-    return records

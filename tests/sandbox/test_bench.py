@@ -13,7 +13,8 @@ from pathlib import Path
 import pytest
 
 from sandbox.bench.store import CellStore
-from sandbox.bench.suite import Cell, load_suite
+from sandbox.bench.suite import load_suite
+from sandbox.compare.config import Cell
 from sandbox.errors import InputError, UsageError
 from tests.conftest import REPO, run_cli
 
@@ -38,8 +39,18 @@ def test_suite_expands_families_and_seeds(suite_file: Path):
     suite = load_suite(str(suite_file))
     tasks = {c.task for c in suite.cells}
     assert "scan/addprim_jump" in tasks and not any(t.startswith("scan/mcd") for t in tasks)
-    assert {c.seed for c in suite.cells} == {0, 1}
-    assert len(load_suite(str(suite_file), seeds=3).cells) == 3 * len(tasks)
+    # memorize takes no seed: it is deterministic and runs once, with the first seed.
+    assert {c.seed for c in suite.cells} == {0}
+    assert len(load_suite(str(suite_file), seeds=3).cells) == len(tasks)
+
+
+def test_seeded_learners_run_every_seed(tmp_path: Path):
+    path = tmp_path / "s.toml"
+    path.write_text('name = "s"\nseeds = 3\n[[group]]\nlearners = ["gru"]\ntasks = ["scan/simple"]\n'
+                    'params.gru = { epochs = 2 }\n[compare]\nswaps = 7\n')
+    suite = load_suite(str(path))
+    assert [(c.learner, c.seed, dict(c.params)) for c in suite.cells] == [("gru", s, {"epochs": 2}) for s in range(3)]
+    assert suite.config.swaps == 7
 
 
 @pytest.mark.parametrize("text,needle", [
@@ -47,6 +58,9 @@ def test_suite_expands_families_and_seeds(suite_file: Path):
     ("name = 'x'\n[[group]]\nlearners = ['memorize']\ntasks = ['scan/nope']\n", "unknown task"),
     ("name = 'x'\n", "at least one"),
     ("name = 'x\n", "invalid TOML"),
+    ("name = 'x'\n[[group]]\nlearners = ['memorize']\ntasks = ['scan/simple']\n[compare]\nswap = 3\n",
+     "unknown setting"),
+    ("name = 'x'\n[[group]]\nlearners = ['nobody']\ntasks = ['scan/simple']\n", "unknown learner"),
 ])
 def test_bad_suites_are_clear_errors(tmp_path: Path, text: str, needle: str):
     path = tmp_path / "bad.toml"
@@ -63,7 +77,7 @@ def test_unknown_suite_name():
 
 def test_corrupt_cell_is_detected_and_recomputed(tmp_path: Path, capsys):
     store = CellStore(tmp_path)
-    cell = Cell("memorize", "scan/simple", 0)
+    cell = Cell("scan/simple", "memorize", 0)
     store.save(cell, {"exact_match": 0.5}, {"fit_seconds": 1.0})
     path = store.path(cell)
     path.write_text(path.read_text().replace("0.5", "0.9"))
@@ -114,5 +128,6 @@ def test_ray_executor_gives_the_same_results(tmp_path: Path, suite_file: Path):
                      "--seeds", "1", "--executor", "ray", "--ray-cpus", "2")
     assert on_ray.returncode == 0, on_ray.stderr
     assert (tmp_path / "ray" / "results.json").read_bytes() == (tmp_path / "local" / "results.json").read_bytes()
-    records = json.loads((tmp_path / "ray" / "results.json").read_text())["records"]
+    records = json.loads((tmp_path / "ray" / "results.json").read_text())["cells"]
     assert len(records) == 12 and all(r["learner"] == "memorize" for r in records)
+    assert (tmp_path / "ray" / "report.html").exists()

@@ -9,14 +9,21 @@ from pathlib import Path
 import pytest
 from test_compare_support import FakeNeural, register_fakes, tiny_task
 
-from sandbox.compare import CompareConfig, merge_cells, plan_cells, run_cells, without_timing
+from sandbox.bench.run import execute
+from sandbox.bench.store import CellStore
+from sandbox.compare import CompareConfig, merge_cells, plan_cells, without_timing
 from sandbox.compare.config import Cell
-from sandbox.compare.runner import cell_path, heldout_split, run_cell, run_cell_json
+from sandbox.compare.runner import heldout_split, run_cell, run_cell_json
 from sandbox.registry import register_learner
 from sandbox.tasks.registry import load_task
 
 register_fakes()
 FAST = CompareConfig(heldout_fraction=0.2, bootstrap_resamples=200, swaps=20, hull_points=5, hull_train=50)
+
+
+def run_cells(cells, tasks, out, config, resume=True):
+    """The cell records of a run through the sandbox's one execution path."""
+    return execute(cells, tasks, Path(out), config, fresh=not resume, progress=False)["cells"]
 
 
 def test_heldout_split_on_scan_keeps_the_primitive_and_every_word():
@@ -104,7 +111,7 @@ def test_cells_are_written_atomically_and_reused_on_resume(tmp_path: Path):
     again = run_cells(cells, {task.name: task}, tmp_path, FAST)
     assert Counting.fits == 2 and again == first
     # A truncated file, a file of another config, and --fresh all rerun.
-    path = cell_path(tmp_path, cells[0])
+    path = CellStore(tmp_path).path(cells[0])
     path.write_text(path.read_text()[:100])
     run_cells(cells, {task.name: task}, tmp_path, FAST)
     assert Counting.fits == 3
@@ -117,7 +124,7 @@ def test_cells_are_written_atomically_and_reused_on_resume(tmp_path: Path):
 
 def test_cell_files_stay_under_out(tmp_path: Path):
     cell = Cell("../../evil/task", "fake-sym", 0, (("x", "../y"),))
-    assert cell_path(tmp_path, cell).resolve().parent == (tmp_path / "cells").resolve()
+    assert CellStore(tmp_path).path(cell).resolve().parent == (tmp_path / "cells").resolve()
 
 
 def test_merge_over_seeds(tmp_path: Path):
@@ -146,11 +153,13 @@ def test_merge_over_seeds(tmp_path: Path):
 def test_same_cells_same_results_except_timing(tmp_path: Path):
     task = tiny_task()
     cells = plan_cells([task.name], ["fake-sym", "fake-neural"], [0, 1])
-    one = merge_cells(run_cells(cells, {task.name: task}, tmp_path / "a", FAST), {task.name: task}, FAST)
-    two = merge_cells(run_cells(cells, {task.name: task}, tmp_path / "b", FAST), {task.name: task}, FAST)
-    assert without_timing(one) == without_timing(two)
-    assert "timing" in one and "timing" in one["cells"][0]
-    assert "timing" not in json.dumps(without_timing(one))
+    run_cells(cells, {task.name: task}, tmp_path / "a", FAST)
+    run_cells(cells, {task.name: task}, tmp_path / "b", FAST)
+    # results.json holds no timing at all, so two runs agree byte for byte; timings sit beside it.
+    assert (tmp_path / "a" / "results.json").read_bytes() == (tmp_path / "b" / "results.json").read_bytes()
+    assert '"timing"' not in (tmp_path / "a" / "results.json").read_text()
+    timings = json.loads((tmp_path / "a" / "timings.json").read_text())
+    assert set(timings) == {c.key for c in cells} and all("fit_seconds" in t for t in timings.values())
 
 
 def test_run_cell_json_for_executors():
@@ -164,7 +173,7 @@ def test_run_cell_json_for_executors():
 
 def test_merge_without_timing_accepts_records_without_timing(tmp_path: Path):
     task = tiny_task()
-    records = run_cells(plan_cells([task.name], ["fake-sym"], [0]), {task.name: task}, tmp_path, FAST)
+    records = [run_cell(c, task, FAST) for c in plan_cells([task.name], ["fake-sym"], [0])]
     bare = [{k: v for k, v in r.items() if k != "timing"} for r in records]
     merged = merge_cells(bare, {task.name: task}, FAST, timing=False)
     assert "timing" not in merged

@@ -21,7 +21,6 @@ from sandbox.compare import (
     read_results,
     render_html,
     render_markdown,
-    run_cells,
     write_reports,
     write_results,
 )
@@ -41,7 +40,8 @@ def out_dir(tmp_path_factory) -> Path:
                                  tiny_task("toy/other", description="another toy"))}
     cells = plan_cells(list(tasks), LEARNERS, [0, 1], seeded={"fake-sym": False, "fake-liar": False,
                                                                "memorize": False})
-    results = merge_cells(run_cells(cells, tasks, out, FAST), tasks, FAST)
+    records = [run_cell(c, tasks[c.task], FAST) for c in cells]
+    results = merge_cells(records, tasks, FAST)
     write_results(out, results)
     write_reports(out, results)
     return out
