@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import random
 from typing import Any, cast
 
 import numpy as np
@@ -163,3 +164,12 @@ def test_registered_by_name() -> None:
         assert {"epochs", "seed", "device"} <= set(learner_parameters(name))
         learner = make_learner(name, epochs=1, seed=2, device="cpu")
         assert learner.get_params()["seed"] == 2
+
+
+def test_batched_and_one_at_a_time_answers_agree(fitted: NeuralLearner) -> None:
+    # predict() groups inputs by length into padded batches; explain() runs one input.
+    rng = random.Random(0)
+    words = [*WORDS, "dbl", "then", "unseen"]
+    probes = [tuple(rng.choice(words) for _ in range(rng.randint(0, 7))) for _ in range(100)]
+    batched = fitted.predict(probes)
+    assert [p.tokens for p in batched] == [fitted.explain(s).tokens for s in probes]
