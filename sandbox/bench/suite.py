@@ -126,6 +126,9 @@ def _group_cells(group: Any, index: int, seeds: range, path: Path, with_data: bo
     expanded: list[str] = []
     for entry in tasks or []:
         expanded.extend(_expand_task(entry, where, path, with_data))
+    if not expanded:
+        raise UsageError(f"{path.name}: the tasks of {where} need outside files: "
+                         "give --data-dir DIR or set SANDBOX_DATA")
     names = list(learners or [])
     try:
         seeded = {name: "seed" in learner_parameters(name) for name in names}
@@ -137,9 +140,12 @@ def _group_cells(group: Any, index: int, seeds: range, path: Path, with_data: bo
 def _expand_task(entry: str, where: str, path: Path, with_data: bool) -> list[str]:
     if entry.endswith("/*"):
         family = entry[:-2]
-        names = [n for n in task_names(family) if with_data or not task_spec(n).needs_files]
-        if not names:
+        every = task_names(family)
+        if not every:
             raise InputError(f"{where}: no task in family {family!r}", path)
+        names = [n for n in every if with_data or not task_spec(n).needs_files]
+        if not names and not with_data:
+            return []  # the family needs outside files; _group_cells says so if nothing is left
         return names
     if entry not in task_names():
         raise InputError(f"{where}: unknown task {entry!r}", path)
