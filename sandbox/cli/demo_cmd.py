@@ -25,12 +25,13 @@ def register(sub: argparse._SubParsersAction) -> None:
                                    "DIR/results.json, DIR/report.md and DIR/report.html. A rerun resumes.")
     p.add_argument("--out", default=str(DEFAULT_OUT), metavar="DIR", help=f"output directory (default {DEFAULT_OUT})")
     p.add_argument("--fresh", action="store_true", help="discard finished cells and start over")
+    p.add_argument("--suite", default="quick", help="the suite to run (default quick)")
     p.set_defaults(handler=cmd_demo)
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
-    suite = load_suite("quick")
-    print(f"suite quick: {len(suite.cells)} cells")
+    suite = load_suite(args.suite)
+    print(f"suite {suite.name}: {len(suite.cells)} cells")
     print(suite.description)
     start = time.perf_counter()
     cells = list(suite.cells)
@@ -38,10 +39,11 @@ def cmd_demo(args: argparse.Namespace) -> int:
     results = execute(cells, load_tasks(cells, None), out, suite.config, fresh=args.fresh,
                       announce=_announce(len(cells)))
     print()
+    from sandbox.compare.tables import mean_pct
+
     for row in results["summary"]:
-        em = row["exact_match"]["mean"]
-        tr = row["traceability"]["mean"]
-        print(f"  {row['task']:34} {row['learner']:10} OOD exact match {em:7.2%}   traceability {tr:7.2%}")
+        print(f"  {row['task']:34} {row['learner']:10} OOD exact match {mean_pct(row['exact_match']):>7}   "
+              f"traceability {mean_pct(row['traceability']):>7}")
     print(f"\nfinished in {time.perf_counter() - start:.0f} s")
     print(f"report: {(out / 'report.html').resolve()}")
     return 0

@@ -83,18 +83,21 @@ def traceability_plot(results: dict[str, Any], task: str) -> str | None:
         width = 0.38
         for j, (key, label) in enumerate((("traceability", "traceability"),
                                           ("attribution_fidelity", "attribution fidelity"))):
+            labelled = False  # label the first bar drawn, which need not be the first row's
             for i, row in enumerate(rows):
                 stat = row[key]
                 x = i + (j - 0.5) * width
                 if stat is None:
                     ax.text(x, 2, "n/a", ha="center", fontsize=7)
                     continue
-                ax.bar(x, 100 * stat["mean"], width, color=f"C{j + 2}", label=label if i == 0 else None)
+                ax.bar(x, 100 * stat["mean"], width, color=f"C{j + 2}", label=None if labelled else label)
+                labelled = True
         ax.set_xticks(range(len(rows)), [r["learner"] for r in rows])
         ax.set_ylim(0, 105)
         ax.set_ylabel("%")
         ax.set_title("Traceability and attribution fidelity")
-        ax.legend(loc="upper right", fontsize=7)
+        if ax.get_legend_handles_labels()[0]:
+            ax.legend(loc="upper right", fontsize=7)
 
     return _png(draw)
 

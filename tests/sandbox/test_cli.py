@@ -133,7 +133,26 @@ def test_export_failure_leaves_nothing(tmp_path: Path):
     assert not out_dir.exists()
 
 
-def test_demo_runs_without_outside_files():
-    out = run_cli("demo")
+def test_demo_runs_a_suite_and_prints_the_report_path(tmp_path: Path):
+    # The real demo runs the quick suite (minutes); this runs the same command on a tiny suite.
+    suite = tmp_path / "tiny.toml"
+    suite.write_text('name = "tiny"\n[[group]]\nlearners = ["memorize"]\ntasks = ["scan/addprim_jump"]\n'
+                     "[compare]\nswaps = 5\nbootstrap_resamples = 50\n")
+    out = run_cli("demo", "--suite", str(suite), "--out", str(tmp_path / "report"))
     assert out.returncode == 0, out.stderr
-    assert "scan/addprim_jump" in out.stdout
+    assert f"report: {(tmp_path / 'report' / 'report.html').resolve()}" in out.stdout
+    assert "scan/addprim_jump" in out.stdout and "memorize" in out.stdout
+    for name in ("results.json", "report.md", "report.html", "timings.json"):
+        assert (tmp_path / "report" / name).is_file()
+
+
+def test_quick_suite_is_the_demo_default():
+    from sandbox.bench.suite import load_suite
+
+    suite = load_suite("quick")
+    cells = {(c.learner, c.task) for c in suite.cells}
+    assert ("gru", "scan/simple") in cells and ("gru", "scan/addprim_jump") in cells
+    assert {t for lr, t in cells if lr == "symbolic"} == {
+        "scan/simple", "scan/length", "scan/addprim_jump", "scan/addprim_turn_left", "scan/template_around_right",
+        "scan/template_jump_around_right", "scan/template_opposite_right", "scan/template_right",
+        "scan/filler_num0", "scan/filler_num1", "scan/filler_num2", "scan/filler_num3"}
