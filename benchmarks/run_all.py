@@ -1,0 +1,37 @@
+"""Every speed and scale benchmark in one go (``make bench``), each printing its own figures.
+
+1. ``benchmarks.symbolic_bench``: symbolic learn/predict time per SCAN split,
+   its ratio to the hand-written interpreter, control by relaxation cap, and
+   cost growth with training size (and vocabulary, through renamed tasks);
+2. ``benchmarks.neural_bench --sections speed``: neural epoch time and its
+   ratio to the minimal plain-PyTorch loop, examples/s, decoding speed
+   (incremental against full-prefix recompute), peak memory, device;
+3. ``benchmarks.quick_suite``: the whole quick suite's wall time.
+
+The neural accuracy grid (3 seeds, every split, trained to convergence) takes
+hours on a CPU; run ``python -m benchmarks.neural_bench --sections accuracy``
+on its own, on a GPU where you have one.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+STEPS = [
+    ["benchmarks.symbolic_bench"],
+    ["benchmarks.neural_bench", "--sections", "speed", "--seeds", "0"],
+    ["benchmarks.quick_suite"],
+]
+
+
+def main() -> int:
+    failed = 0
+    for step in STEPS:
+        print(f"\n=== python -m {' '.join(step)}", flush=True)
+        failed += subprocess.call([sys.executable, "-m", *step]) != 0
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
