@@ -19,6 +19,12 @@ from enum import Enum
 
 Tokens = tuple[str, ...]
 
+# The longest input, in words, that the sandbox accepts from a file or the
+# command line. The longest input of any built-in task has 85 words; past this
+# limit a file is refused with a clear error rather than handed to a learner
+# whose parsing cost grows steeply with input length.
+MAX_INPUT_TOKENS = 256
+
 
 class Generalization(str, Enum):
     """What the test set of a task probes (how far it lies from training)."""

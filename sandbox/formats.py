@@ -21,7 +21,7 @@ import tempfile
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
-from sandbox.data import Example, Tokens
+from sandbox.data import MAX_INPUT_TOKENS, Example, Tokens
 from sandbox.errors import InputError
 
 FORMATS = ("scan", "cogs", "jsonl")
@@ -79,6 +79,12 @@ def parse_scan_line(text: str) -> tuple[Tokens, Tokens]:
     return source, target
 
 
+def _check_length(source: Tokens, path: str | Path, number: int) -> None:
+    if len(source) > MAX_INPUT_TOKENS:
+        message = f"input has {len(source)} words; inputs over {MAX_INPUT_TOKENS} words are refused"
+        raise InputError(message, path, number)
+
+
 def read_scan(path: str | Path, prefix: str = "") -> tuple[Example, ...]:
     """Read a SCAN-format file. Ids are ``<prefix>-<line number>``."""
     tag = prefix or Path(path).stem
@@ -88,6 +94,7 @@ def read_scan(path: str | Path, prefix: str = "") -> tuple[Example, ...]:
             source, target = parse_scan_line(text)
         except ValueError as err:
             raise InputError(str(err), path, number) from None
+        _check_length(source, path, number)
         out.append(Example(source, target, id=f"{tag}-{number}"))
     return tuple(out)
 
@@ -108,6 +115,7 @@ def read_cogs(path: str | Path, prefix: str = "") -> tuple[Example, ...]:
         if not sentence.split():
             raise InputError("empty sentence in column 1", path, number)
         example = Example(tuple(sentence.split()), tuple(form.split()), id=f"{tag}-{number}", category=category.strip())
+        _check_length(example.source, path, number)
         out.append(example)
     return tuple(out)
 
@@ -134,6 +142,7 @@ def read_jsonl(path: str | Path, prefix: str = "") -> tuple[Example, ...]:
         category = obj.get("category", "")
         if not isinstance(category, str):
             raise InputError("'category' must be a string", path, number)
+        _check_length(source, path, number)
         out.append(Example(source, target, id=ex_id, category=category))
     ids = [ex.id for ex in out]
     if len(set(ids)) != len(ids):

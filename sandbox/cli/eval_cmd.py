@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from sandbox.cli.common import add_task_source, task_from_args
+from sandbox.data import MAX_INPUT_TOKENS
 from sandbox.derivation import render_tree
 from sandbox.errors import UsageError
 from sandbox.evaluation import evaluate
@@ -116,6 +117,8 @@ def cmd_explain(args: argparse.Namespace) -> int:
     source = tuple(args.input.split())
     if not source:
         raise UsageError("INPUT is empty")
+    if len(source) > MAX_INPUT_TOKENS:
+        raise UsageError(f"INPUT has {len(source)} words; inputs over {MAX_INPUT_TOKENS} words are refused")
     learner = learner_from_args(args)
     learner.fit(task.train)
     pred = learner.explain(source)

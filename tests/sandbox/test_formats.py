@@ -62,6 +62,19 @@ def test_missing_file_and_directory(tmp_path):
         read_examples(tmp_path)
 
 
+@pytest.mark.parametrize("fmt,ext", [("scan", "txt"), ("jsonl", "jsonl"), ("cogs", "tsv")])
+def test_overlong_input_is_refused(tmp_path, fmt, ext):
+    from sandbox.data import MAX_INPUT_TOKENS
+
+    path = tmp_path / f"long.{ext}"
+    ok = Example(("a",) * MAX_INPUT_TOKENS, ("B",))
+    long = Example(("a",) * (MAX_INPUT_TOKENS + 1), ("B",))
+    write_examples(path, [ok, long], fmt)
+    with pytest.raises(InputError, match=f"over {MAX_INPUT_TOKENS} words") as info:
+        read_examples(path)
+    assert info.value.line == 2
+
+
 def test_huge_line_is_refused(tmp_path):
     path = tmp_path / "huge.txt"
     path.write_text("IN: " + "a " * 60_000 + "OUT: B\n")
