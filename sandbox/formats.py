@@ -129,6 +129,8 @@ def read_jsonl(path: str | Path, prefix: str = "") -> tuple[Example, ...]:
             obj = json.loads(text)
         except json.JSONDecodeError as err:
             raise InputError(f"invalid JSON: {err.msg} (column {err.colno})", path, number) from None
+        except RecursionError:
+            raise InputError("JSON nested too deeply", path, number) from None
         if not isinstance(obj, dict):
             raise InputError("expected a JSON object per line", path, number)
         try:

@@ -75,7 +75,7 @@ class CellStore:
                 problem = "it belongs to another cell"
             elif payload.get("checksum") != checksum(payload.get("record", {})):
                 problem = "its checksum does not match (truncated or altered)"
-        except (json.JSONDecodeError, UnicodeDecodeError):
+        except (json.JSONDecodeError, UnicodeDecodeError, RecursionError):
             problem = "it is not valid JSON (truncated?)"
         if problem is None:
             return payload

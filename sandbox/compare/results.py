@@ -29,12 +29,18 @@ Schema ``sandbox.compare.results/1`` (a JSON object):
 - ``cells``: every cell record (see :mod:`sandbox.compare.runner`), in run order.
 - ``timing``: ``created_utc`` and ``cells_seconds``. Together with each cell's
   ``timing`` these are the only fields that differ between two runs of the
-  same command; :func:`without_timing` drops them for comparisons.
+  same command; :func:`without_timing` drops them for comparisons. (``sandbox
+  compare`` and ``sandbox bench`` leave timings out of ``results.json``
+  altogether and write them to ``timings.json`` beside it.)
+- ``checksum``: SHA-256 of the canonical JSON of everything else, written by
+  :func:`write_results` and checked by :func:`read_results`, so that a
+  truncated or hand-altered file is reported instead of rendered.
 """
 
 from __future__ import annotations
 
 import datetime as _dt
+import hashlib
 import json
 import platform
 import subprocess
@@ -238,9 +244,16 @@ def without_timing(obj: Any) -> Any:
     return obj
 
 
+def results_checksum(results: dict[str, Any]) -> str:
+    body = {k: v for k, v in results.items() if k != "checksum"}
+    return hashlib.sha256(json.dumps(body, sort_keys=True).encode("utf-8")).hexdigest()
+
+
 def write_results(out_dir: str | Path, results: dict[str, Any]) -> Path:
+    """Write ``results.json`` atomically, with its checksum."""
     path = Path(out_dir) / "results.json"
-    atomic_write_text(path, json.dumps(results, indent=1, sort_keys=True) + "\n")
+    stamped = {**results, "checksum": results_checksum(results)}
+    atomic_write_text(path, json.dumps(stamped, indent=1, sort_keys=True) + "\n")
     return path
 
 
@@ -253,6 +266,11 @@ def read_results(out_dir: str | Path) -> dict[str, Any]:
         results = json.loads(path.read_text(encoding="utf-8"))
     except (ValueError, UnicodeDecodeError) as err:
         raise InputError(f"not valid JSON: {err}", path) from None
+    except RecursionError:
+        raise InputError("not valid results: JSON nested too deeply", path) from None
     if not isinstance(results, dict) or results.get("schema") != RESULTS_SCHEMA:
         raise InputError(f"not a {RESULTS_SCHEMA} file", path)
+    if results.get("checksum") != results_checksum(results):
+        raise InputError("checksum mismatch: the file was altered or damaged; rerun the command that made it "
+                         "(finished cells are reused)", path)
     return results

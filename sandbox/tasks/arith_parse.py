@@ -132,6 +132,9 @@ def _parse(words: Sequence[str]) -> tuple[Node, _Cursor]:
     cur = _Cursor(tuple(words))
     if not cur.words:
         raise ArithError("empty phrase")
+    if len(cur.words) > MAX_TOKENS:
+        # Also bounds the parser's recursion: no phrase can nest deeper than its length.
+        raise ArithError(f"phrase longer than {MAX_TOKENS} words")
     node = _expr(cur)
     if cur.peek() is not None:
         raise ArithError(f"unexpected {cur.peek()!r} at position {cur.i + 1}: expected 'plus', 'minus', "
