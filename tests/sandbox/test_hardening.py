@@ -92,10 +92,7 @@ def test_altered_or_truncated_results_are_refused(tmp_path_factory, offset: int,
     path = out / "results.json"
     data = path.read_bytes()
     cut = offset % len(data)
-    if how == "truncate":
-        damaged = data[:cut]
-    else:
-        damaged = data[:cut] + bytes([data[cut] ^ 0x01]) + data[cut + 1 :]
+    damaged = data[:cut] if how == "truncate" else data[:cut] + bytes([data[cut] ^ 1]) + data[cut + 1:]
     if damaged.strip() == data.strip():
         return
     path.write_bytes(damaged)
