@@ -283,8 +283,9 @@ def run_speed(args: argparse.Namespace) -> None:
         print(f"  training examples/s: train() {len(part) / t_ours:.0f}, minimal loop {len(part) / t_plain:.0f}")
         print(f"  raw epoch seconds: train() {[round(e.train_seconds, 2) for e in ours]}, "
               f"minimal loop {[round(t, 2) for t in plain]}")  # fmt: skip
-        ckpt = args.checkpoint_dir / f"{model}-simple-seed0.pt" if args.checkpoint_dir else None
-        if ckpt is not None and ckpt.is_file():
+        found = sorted(args.checkpoint_dir.glob(f"{model}-simple-seed*.pt")) if args.checkpoint_dir else []
+        ckpt = found[0] if found else None
+        if ckpt is not None:
             # A fully trained model ends its answers where the data says, as at test time.
             loaded = LEARNERS[model].load(ckpt, device=str(device))
             net, src_vocab, max_len = loaded.model_, loaded.src_vocab_, loaded.max_len_
@@ -337,7 +338,7 @@ def main(argv: Sequence[str] | None = None) -> None:
     p.add_argument("--decode-epochs", type=int, default=2, help="extra epochs before decoding")
     p.add_argument("--save-dir", type=Path, help="accuracy: save each run's checkpoint here")
     p.add_argument("--checkpoint-dir", type=Path,
-                   help="speed: decode with MODEL-simple-seed0.pt from here when present")  # fmt: skip
+                   help="speed: decode with MODEL-simple-seedN.pt (lowest N) from here when present")  # fmt: skip
     p.add_argument("--progress", action="store_true", help="show progress bars")
     args = p.parse_args(argv)
     if args.threads:
