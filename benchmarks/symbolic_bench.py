@@ -24,6 +24,7 @@ import random
 import time
 from collections import Counter
 from collections.abc import Callable, Sequence
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -124,7 +125,7 @@ def interpreter_ratio(train: Sequence[Example], repeats: int = 3) -> None:
         gold, _, cpu = timed(lambda: [interpret(c) for c in commands])
         interp.append(cpu)
         learner = SymbolicLearner().fit(train)
-        preds, _, cpu = timed(lambda lr=learner: lr.predict(commands))
+        preds, _, cpu = timed(partial(learner.predict, commands))
         learned.append(cpu)
         correct = sum(p.tokens == g for p, g in zip(preds, gold, strict=True))
     print(f"\nall {len(commands)} SCAN commands (learner fitted on scan/simple's training set; "
@@ -145,8 +146,8 @@ def cost_growth(seed: int = 0) -> None:
     prev: tuple[float, float] | None = None
     for size in SIZES:
         train = make_examples(((c, interpret(c)) for c in commands[:size]), "train")
-        learner, _, fit_cpu = timed(lambda t=train: SymbolicLearner().fit(t))
-        preds, _, pred_cpu = timed(lambda lr=learner: lr.predict(held_out))
+        learner, _, fit_cpu = timed(partial(SymbolicLearner().fit, train))
+        preds, _, pred_cpu = timed(partial(learner.predict, held_out))
         exact = sum(p.tokens == interpret(c) for p, c in zip(preds, held_out, strict=True)) / len(held_out)
         ratio = ("", "") if prev is None else (f"{fit_cpu / prev[0]:.2f}", f"{pred_cpu / prev[1]:.2f}")
         print(f"  {size:6d} {fit_cpu:12.2f} {ratio[0]:>7} {pred_cpu:14.2f} {ratio[1]:>7} {exact:7.2%}")

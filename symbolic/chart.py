@@ -29,7 +29,7 @@ import itertools
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 
-from symbolic.matching import RuleIndex, vocabularies
+from symbolic.index import RuleIndex, vocabularies
 from symbolic.rules import Rule, Tokens
 
 MAX_ANALYSES = 64  # per phrase; bounds the work on long, ambiguous phrases

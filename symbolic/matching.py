@@ -30,7 +30,7 @@ def match_pattern(
 
 
 class Matcher:
-    """A pattern compiled for matching: quick rejections and a fast path for one slot.
+    """A pattern compiled for matching: quick rejections and fast paths for one or two slots.
 
     >>> Matcher((0, "rep")).match(("a", "b", "rep"), [(1, 9)])
     [((0, 2),)]
@@ -43,44 +43,66 @@ class Matcher:
         self.n_slots = sum(1 for x in pattern if isinstance(x, int))
         self.size = len(pattern)
         slots = [i for i, x in enumerate(pattern) if isinstance(x, int)]
+        self.shape = "walk" if self.n_slots > 2 else ("exact" if self.n_slots == 0 else "one")
         if self.n_slots in (1, 2):
             k, last = slots[0], slots[-1]
             self.prefix, self.suffix = self.pattern[:k], self.pattern[last + 1 :]
             self.middle = self.pattern[k + 1 : last]
             self.order = tuple(int(pattern[i]) for i in slots)  # slot numbers, in input order
+            if self.n_slots == 2:
+                self.shape = "two" if all(isinstance(x, str) for x in self.middle) else "walk"
 
     def match(self, phrase: Sequence[str], bounds: Sequence[tuple[int, int]]) -> list[tuple[Span, ...]]:
+        if type(phrase) is not tuple:
+            phrase = tuple(phrase)
         n = len(phrase)
         if n < self.size or (self.first is not None and phrase[0] != self.first) or (
                 self.last is not None and phrase[-1] != self.last):
             return []
-        if self.n_slots == 0:
-            return [()] if tuple(phrase) == self.pattern else []
-        if self.n_slots == 1:
+        shape = self.shape
+        if shape == "two":
+            return self._two(phrase, bounds)
+        if shape == "one":
             a, b = len(self.prefix), n - len(self.suffix)
             lo, hi = bounds[0]
-            if not lo <= b - a <= hi or tuple(phrase[:a]) != self.prefix or \
-                    tuple(phrase[b:]) != self.suffix:
+            if not lo <= b - a <= hi or phrase[:a] != self.prefix or phrase[b:] != self.suffix:
                 return []
             return [((a, b),)]
-        if self.n_slots == 2 and all(isinstance(x, str) for x in self.middle):
-            return self._two(phrase, bounds)
+        if shape == "exact":
+            return [()] if phrase == self.pattern else []
         return _walk(self.pattern, phrase, bounds)
 
-    def _two(self, phrase: Sequence[str], bounds: Sequence[tuple[int, int]]) -> list[tuple[Span, ...]]:
+    def _two(self, phrase: Tokens, bounds: Sequence[tuple[int, int]]) -> list[tuple[Span, ...]]:
         # Two slots with only fixed words between them: each place the middle
         # words occur gives one split.
         n = len(phrase)
         a, z = len(self.prefix), n - len(self.suffix)
-        if (a and tuple(phrase[:a]) != self.prefix) or (z < n and tuple(phrase[z:]) != self.suffix):
+        if (a and phrase[:a] != self.prefix) or (z < n and phrase[z:] != self.suffix):
             return []
         s0, s1 = self.order
         (lo0, hi0), (lo1, hi1) = bounds[s0], bounds[s1]
-        gap = len(self.middle)
+        middle = self.middle
+        gap = len(middle)
+        lo, hi = max(a + lo0, z - gap - hi1), min(a + hi0, z - gap - lo1)
         out: list[tuple[Span, ...]] = []
-        for cut in range(max(a + lo0, z - gap - hi1), min(a + hi0, z - gap - lo1) + 1):
-            if gap and tuple(phrase[cut : cut + gap]) != self.middle:
-                continue
+        if gap:
+            # Where the first middle word occurs (searched in C, not word by word).
+            word = middle[0]
+            cuts = []
+            left = phrase.count(word)
+            cut = lo
+            while left and cut <= hi:
+                try:
+                    cut = phrase.index(word, cut, hi + 1)
+                except ValueError:
+                    break
+                if gap == 1 or phrase[cut : cut + gap] == middle:
+                    cuts.append(cut)
+                cut += 1
+                left -= 1
+        else:
+            cuts = list(range(lo, hi + 1))
+        for cut in cuts:
             first, second = (a, cut), (cut + gap, z)
             out.append((first, second) if s0 == 0 else (second, first))
         return out
@@ -210,83 +232,3 @@ def solve_slot(
                 return None
             pos += len(m)
     return value
-
-
-class RuleIndex:
-    """Which rules may be at the root of a phrase, and where their slots fall.
-
-    Built from each rule's pattern and, per slot, whether it takes phrases and
-    every word its fillers can contain (its *vocabulary*, closed over the
-    rules by :func:`vocabularies`). A rule is tried on a phrase only if the
-    phrase ends the way the pattern does, starts the way it does, has its
-    fixed words, no word outside what the rule can cover, and no more words
-    than slots of single words allow; a tiling is kept only if every slot's
-    words lie in that slot's vocabulary.
-
-    >>> index = RuleIndex([(0, "and", 1)], [[frozenset("ab"), frozenset("ab")]], [[False, False]])
-    >>> list(index.matches(("a", "and", "b"))), list(index.matches(("a", "and", "c")))
-    ([(0, ((0, 1), (2, 3)))], [])
-    """
-
-    def __init__(self, patterns: Sequence[Sequence[Item]], slot_words: Sequence[Sequence[frozenset[str]]],
-                 phrasal: Sequence[Sequence[bool]]):
-        self._table: dict[str, list[tuple[int, frozenset[str], int, str, frozenset[str], Matcher,
-                                          tuple[bool, ...], tuple[frozenset[str], ...]]]] = {}
-        ends_in_slot = []
-        for i, pattern in enumerate(patterns):
-            fixed = frozenset(x for x in pattern if isinstance(x, str))
-            words = fixed.union(*slot_words[i])
-            longest = 0 if any(phrasal[i]) else len(pattern)
-            first = pattern[0] if isinstance(pattern[0], str) else ""
-            entry = (i, words, longest, first, fixed, Matcher(pattern), tuple(phrasal[i]),
-                     tuple(slot_words[i]))
-            last = pattern[-1]
-            if isinstance(last, str):
-                self._table.setdefault(last, []).append(entry)
-            else:
-                ends_in_slot.append(entry)
-        for key in self._table:
-            self._table[key] += ends_in_slot
-        self._table[""] = ends_in_slot
-
-    def matches(self, phrase: Sequence[str]) -> list[tuple[int, tuple[Span, ...]]]:
-        """(rule position, slot spans) for every rule that may derive ``phrase``."""
-        n = len(phrase)
-        words = set(phrase)
-        entries = self._table.get(phrase[-1])
-        out = []
-        for i, vocab, longest, first, fixed, matcher, phrasal, slot_words in (
-                self._table[""] if entries is None else entries):
-            if not vocab >= words or 0 < longest < n or (first and first != phrase[0]) \
-                    or not fixed <= words:
-                continue
-            bounds = [(1, n) if p else (1, 1) for p in phrasal]
-            for spans in matcher.match(phrase, bounds):
-                if all(v.issuperset(phrase[a:b]) for v, (a, b) in zip(slot_words, spans)):  # noqa: B905
-                    out.append((i, spans))
-        return out
-
-
-def vocabularies(words: Mapping[str, frozenset[str]], fixed: Mapping[str, frozenset[str]],
-                 admitted: Mapping[str, Sequence[Sequence[str]]]) -> dict[str, frozenset[str]]:
-    """Every word a phrase with each root can contain: a fixed point over the rules.
-
-    ``words`` gives the lexical fillers' words, ``fixed`` each rule's fixed
-    words and ``admitted`` the fillers each rule's slots admit.
-
-    >>> v = vocabularies({"lex:a": frozenset("a")}, {"r1": frozenset({"x"})}, {"r1": [["lex:a", "r1"]]})
-    >>> sorted(v["r1"])
-    ['a', 'x']
-    """
-    out = {f: set(w) for f, w in words.items()}
-    out.update({r: set(w) for r, w in fixed.items()})
-    changed = True
-    while changed:
-        changed = False
-        for r, slots in admitted.items():
-            before = len(out[r])
-            for slot in slots:
-                for f in slot:
-                    out[r] |= out.get(f, set())
-            changed = changed or len(out[r]) != before
-    return {f: frozenset(w) for f, w in out.items()}

@@ -28,7 +28,7 @@ from collections.abc import Mapping
 from typing import NamedTuple
 
 from symbolic.hierarchy import Hierarchy
-from symbolic.matching import RuleIndex, vocabularies
+from symbolic.index import RuleIndex, vocabularies
 from symbolic.rules import Rule, Tokens
 
 # Costs of one slot by level, packed in one integer so that adding costs and
@@ -73,10 +73,17 @@ def settle(old: Analysis | None, new: Analysis) -> Analysis:
     return first if tie == first.tie else first._replace(tie=tie)
 
 
+# The filler a slot takes for one phrase: (its cost with the slot's, its tie mark, its
+# analysis, the slot's relaxation level), or None when the slot admits no reading of it.
+_Choice = tuple[int, int, Analysis, int] | None
+_UNSEEN: _Choice = (0, 0, Analysis(0, 0, (), "", (), (), 0, 0), 0)  # a sentinel: not chosen yet
+
+
 class _Slot(NamedTuple):
     admit: dict[str, int]  # filler -> level, the fillers admitted under the cap
     cost: dict[str, int]  # filler -> its cost in this slot (see slot_cost)
     phrasal: bool  # whether some admitted filler is a phrase (else the slot spans one word)
+    chosen: dict[Tokens, _Choice]  # memo: the filler this slot takes for each phrase
 
 
 class Parser:
@@ -88,8 +95,10 @@ class Parser:
         self.hierarchy = hierarchy
         self.fixed_words = {w for r in self.rules for w in r.fixed_words}
         self.known = frozenset(self.lexicon) | self.fixed_words
-        self._recipes = {r.id: tuple(int(x) for x in r.template) for r in self.rules
-                         if r.template and not r.constants}
+        # Per rule position: its id, template, and the slot order when the template has
+        # slots only (its meaning then concatenates theirs).
+        self._heads = [(r.id, r.template, tuple(int(x) for x in r.template)
+                        if r.template and not r.constants else None) for r in self.rules]
         phrase_fillers = {f for f, t in hierarchy.mtypes.items() if not t.startswith("word")}
         lexical_words = {r.id: frozenset(r.fixed_words) for r in self.lexicon.values()}
         fixed = {r.id: frozenset(r.fixed_words) for r in self.rules}
@@ -107,7 +116,7 @@ class Parser:
             admitted = {r.id: [list(t) for t in by_slot] for r, by_slot in zip(self.rules, tables, strict=True)}
             words = vocabularies(lexical_words, fixed, admitted)
             slots = [[_Slot(t, {f: slot_cost(lv, hierarchy.closeness(r.id, s, f)) for f, lv in t.items()},
-                            bool(phrase_fillers & t.keys())) for s, t in enumerate(by_slot)]
+                            bool(phrase_fillers & t.keys()), {}) for s, t in enumerate(by_slot)]
                      for r, by_slot in zip(self.rules, tables, strict=True)]
             self._slots.append(slots)
             self._index.append(RuleIndex(
@@ -127,57 +136,67 @@ class Parser:
         if found is not None:
             return found
         result: dict[str, Analysis] = {}
-        n = len(phrase)
-        if n == 1 and phrase[0] in self.lexicon:
+        if len(phrase) == 1 and phrase[0] in self.lexicon:
             lex = self.lexicon[phrase[0]]
             result[lex.id] = Analysis(0, 0, lex.meaning, lex.id, (), (), NO_TIE, 1)
         slots = self._slots[cap]
-        for position, spans in self._index[cap].matches(phrase):
-            rule = self.rules[position]
-            made = self._apply(rule.id, rule.template, slots[position], phrase, spans, cap)
-            if made is not None:
-                old = result.get(rule.id)
-                result[rule.id] = made if old is None else settle(old, made)
+        heads = self._heads
+        for position, tiler in self._index[cap].candidates(phrase):
+            for spans in tiler(phrase):
+                rule, template, recipe = heads[position]
+                made = self._apply(rule, template, recipe, slots[position], phrase, spans, cap)
+                if made is not None:
+                    old = result.get(rule)
+                    result[rule] = made if old is None else settle(old, made)
         memo[phrase] = result
         return result
 
-    def _apply(self, rule: str, template: tuple[str | int, ...], slots: list[_Slot], phrase: Tokens,
-               spans: tuple[tuple[int, int], ...], cap: int) -> Analysis | None:
-        memo = self._memo[cap]
-        parts = [phrase[a:b] for a, b in spans]
+    def _choose(self, slot: _Slot, part: Tokens, cap: int) -> _Choice:
+        """The filler ``slot`` takes for ``part``: the preferred of the readings it admits."""
+        found = self._memo[cap].get(part)
+        if found is None:
+            found = self.parse(part, cap)
+        admit, costs = slot.admit, slot.cost
+        best: Analysis | None = None
+        own: Analysis | None = None  # the chosen filler's analysis, without the slot's cost
+        level_of_best = 0
+        for root, sub in found.items():
+            level = admit.get(root)
+            if level is None:
+                continue
+            # The slot's own cost joins the filler's, so that fillers compare whole.
+            candidate = sub._replace(cost=sub.cost + costs[root]) if level else sub
+            if best is None:
+                best, own, level_of_best = candidate, sub, level
+            else:
+                kept = settle(best, candidate)
+                if kept.rule == candidate.rule:
+                    own, level_of_best = sub, level
+                best = kept
+        choice = None if best is None or own is None else (best.cost, best.tie, own, level_of_best)
+        slot.chosen[part] = choice
+        return choice
+
+    def _apply(self, rule: str, template: tuple[str | int, ...], recipe: tuple[int, ...] | None,
+               slots: list[_Slot], phrase: Tokens, spans: tuple[tuple[int, int], ...],
+               cap: int) -> Analysis | None:
         cost = 0
         tie = NO_TIE
         children: list[tuple[int, int, Analysis]] = []
         levels: list[int] = []
-        for slot, part, (a, b) in zip(slots, parts, spans):  # noqa: B905
-            admit, costs = slot.admit, slot.cost
-            found = memo.get(part)
-            if found is None:
-                found = self.parse(part, cap)
-            best: Analysis | None = None
-            own: Analysis | None = None  # the chosen filler's analysis, without the slot's cost
-            level_of_best = 0
-            for root, sub in found.items():
-                level = admit.get(root)
-                if level is None:
-                    continue
-                # The slot's own cost joins the filler's, so that fillers compare whole.
-                candidate = sub._replace(cost=sub.cost + costs[root]) if level else sub
-                if best is None:
-                    best, own, level_of_best = candidate, sub, level
-                else:
-                    kept = settle(best, candidate)
-                    if kept.rule == candidate.rule:
-                        own, level_of_best = sub, level
-                    best = kept
-            if best is None or own is None:
+        for slot, (a, b) in zip(slots, spans):  # noqa: B905
+            part = phrase[a:b]
+            choice = slot.chosen.get(part, _UNSEEN)
+            if choice is _UNSEEN:
+                choice = self._choose(slot, part, cap)
+            if choice is None:
                 return None
-            cost += best.cost
-            if best.tie > tie:
-                tie = best.tie
+            c, t, own, level = choice
+            cost += c
+            if t > tie:
+                tie = t
             children.append((a, b, own))
-            levels.append(level_of_best)
-        recipe = self._recipes.get(rule)
+            levels.append(level)
         if recipe is not None:  # a template of slots only: concatenate their meanings
             meaning: Tokens = ()
             for k in recipe:
@@ -191,11 +210,15 @@ class Parser:
                     out.append(item)
             meaning = tuple(out)
         first = spans[0][0] - spans[0][1] if spans else 0
-        return Analysis(cost, first, meaning, rule, tuple(children), tuple(levels), tie, len(phrase))
+        # Analysis(...) without the generated ``__new__``'s extra call.
+        return _new_tuple(Analysis, (cost, first, meaning, rule, tuple(children), tuple(levels), tie,
+                                     len(phrase)))
 
     def best(self, source: Tokens, cap: int) -> Analysis | None:
         """The preferred whole-input analysis under ``cap``, its tie marked (see the module docstring)."""
-        found = self.parse(source, cap)
+        found = self._memo[cap].get(source)
+        if found is None:
+            found = self.parse(source, cap)
         if len(found) == 1:
             return next(iter(found.values()))
         top: Analysis | None = None
@@ -210,3 +233,6 @@ class Parser:
             if found is not None:
                 return cap, found
         return None
+
+
+_new_tuple = tuple.__new__

@@ -36,29 +36,60 @@ class TraceBuilder:
         # alive) and the position where it starts.
         self._nodes: dict[tuple[int, int], tuple[Derivation, Attribution]] = {}
         self._steps: dict[tuple[str, int, str], Relaxation] = {}
+        # Templates of slots only: the attribution concatenates the children's.
+        self._recipes = {r.id: tuple(int(x) for x in r.template) for r in rules.values()
+                         if r.template and not r.constants}
 
     def build(self, top: Analysis) -> tuple[Derivation, Attribution]:
-        # The root of a whole input is rarely shared: built, not kept.
-        return self._node(top, 0, keep=False)
+        """The derivation of a whole input's analysis and its attribution.
 
-    def _node(self, an: Analysis, offset: int, keep: bool = True) -> tuple[Derivation, Attribution]:
+        The root of a whole input is rarely shared: it is built, not kept; its
+        children come from the cache.
+        """
+        nodes = self._nodes
+        kids: list[Derivation] = []
+        attrs: list[Attribution] = []
+        for a, _, child in top.children:
+            found = nodes.get((id(child), a))
+            if found is None:
+                found = self._node(child, a)
+            kids.append(found[0])
+            attrs.append(found[1])
+        return self._make(top, 0, tuple(kids), attrs)
+
+    def _node(self, an: Analysis, offset: int) -> tuple[Derivation, Attribution]:
         key = (id(an), offset)
         found = self._nodes.get(key)
-        if found is not None:
-            return found
+        if found is None:
+            kids = [self._node(child, offset + a) for a, _, child in an.children]
+            found = self._nodes[key] = self._make(an, offset, tuple(k for k, _ in kids),
+                                                  [attr for _, attr in kids])
+        return found
+
+    def _make(self, an: Analysis, offset: int, kids: tuple[Derivation, ...],
+              attrs: list[Attribution]) -> tuple[Derivation, Attribution]:
         rule = self.rules[an.rule]
-        kids = [self._node(child, offset + a) for a, _, child in an.children]
         steps: tuple[Relaxation, ...] = ()
         if any(an.levels):
             steps = tuple(self._step(rule.id, slot, child.rule)
                           for slot, ((_, _, child), level) in enumerate(zip(an.children, an.levels,
                                                                             strict=True)) if level)
-        node = _derivation(rule, (offset, offset + an.width), tuple(k for k, _ in kids), steps,
-                           an.meaning)
-        result = (node, _attribution(node, [attr for _, attr in kids]))
-        if keep:
-            self._nodes[key] = result
-        return result
+        # The same value ``Derivation(...)`` builds, without the frozen dataclass's
+        # per-field ``object.__setattr__`` (a third of the cost of a short answer);
+        # the class has no ``__post_init__``, so nothing is skipped.
+        node = object.__new__(Derivation)
+        node.__dict__.update(rule=rule.id, pattern=rule.pattern, template=rule.template,
+                             span=(offset, offset + an.width), children=kids, evidence=rule.evidence,
+                             relaxations=steps, output=an.meaning)
+        recipe = self._recipes.get(rule.id)
+        if recipe is None:
+            return node, _attribution(node, attrs)
+        if len(recipe) == 2:  # the commonest shape: two slots
+            return node, attrs[recipe[0]] + attrs[recipe[1]]
+        out: Attribution = ()
+        for k in recipe:
+            out += attrs[k]
+        return node, out
 
     def _step(self, rule: str, slot: int, filler: str) -> Relaxation:
         key = (rule, slot, filler)
@@ -67,23 +98,9 @@ class TraceBuilder:
         return self._steps[key]
 
 
-def _derivation(rule: Rule, span: tuple[int, int], children: tuple[Derivation, ...],
-                steps: tuple[Relaxation, ...], output: Tokens) -> Derivation:
-    # The same value ``Derivation(...)`` builds, without the frozen dataclass's
-    # per-field ``object.__setattr__`` (a third of the cost of a short answer);
-    # the class has no ``__post_init__``, so nothing is skipped.
-    node = object.__new__(Derivation)
-    node.__dict__.update(rule=rule.id, pattern=rule.pattern, template=rule.template, span=span,
-                         children=children, evidence=rule.evidence, relaxations=steps, output=output)
-    return node
-
-
 def _attribution(node: Derivation, kids: Sequence[Attribution]) -> Attribution:
     # The same reading as sandbox.derivation.attribution, built from the
     # children's (cached) attributions instead of recomputing them.
-    template = node.template
-    if len(template) == 2 and isinstance(template[0], int) and isinstance(template[1], int):
-        return kids[template[0]] + kids[template[1]]  # the commonest shape: two slots
     fixed: list[int] = []
     pos = node.span[0]
     for item in node.pattern:
