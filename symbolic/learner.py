@@ -17,7 +17,7 @@ import gc
 from collections.abc import Sequence
 from typing import Any
 
-from sandbox.data import Example, Tokens
+from sandbox.data import MAX_INPUT_TOKENS, Example, Tokens
 from sandbox.derivation import Derivation
 from sandbox.protocol import ParamsMixin, Prediction
 from symbolic.categories import build_hierarchy
@@ -55,11 +55,14 @@ class SymbolicLearner(ParamsMixin):
       words (operators apply in the order they are read) and says so in the answer's
       ``reason``; ``"none"`` abstains. Ties the bias cannot settle (two rules
       on the same words) always abstain.
+    - ``max_input_words``: longer inputs are refused with an abstention (the
+      chart parser's cost grows steeply with length; the sandbox's loaders
+      refuse inputs over the same documented limit).
     """
 
     def __init__(self, max_relaxation: int = 3, max_slots: int = 3, similarity: float = 0.5,
                  mutual_exclusivity: bool = True, paradigm: bool = True, iconic_order: bool = True,
-                 grouping: str = "reading-order"):
+                 grouping: str = "reading-order", max_input_words: int = MAX_INPUT_TOKENS):
         self.max_relaxation = max_relaxation
         self.max_slots = max_slots
         self.similarity = similarity
@@ -67,6 +70,7 @@ class SymbolicLearner(ParamsMixin):
         self.paradigm = paradigm
         self.iconic_order = iconic_order
         self.grouping = grouping
+        self.max_input_words = max_input_words
 
     def _check_params(self) -> None:
         if not 0 <= self.max_relaxation <= 3:
@@ -77,6 +81,8 @@ class SymbolicLearner(ParamsMixin):
             raise ValueError(f"similarity must be in (0, 1], not {self.similarity}")
         if self.grouping not in GROUPINGS:
             raise ValueError(f"grouping must be one of {GROUPINGS}, not {self.grouping!r}")
+        if self.max_input_words < 1:
+            raise ValueError(f"max_input_words must be at least 1, not {self.max_input_words}")
 
     def fit(self, examples: Sequence[Example]) -> SymbolicLearner:
         """Learn the lexicon, the composition rules and the category hierarchy."""
@@ -112,6 +118,9 @@ class SymbolicLearner(ParamsMixin):
         source = tuple(source)
         if not source:
             return Prediction.abstain("empty input")
+        if len(source) > self.max_input_words:
+            return Prediction.abstain(
+                f"input of {len(source)} words is longer than max_input_words ({self.max_input_words})")
         if not self._parser.known.issuperset(source):
             unknown = self._parser.unknown_words(source)
             return Prediction.abstain(f"unknown word {unknown[0]!r}")

@@ -32,6 +32,8 @@ def test_bad_parameters_are_refused_at_fit():
         SymbolicLearner(max_relaxation=4).fit(tiny_examples())
     with pytest.raises(ValueError, match="grouping"):
         SymbolicLearner(grouping="right").fit(tiny_examples())
+    with pytest.raises(ValueError, match="max_input_words"):
+        SymbolicLearner(max_input_words=0).fit(tiny_examples())
 
 
 @pytest.fixture(scope="module")
@@ -72,6 +74,14 @@ def test_unknown_words_and_empty_inputs_are_abstentions():
     assert learner.explain(("ka", "gorp")).reason == "unknown word 'gorp'"
     assert learner.explain(()).reason == "empty input"
     assert learner.explain(("ri", "ri")).reason.startswith("no rule matches")
+
+
+def test_inputs_over_the_word_limit_are_refused_with_a_reason():
+    learner = SymbolicLearner(max_input_words=3).fit(tiny_examples())
+    long = tiny_examples()[0].source * 4
+    pred = learner.explain(long)
+    assert pred.tokens is None and pred.reason == f"input of {len(long)} words is longer than max_input_words (3)"
+    assert "longer than" not in SymbolicLearner().fit(tiny_examples()).explain(long).reason
 
 
 def test_renamed_vocabulary_gives_renamed_answers(colors):
