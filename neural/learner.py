@@ -64,6 +64,7 @@ class NeuralLearner(ParamsMixin):
     seed: int
     device: str
     progress: bool | None
+    state_path: str | None  # per-epoch training state: a rerun with the same file resumes
 
     def model_config(self, src_size: int, tgt_size: int) -> Any:
         raise NotImplementedError
@@ -102,7 +103,8 @@ class NeuralLearner(ParamsMixin):
             torch.manual_seed(self.seed)
             model = self.build(self.config_).to(device)
             self.train_result_: TrainResult = train(
-                model, examples, self.src_vocab_, self.tgt_vocab_, config, self.max_len_, device
+                model, examples, self.src_vocab_, self.tgt_vocab_, config, self.max_len_, device,
+                state_path=self.state_path,
             )
         self.model_ = model.eval()
         self.device_ = device
@@ -232,6 +234,7 @@ class GRULearner(NeuralLearner):
         seed: int = 0,
         device: str = "auto",
         progress: bool | None = None,
+        state_path: str | None = None,
     ):
         self.hidden_size = hidden_size
         self.num_layers = num_layers
@@ -247,6 +250,7 @@ class GRULearner(NeuralLearner):
         self.seed = seed
         self.device = device
         self.progress = progress
+        self.state_path = state_path
 
     def model_config(self, src_size: int, tgt_size: int) -> GRUConfig:
         return GRUConfig(src_size, tgt_size, self.hidden_size, self.num_layers, self.dropout)
@@ -284,6 +288,7 @@ class TransformerLearner(NeuralLearner):
         seed: int = 0,
         device: str = "auto",
         progress: bool | None = None,
+        state_path: str | None = None,
     ):
         self.d_model = d_model
         self.num_heads = num_heads
@@ -301,6 +306,7 @@ class TransformerLearner(NeuralLearner):
         self.seed = seed
         self.device = device
         self.progress = progress
+        self.state_path = state_path
 
     def model_config(self, src_size: int, tgt_size: int) -> TransformerConfig:
         return TransformerConfig(

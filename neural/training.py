@@ -6,7 +6,9 @@ mini-batches, measures validation loss and exact-match accuracy (greedy
 decoding) after every epoch, stops after ``patience`` epochs without
 improvement and restores the best weights. Every random choice (the slice,
 the batch order, dropout) is drawn from the seed, so the same seed gives the
-same weights and the same predictions on CPU.
+same weights and the same predictions on CPU. Given a ``state_path``, it
+writes its state after every epoch and a rerun resumes after the last
+finished epoch (:mod:`neural.resume`).
 """
 
 from __future__ import annotations
@@ -14,7 +16,8 @@ from __future__ import annotations
 import sys
 import time
 from collections.abc import Sequence
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
+from pathlib import Path
 from typing import Any, cast
 
 import torch
@@ -23,6 +26,7 @@ from torch import nn
 from tqdm import tqdm
 
 from neural.decoding import Seq2Seq, as_batch, greedy
+from neural.resume import Progress, fingerprint, load_state, save_state
 from neural.vocab import PAD_ID, Vocab, source_ids, target_ids
 from sandbox.data import Example
 
@@ -142,8 +146,13 @@ def train(
     config: TrainConfig,
     max_len: int,
     device: torch.device | str = "cpu",
+    state_path: str | Path | None = None,
 ) -> TrainResult:
-    """Train ``model`` (a :class:`~neural.decoding.Seq2Seq`) on ``examples`` in place."""
+    """Train ``model`` (a :class:`~neural.decoding.Seq2Seq`) on ``examples`` in place.
+
+    With ``state_path``, the training state is saved there after every epoch
+    and, when the file already holds this run's state, training resumes from it.
+    """
     device = torch.device(device)
     train_part, val_part = split_validation(
         examples, config.val_fraction, config.max_val, config.seed
@@ -164,9 +173,25 @@ def train(
     result = TrainResult(train_size=len(train_part), val_size=len(val_part))
     best: tuple[float, float] | None = None
     best_state: dict[str, torch.Tensor] | None = None
-    stale = 0
+    stale, first = 0, 1
+    run = ""
+    if state_path is not None:
+        state_path = Path(state_path)
+        # Whether progress bars show does not change the run: leave it out of the fingerprint.
+        run = fingerprint(examples, model, replace(config, progress=None),
+                          {"max_len": max_len, "src": src_vocab.to_list(), "tgt": tgt_vocab.to_list()})
+        restored = load_state(state_path, run, model, optimizer, schedule, order_gen)
+        if restored is not None:
+            progress, best_state = restored
+            result.history = [EpochStats(**e) for e in progress.history]
+            best = None if progress.best is None else (progress.best[0], progress.best[1])
+            result.best_epoch, stale, first = progress.best_epoch, progress.stale, progress.epoch + 1
+            result.stopped_early = progress.stopped_early
+            if progress.stopped_early:
+                first = config.epochs + 1  # nothing left to run
     bars = show_progress(config.progress)
-    epochs = tqdm(range(1, config.epochs + 1), desc="epochs", disable=not bars, file=sys.stderr)
+    epochs = tqdm(range(first, config.epochs + 1), desc="epochs", disable=not bars, file=sys.stderr,
+                  initial=first - 1, total=config.epochs)
     for epoch in epochs:
         start = time.perf_counter()
         batches = bucket_batches(lengths, config.batch_size, order_gen, config.bucket)
@@ -183,16 +208,20 @@ def train(
         epochs.set_postfix(loss=f"{loss:.4f}", val_acc="-" if val_acc is None else f"{val_acc:.3f}")
         if val_loss is None or val_acc is None:
             result.best_epoch = epoch
-            continue
-        score = (val_acc, -val_loss)  # accuracy first; lower loss breaks ties
-        if best is None or score > best:
-            best, stale, result.best_epoch = score, 0, epoch
-            best_state = {k: v.detach().clone() for k, v in model.state_dict().items()}
         else:
-            stale += 1
-            if stale >= config.patience:
-                result.stopped_early = True
-                break
+            score = (val_acc, -val_loss)  # accuracy first; lower loss breaks ties
+            if best is None or score > best:
+                best, stale, result.best_epoch = score, 0, epoch
+                best_state = {k: v.detach().clone() for k, v in model.state_dict().items()}
+            else:
+                stale += 1
+                result.stopped_early = stale >= config.patience
+        if state_path is not None:
+            progress = Progress(epoch, [asdict(e) for e in result.history], None if best is None else list(best),
+                                result.best_epoch, stale, result.stopped_early)
+            save_state(state_path, run, progress, model, optimizer, schedule, order_gen, best_state)
+        if result.stopped_early:
+            break
     epochs.close()
     if best_state is not None:
         model.load_state_dict(best_state)
