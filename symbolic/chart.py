@@ -62,7 +62,8 @@ class InductionChart:
     """Analyses of phrases under fixed rules and categories (rebuild it when they change)."""
 
     def __init__(self, lexicon: Mapping[str, Rule], rules: Iterable[Rule], level: LevelFn,
-                 phrasal: Callable[[str, int], bool] = lambda r, s: True):
+                 phrasal: Callable[[str, int], bool] = lambda r, s: True,
+                 previous: InductionChart | None = None):
         self.lexicon = lexicon
         self.rules = [r for r in rules if len(r.pattern) > 1]
         self._level = level
@@ -70,14 +71,18 @@ class InductionChart:
         # A slot that admits no phrase below level 3 spans exactly one word.
         self._phrasal = [[phrasal(r.id, s) for s in range(r.n_slots)] for r in self.rules]
         fillers = [r.id for r in self.lexicon.values()] + [r.id for r in self.rules]
-        admitted = {r.id: [[f for f in fillers if self.level(r.id, s, f) <= MAX_LEVEL]
-                           for s in range(r.n_slots)] for r in self.rules}
+        # What each slot admits without a proposal, with the level: position -> slot -> filler -> level.
+        self._admits = [[{f: lvl for f in fillers if (lvl := self.level(r.id, s, f)) <= MAX_LEVEL}
+                         for s in range(r.n_slots)] for r in self.rules]
+        admitted = {r.id: [list(slot) for slot in self._admits[k]] for k, r in enumerate(self.rules)}
         words = vocabularies({r.id: frozenset(r.fixed_words) for r in self.lexicon.values()},
                              {r.id: frozenset(r.fixed_words) for r in self.rules}, admitted)
         self._index = RuleIndex([r.pattern for r in self.rules],
                                 [[frozenset().union(*(words[f] for f in slot)) for slot in admitted[r.id]]
                                  for r in self.rules], self._phrasal)
         self._memo: dict[Tokens, Analyses] = {}
+        if previous is not None:
+            self._memo = _inherited(previous, self)
 
     def level(self, rule: str, slot: int, filler: str) -> int:
         key = (rule, slot, filler)
@@ -96,35 +101,43 @@ class InductionChart:
             lex = self.lexicon[phrase[0]]
             result[(lex.id, lex.meaning)] = Entry(0, lex.id, (), (), 1, [()])
         for position, spans in self._index.matches(phrase):
-            self._combine(self.rules[position], phrase, spans, result)
+            self._combine(position, phrase, spans, result)
             if len(result) >= MAX_ANALYSES:
                 break
         self._memo[phrase] = result
         return result
 
-    def _combine(self, rule: Rule, phrase: Tokens, spans: tuple[tuple[int, int], ...],
+    def _combine(self, position: int, phrase: Tokens, spans: tuple[tuple[int, int], ...],
                  result: Analyses) -> None:
+        rule = self.rules[position]
+        admits = self._admits[position]
         options: list[list[tuple[int, Child, int, int]]] = []  # (cost, child, level, count)
         for slot, (a, b) in enumerate(spans):
-            opts = []
-            for (root, meaning), sub in self.analyses(phrase[a:b]).items():
-                lvl = self.level(rule.id, slot, root)
-                if lvl <= MAX_LEVEL:
-                    opts.append((sub.cost + COST[lvl], (a, b, root, meaning), lvl, sub.count))
+            levels = admits[slot]
+            opts = [(sub.cost + COST[lvl], (a, b, root, meaning), lvl, sub.count)
+                    for (root, meaning), sub in self.analyses(phrase[a:b]).items()
+                    if (lvl := levels.get(root)) is not None]
             if not opts:
                 return
             options.append(opts)
+        rule_id, template = rule.id, rule.template
         for combo in itertools.product(*options):
-            key = (rule.id, rule.instantiate([child[3] for _, child, _, _ in combo]))
-            cost = sum(c for c, _, _, _ in combo)
+            out: list[str] = []
+            for item in template:  # rule.instantiate, inlined: this loop is the chart's hot path
+                if isinstance(item, int):
+                    out += combo[item][1][3]
+                else:
+                    out.append(item)
+            key = (rule_id, tuple(out))
+            cost = sum(c[0] for c in combo)
+            children = tuple(c[1] for c in combo)
+            levels_used = tuple(c[2] for c in combo)
             count = 1
-            for _, _, _, c in combo:
-                count *= c
-            children = tuple(ch for _, ch, _, _ in combo)
+            for c in combo:
+                count *= c[3]
             prev = result.get(key)
             if prev is None:
-                result[key] = Entry(cost, rule.id, children, tuple(lv for _, _, lv, _ in combo),
-                                    min(count, MAX_COUNT), [children])
+                result[key] = Entry(cost, rule_id, children, levels_used, min(count, MAX_COUNT), [children])
                 if len(result) >= MAX_ANALYSES:
                     return
                 continue
@@ -135,7 +148,7 @@ class InductionChart:
             if cost < prev.cost or (cost == prev.cost and children and
                                     _first(children[0]) > _first(prev.children[0])):
                 prev.cost, prev.children = cost, children
-                prev.levels = tuple(lv for _, _, lv, _ in combo)
+                prev.levels = levels_used
 
     def meanings(self, phrase: Tokens) -> dict[Tokens, frozenset[str]]:
         """The meanings ``phrase`` can take, each with the root rules that give it."""
@@ -159,6 +172,54 @@ class InductionChart:
     def count(self, source: Tokens, target: Tokens) -> int:
         """How many derivations of ``source`` give ``target`` (counted up to MAX_COUNT)."""
         return min(MAX_COUNT, sum(e.count for (_, m), e in self.analyses(source).items() if m == target))
+
+
+def _inherited(old: InductionChart, new: InductionChart) -> dict[Tokens, Analyses]:
+    """The analyses of ``old`` that ``new`` would compute again, identical (a memo to start from).
+
+    A phrase's analyses depend only on the lexicon, on the rules that tile it
+    or one of its sub-phrases, in their order, and on those rules' slot levels
+    for the fillers at the roots of those sub-phrases (the vocabularies only
+    prune tilings that give nothing). A rule tiles only phrases that contain
+    all its fixed words, and a filler is a root only in phrases that contain
+    its own; so a rule that is new, gone, or kept with another pattern,
+    template or phrasal flags changes only phrases with its fixed words, and
+    a changed level of a kept rule's slot for an old filler only phrases with
+    the fixed words of both (a new filler is a root only where its new rule
+    tiles). A change whose words are none may touch every phrase.
+    """
+    if new.lexicon is not old.lexicon and new.lexicon != old.lexicon:
+        return {}
+    before = {r.id: (k, r) for k, r in enumerate(old.rules)}
+    kept_ids = {r.id for r in new.rules} & before.keys()
+    words = {r.id: frozenset(r.fixed_words) for r in old.lexicon.values()}
+    words.update((r.id, frozenset(r.fixed_words)) for r in old.rules if r.id in kept_ids)
+    changed: set[frozenset[str]] = set()
+    order: list[int] = []
+    for k, rule in enumerate(new.rules):
+        found = before.pop(rule.id, None)
+        fixed = frozenset(rule.fixed_words)
+        if found is None or not _same_form(old, found[0], new, k):
+            changed.add(fixed)
+            continue
+        order.append(found[0])
+        for was, now in zip(old._admits[found[0]], new._admits[k], strict=True):
+            # Levels above MAX_LEVEL all read as "not admitted": the admitted levels say it all.
+            differ = {f for f, lvl in was.items() if now.get(f) != lvl} | (now.keys() - was.keys())
+            changed.update(fixed | words[f] for f in differ if f in words)
+    changed.update(frozenset(r.fixed_words) for _, r in before.values())
+    if order != sorted(order) or frozenset() in changed:
+        return {}
+    if not changed:
+        return dict(old._memo)
+    least = [w for w in changed if not any(v < w for v in changed)]
+    return {phrase: found for phrase, found in old._memo.items()
+            if not any(w.issubset(phrase) for w in least)}
+
+
+def _same_form(old: InductionChart, k_old: int, new: InductionChart, k_new: int) -> bool:
+    a, b = old.rules[k_old], new.rules[k_new]
+    return (a.pattern, a.template) == (b.pattern, b.template) and old._phrasal[k_old] == new._phrasal[k_new]
 
 
 def _first(child: tuple[int, int, str, Tokens]) -> int:

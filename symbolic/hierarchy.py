@@ -110,11 +110,15 @@ class Hierarchy:
     def _slot_levels(self, slot: Slot) -> dict[str, int]:
         seen = self.seen[slot]
         types = {self.mtypes[g] for g in seen}
+        # With a positive threshold, only a filler that shares a slot with a seen one can be similar.
+        near: set[str] | None = None
+        if self.similarity > 0:
+            near = {f for g in seen for other in self.slotsets.get(g, ()) for f in self.seen[other]}
         out: dict[str, int] = {}
         for f in sorted(self.mtypes):
             if f in seen:
                 out[f] = 0
-            elif any(self._similar(f, g) for g in seen):
+            elif (near is None or f in near) and any(self._similar(f, g) for g in seen):
                 out[f] = 1
             elif self.mtypes[f] in types:
                 out[f] = 2

@@ -22,7 +22,6 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 
-from symbolic.matching import _walk
 from symbolic.rules import Item, Tokens
 
 Span = tuple[int, int]
@@ -114,10 +113,52 @@ def compile_tiler(pattern: tuple[Item, ...], slot_words: tuple[frozenset[str], .
     def walk(phrase: Tokens) -> list[tuple[Span, ...]]:
         if not vocab.issuperset(phrase):
             return []
-        return [spans for spans in _walk(pattern, phrase, bounds)
-                if all(words.issuperset(phrase[a:b]) for words, (a, b) in zip(slot_words, spans, strict=True))]
+        return _walk_within(pattern, phrase, bounds, slot_words)
 
     return walk
+
+
+def _walk_within(pattern: tuple[Item, ...], phrase: Tokens, bounds: Sequence[tuple[int, int]],
+                 slot_words: tuple[frozenset[str], ...]) -> list[tuple[Span, ...]]:
+    """The tilings of :func:`symbolic.matching._walk` whose slots hold only their vocabularies' words.
+
+    The same tilings in the same order; a slot stops growing at the first
+    word outside its vocabulary, since every longer span holds that word too.
+    """
+    n, m = len(phrase), len(pattern)
+    need = [0] * (m + 1)
+    for k in range(m - 1, -1, -1):
+        item = pattern[k]
+        need[k] = need[k + 1] + (bounds[item][0] if isinstance(item, int) else 1)
+    if need[0] > n:
+        return []
+    spans: list[Span] = [(0, 0)] * len(bounds)
+    out: list[tuple[Span, ...]] = []
+
+    def visit(k: int, pos: int) -> None:
+        if k == m:
+            if pos == n:
+                out.append(tuple(spans))
+            return
+        item = pattern[k]
+        if isinstance(item, str):
+            if pos < n and phrase[pos] == item:
+                visit(k + 1, pos + 1)
+            return
+        lo, hi = bounds[item]
+        words = slot_words[item]
+        last = min(pos + hi, n - need[k + 1])
+        nxt = pattern[k + 1] if k + 1 < m else None
+        end = pos
+        while end < last and phrase[end] in words:
+            end += 1
+            if end < pos + lo or (isinstance(nxt, str) and phrase[end] != nxt):
+                continue  # too short, or a fixed word must follow this slot
+            spans[item] = (pos, end)
+            visit(k + 1, end)
+
+    visit(0, 0)
+    return out
 
 
 def _one_slot(pattern: tuple[Item, ...], k: int, words: frozenset[str], phrasal: bool) -> Tiler:
@@ -177,6 +218,13 @@ def _two_slots(pattern: tuple[Item, ...], slots: list[int], slot_words: tuple[fr
         else:
             cuts = list(range(lo, hi + 1))
         out: list[tuple[Span, ...]] = []
+        # Whole runs at once: where every cut leaves both slots inside their vocabularies.
+        if words0.issuperset(phrase[a : cuts[-1]] if cuts else ()) and words1.issuperset(
+                phrase[cuts[0] + gap : z] if cuts else ()):
+            for cut in cuts:
+                start = cut + gap
+                out.append(((start, z), (a, cut)) if swapped else ((a, cut), (start, z)))
+            return out
         for cut in cuts:
             start = cut + gap
             if not (phrase[a] in words0 if cut - a == 1 else words0.issuperset(phrase[a:cut])):

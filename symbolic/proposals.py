@@ -103,6 +103,7 @@ class State:
     named: frozenset[str] = frozenset()  # tokens words name: never a rule's constant
     _chart: InductionChart | None = None
     _hierarchy: Hierarchy | None = None
+    _stale: InductionChart | None = None  # the last chart, whose memo the next one inherits from
 
     @property
     def hierarchy(self) -> Hierarchy:
@@ -119,10 +120,14 @@ class State:
     def chart(self) -> InductionChart:
         if self._chart is None:
             h = self.hierarchy
-            self._chart = InductionChart(self.lexicon, self.rules.values(), h.level, h.admits_phrases)
+            self._chart = InductionChart(self.lexicon, self.rules.values(), h.level, h.admits_phrases,
+                                         previous=self._stale)
+            self._stale = None
         return self._chart
 
     def changed(self) -> None:
+        if self._chart is not None:
+            self._stale = self._chart
         self._chart = None
         self._hierarchy = None
 

@@ -1,0 +1,43 @@
+"""The induction chart: a chart that inherits an older chart's memo analyses every phrase as a fresh one."""
+
+from __future__ import annotations
+
+from itertools import product
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from symbolic.chart import InductionChart
+from symbolic.rules import Rule, RuleKind
+
+WORDS = ["a", "b", "op", "x"]
+LEXICON = {w: Rule(f"lex:{w}", (w,), (w.upper(),), ("e",), RuleKind.LEXICAL) for w in ("a", "b")}
+PATTERNS = [((0, "op", 1), (0, 1)), ((0, 1), (1, 0)), ((0, "x"), (0, 0)), (("x", 0), (0, "X")),
+            ((0, "op", 1, "op", 2), (2, 1, 0)), ((0, "op", 1), (1, 0))]
+PHRASES = [p for n in range(1, 6) for p in product(WORDS, repeat=n)]
+
+
+def chart(rules: list[int], levels: dict[tuple[int, int, int], int],
+          previous: InductionChart | None = None) -> InductionChart:
+    made = [Rule(f"r{i}", *PATTERNS[i], ("e",), RuleKind.COMPOSITION) for i in rules]
+    fillers = [r.id for r in LEXICON.values()] + [r.id for r in made]
+
+    def level(rule: str, slot: int, filler: str) -> int:
+        return levels.get((int(rule[1:]), slot, fillers.index(filler) % 7), 3)
+
+    return InductionChart(LEXICON, made, level, previous=previous)
+
+
+RULES = st.lists(st.integers(0, len(PATTERNS) - 1), unique=True, max_size=len(PATTERNS))
+LEVELS = st.dictionaries(st.tuples(st.integers(0, len(PATTERNS) - 1), st.integers(0, 2), st.integers(0, 6)),
+                         st.integers(0, 3))
+
+
+@given(RULES, LEVELS, RULES, LEVELS, st.lists(st.sampled_from(PHRASES), max_size=30))
+def test_an_inherited_memo_changes_no_analysis(old_rules, old_levels, new_rules, new_levels, warm):
+    old = chart(old_rules, old_levels)
+    for phrase in warm:
+        old.analyses(phrase)
+    fresh, inheriting = chart(new_rules, new_levels), chart(new_rules, new_levels, previous=old)
+    for phrase in PHRASES:
+        assert list(inheriting.analyses(phrase).items()) == list(fresh.analyses(phrase).items())
