@@ -106,7 +106,7 @@ class NeuralLearner(ParamsMixin):
                 model, examples, self.src_vocab_, self.tgt_vocab_, config, self.max_len_, device,
                 state_path=self.state_path,
             )
-        self.model_ = model.eval()
+        self.model_ = model.train(False)
         self.device_ = device
         return self
 
@@ -206,7 +206,7 @@ class NeuralLearner(ParamsMixin):
         except (KeyError, TypeError, ValueError, RuntimeError) as err:
             raise CheckpointError(f"checkpoint does not fit a {kind} model: {err}", path) from err
         learner.device_ = resolve_device(learner.device)
-        learner.model_ = model.to(learner.device_).eval()
+        learner.model_ = model.to(learner.device_).train(False)
         return learner
 
     config_type: ClassVar[type]

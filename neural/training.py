@@ -225,7 +225,7 @@ def train(
     epochs.close()
     if best_state is not None:
         model.load_state_dict(best_state)
-    model.eval()
+    model.train(False)
     return result
 
 
@@ -271,7 +271,7 @@ def evaluate(
     device: torch.device,
 ) -> tuple[float, float]:
     """Teacher-forced loss per token and greedy exact-match accuracy on ``examples``."""
-    model.eval()
+    model.train(False)
     srcs = source_ids(src_vocab, (e.source for e in examples))
     tgts = target_ids(tgt_vocab, (e.target for e in examples))
     total, tokens = 0.0, 0

@@ -18,7 +18,7 @@ width, ``h`` heads, ``d = D / h`` head width, ``V`` target vocabulary size.
 >>> import torch
 >>> cfg = TransformerConfig(src_vocab_size=7, tgt_vocab_size=6, d_model=8, num_heads=2,
 ...                         ff_size=16, dropout=0.0)
->>> model = TransformerSeq2Seq(cfg).eval()
+>>> model = TransformerSeq2Seq(cfg).train(False)
 >>> src = torch.tensor([[4, 5, 3], [6, 3, 0]])
 >>> a, _ = model.greedy_decode(src, src != 0, max_len=5, use_cache=True)
 >>> b, _ = model.greedy_decode(src, src != 0, max_len=5, use_cache=False)

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 
+from symbolic.matching import tilings
 from symbolic.rules import Item, Tokens
 
 Span = tuple[int, int]
@@ -110,55 +111,12 @@ def compile_tiler(pattern: tuple[Item, ...], slot_words: tuple[frozenset[str], .
     vocab = frozenset(x for x in pattern if isinstance(x, str)).union(*slot_words)
     bounds = [(1, _UNBOUNDED) if p else (1, 1) for p in phrasal]
 
-    def walk(phrase: Tokens) -> list[tuple[Span, ...]]:
+    def general(phrase: Tokens) -> list[tuple[Span, ...]]:
         if not vocab.issuperset(phrase):
             return []
-        return _walk_within(pattern, phrase, bounds, slot_words)
+        return tilings(pattern, phrase, bounds, slot_words)
 
-    return walk
-
-
-def _walk_within(pattern: tuple[Item, ...], phrase: Tokens, bounds: Sequence[tuple[int, int]],
-                 slot_words: tuple[frozenset[str], ...]) -> list[tuple[Span, ...]]:
-    """The tilings of :func:`symbolic.matching._walk` whose slots hold only their vocabularies' words.
-
-    The same tilings in the same order; a slot stops growing at the first
-    word outside its vocabulary, since every longer span holds that word too.
-    """
-    n, m = len(phrase), len(pattern)
-    need = [0] * (m + 1)
-    for k in range(m - 1, -1, -1):
-        item = pattern[k]
-        need[k] = need[k + 1] + (bounds[item][0] if isinstance(item, int) else 1)
-    if need[0] > n:
-        return []
-    spans: list[Span] = [(0, 0)] * len(bounds)
-    out: list[tuple[Span, ...]] = []
-
-    def visit(k: int, pos: int) -> None:
-        if k == m:
-            if pos == n:
-                out.append(tuple(spans))
-            return
-        item = pattern[k]
-        if isinstance(item, str):
-            if pos < n and phrase[pos] == item:
-                visit(k + 1, pos + 1)
-            return
-        lo, hi = bounds[item]
-        words = slot_words[item]
-        last = min(pos + hi, n - need[k + 1])
-        nxt = pattern[k + 1] if k + 1 < m else None
-        end = pos
-        while end < last and phrase[end] in words:
-            end += 1
-            if end < pos + lo or (isinstance(nxt, str) and phrase[end] != nxt):
-                continue  # too short, or a fixed word must follow this slot
-            spans[item] = (pos, end)
-            visit(k + 1, end)
-
-    visit(0, 0)
-    return out
+    return general
 
 
 def _one_slot(pattern: tuple[Item, ...], k: int, words: frozenset[str], phrasal: bool) -> Tiler:

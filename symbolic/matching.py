@@ -43,14 +43,14 @@ class Matcher:
         self.n_slots = sum(1 for x in pattern if isinstance(x, int))
         self.size = len(pattern)
         slots = [i for i, x in enumerate(pattern) if isinstance(x, int)]
-        self.shape = "walk" if self.n_slots > 2 else ("exact" if self.n_slots == 0 else "one")
+        self.shape = "general" if self.n_slots > 2 else ("exact" if self.n_slots == 0 else "one")
         if self.n_slots in (1, 2):
             k, last = slots[0], slots[-1]
             self.prefix, self.suffix = self.pattern[:k], self.pattern[last + 1 :]
             self.middle = self.pattern[k + 1 : last]
             self.order = tuple(int(pattern[i]) for i in slots)  # slot numbers, in input order
             if self.n_slots == 2:
-                self.shape = "two" if all(isinstance(x, str) for x in self.middle) else "walk"
+                self.shape = "two" if all(isinstance(x, str) for x in self.middle) else "general"
 
     def match(self, phrase: Sequence[str], bounds: Sequence[tuple[int, int]]) -> list[tuple[Span, ...]]:
         if type(phrase) is not tuple:
@@ -70,7 +70,7 @@ class Matcher:
             return [((a, b),)]
         if shape == "exact":
             return [()] if phrase == self.pattern else []
-        return _walk(self.pattern, phrase, bounds)
+        return tilings(self.pattern, phrase, bounds)
 
     def _two(self, phrase: Tokens, bounds: Sequence[tuple[int, int]]) -> list[tuple[Span, ...]]:
         # Two slots with only fixed words between them: each place the middle
@@ -108,8 +108,14 @@ class Matcher:
         return out
 
 
-def _walk(pattern: Sequence[Item], phrase: Sequence[str],
-          bounds: Sequence[tuple[int, int]]) -> list[tuple[Span, ...]]:
+def tilings(pattern: Sequence[Item], phrase: Sequence[str], bounds: Sequence[tuple[int, int]],
+            slot_words: Sequence[frozenset[str]] | None = None) -> list[tuple[Span, ...]]:
+    """Every way to cut ``phrase`` into ``pattern``'s fixed words and slots, in order.
+
+    ``bounds[s]`` is the (least, most) number of words slot ``s`` spans. With
+    ``slot_words``, a slot also holds only words of its vocabulary: it stops
+    growing at the first other word, since every longer span holds that word too.
+    """
     n, m = len(phrase), len(pattern)
     # The fewest words the rest of the pattern needs, so that a slot never eats them.
     need = [0] * (m + 1)
@@ -133,6 +139,11 @@ def _walk(pattern: Sequence[Item], phrase: Sequence[str],
             return
         lo, hi = bounds[item]
         last = min(pos + hi, n - need[k + 1])
+        if slot_words is not None:
+            words, stop = slot_words[item], pos
+            while stop < last and phrase[stop] in words:
+                stop += 1
+            last = stop
         nxt = pattern[k + 1] if k + 1 < m else None
         for end in range(pos + lo, last + 1):
             if isinstance(nxt, str) and phrase[end] != nxt:

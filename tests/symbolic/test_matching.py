@@ -7,7 +7,7 @@ import itertools
 from hypothesis import given
 from hypothesis import strategies as st
 
-from symbolic.matching import Matcher, _walk, rewrite_target, solve_slot
+from symbolic.matching import Matcher, rewrite_target, solve_slot, tilings
 
 WORDS = ["a", "b", "op", "x"]
 PATTERNS = [(0, "op", 1), (0, 1), (1, "op", 0), ("x", 0, "op", 1, "b"), (0, "op", "x", 1), (0, 1, "b"),
@@ -45,7 +45,7 @@ def test_matcher_agrees_with_brute_force(pattern, phrase, bounds):
     phrase = tuple(phrase)
     bounds = bounds[: sum(isinstance(x, int) for x in pattern)]
     assert sorted(Matcher(pattern).match(phrase, bounds)) == brute(pattern, phrase, bounds)
-    assert sorted(_walk(pattern, phrase, bounds)) == brute(pattern, phrase, bounds)
+    assert sorted(tilings(pattern, phrase, bounds)) == brute(pattern, phrase, bounds)
 
 
 def spell(template, meanings):
