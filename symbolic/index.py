@@ -22,7 +22,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 
-from symbolic.matching import tilings
+from symbolic.matching import middle_cuts, tilings
 from symbolic.rules import Item, Tokens
 
 Span = tuple[int, int]
@@ -146,7 +146,6 @@ def _two_slots(pattern: tuple[Item, ...], slots: list[int], slot_words: tuple[fr
     hi1 = _UNBOUNDED if phrasal[second_slot] else 1
     longest = 0 if phrasal[first_slot] or phrasal[second_slot] else size
     vocab = frozenset(x for x in pattern if isinstance(x, str)) | words0 | words1
-    word = middle[0] if gap else ""
     swapped = first_slot != 0
 
     def two(phrase: Tokens) -> list[tuple[Span, ...]]:
@@ -160,21 +159,7 @@ def _two_slots(pattern: tuple[Item, ...], slots: list[int], slot_words: tuple[fr
         lo, hi = max(a + 1, z - gap - hi1), min(a + hi0, z - gap - 1)
         if lo > hi:
             return []
-        if gap:
-            cuts = []
-            left = phrase.count(word)  # its occurrences, searched in C rather than word by word
-            cut = lo
-            while left and cut <= hi:
-                try:
-                    cut = phrase.index(word, cut, hi + 1)
-                except ValueError:
-                    break
-                if gap == 1 or phrase[cut : cut + gap] == middle:
-                    cuts.append(cut)
-                cut += 1
-                left -= 1
-        else:
-            cuts = list(range(lo, hi + 1))
+        cuts = middle_cuts(phrase, middle, lo, hi)
         out: list[tuple[Span, ...]] = []
         # Whole runs at once: where every cut leaves both slots inside their vocabularies.
         if words0.issuperset(phrase[a : cuts[-1]] if cuts else ()) and words1.issuperset(

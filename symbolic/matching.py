@@ -85,27 +85,33 @@ class Matcher:
         gap = len(middle)
         lo, hi = max(a + lo0, z - gap - hi1), min(a + hi0, z - gap - lo1)
         out: list[tuple[Span, ...]] = []
-        if gap:
-            # Where the first middle word occurs (searched in C, not word by word).
-            word = middle[0]
-            cuts = []
-            left = phrase.count(word)
-            cut = lo
-            while left and cut <= hi:
-                try:
-                    cut = phrase.index(word, cut, hi + 1)
-                except ValueError:
-                    break
-                if gap == 1 or phrase[cut : cut + gap] == middle:
-                    cuts.append(cut)
-                cut += 1
-                left -= 1
-        else:
-            cuts = list(range(lo, hi + 1))
-        for cut in cuts:
+        for cut in middle_cuts(phrase, middle, lo, hi):
             first, second = (a, cut), (cut + gap, z)
             out.append((first, second) if s0 == 0 else (second, first))
         return out
+
+
+def middle_cuts(phrase: Tokens, middle: tuple[Item, ...], lo: int, hi: int) -> list[int]:
+    """The positions in ``lo..hi`` where the words ``middle`` start (every position if none).
+
+    >>> middle_cuts(("a", "x", "b", "x", "c"), ("x",), 1, 3)
+    [1, 3]
+    """
+    if not middle:
+        return list(range(lo, hi + 1))
+    cuts, gap, word = [], len(middle), middle[0]
+    left = phrase.count(word)  # its occurrences, searched in C rather than word by word
+    cut = lo
+    while left and cut <= hi:
+        try:
+            cut = phrase.index(word, cut, hi + 1)
+        except ValueError:
+            break
+        if gap == 1 or phrase[cut : cut + gap] == middle:
+            cuts.append(cut)
+        cut += 1
+        left -= 1
+    return cuts
 
 
 def tilings(pattern: Sequence[Item], phrase: Sequence[str], bounds: Sequence[tuple[int, int]],
