@@ -9,7 +9,9 @@ Run ``python -m benchmarks.symbolic_bench`` (``--quick`` for a subset). It print
    need more and keeps every answer it gives;
 2. the time to answer all 20,910 SCAN commands beside the hand-written
    interpreter, measured in the same run;
-3. learn and predict time for 1k..16k training examples (cost growth).
+3. learn and predict time for 1k..16k training examples (cost growth);
+4. learn and predict time as the vocabulary grows: a SCAN-like grammar of
+   invented words with 16..256 primitives, 2,000 training examples each.
 
 The machine may be shared: CPU seconds of this process are the figures to
 compare; wall seconds are shown too. The MCD splits need the official files
@@ -30,6 +32,7 @@ from typing import Any
 
 from sandbox.data import Example, Task, make_examples
 from sandbox.evaluation import is_traceable
+from sandbox.grammar import Grammar, Production, Ref, sample_pair
 from sandbox.protocol import Prediction
 from sandbox.tasks.registry import load_task
 from sandbox.tasks.scan_grammar import all_commands, interpret
@@ -154,6 +157,48 @@ def cost_growth(seed: int = 0) -> None:
         prev = (fit_cpu, pred_cpu)
 
 
+VOCAB_SIZES = (16, 32, 64, 128, 256)
+
+
+def invented_grammar(n_primitives: int) -> Grammar:
+    """A SCAN-like synchronous grammar over invented words: two repeaters and two connectives."""
+    rules = [
+        Production("C", (Ref("S"), "zo", Ref("S")), (0, 1)),
+        Production("C", (Ref("S"), "ki", Ref("S")), (1, 0)),  # swaps its arguments
+        Production("C", (Ref("S"),), (0,), weight=2.0),
+        Production("S", (Ref("V"), "ba"), (0, 0)),
+        Production("S", (Ref("V"), "du"), (0, 0, 0)),
+        Production("S", (Ref("V"),), (0,)),
+    ]
+    rules += [Production("V", (f"w{i}",), (f"T{i}",)) for i in range(n_primitives)]
+    return Grammar("C", tuple(rules))
+
+
+def vocabulary_growth(seed: int = 0, n_train: int = 2000, n_test: int = 500) -> None:
+    print(f"\nvocabulary growth (invented SCAN-like grammar, {n_train} training and {n_test} held-out "
+          f"distinct pairs, seed {seed}):")
+    print(f"  {'primitives':>10} {'learn CPU s':>12} {'predict CPU s':>14} {'exact':>8} {'coverage':>9}")
+    for size in VOCAB_SIZES:
+        grammar, rng = invented_grammar(size), random.Random(seed)
+        pairs: dict[tuple[str, ...], tuple[str, ...]] = {}
+        for _ in range(50 * (n_train + n_test)):
+            if len(pairs) == n_train + n_test:
+                break
+            source, target = sample_pair(grammar, rng)
+            pairs.setdefault(source, target)
+        items = list(pairs.items())
+        if len(items) < n_train + n_test:
+            print(f"  {size:10d}  (the grammar has only {len(items)} distinct pairs; skipped)")
+            continue
+        train = make_examples(items[:n_train], "train")
+        test = items[n_train:]
+        learner, _, fit_cpu = timed(partial(SymbolicLearner().fit, train))
+        preds, _, pred_cpu = timed(partial(learner.predict, [s for s, _ in test]))
+        exact = sum(p.tokens == t for p, (_, t) in zip(preds, test, strict=True)) / len(test)
+        cover = sum(p.tokens is not None for p in preds) / len(test)
+        print(f"  {size:10d} {fit_cpu:12.2f} {pred_cpu:14.2f} {exact:8.2%} {cover:9.2%}")
+
+
 def main(argv: Sequence[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help=f"only {', '.join(QUICK)}")
@@ -161,6 +206,7 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser.add_argument("--data-dir", help="root of the official data files (MCD splits)")
     parser.add_argument("--skip-interpreter", action="store_true")
     parser.add_argument("--skip-growth", action="store_true")
+    parser.add_argument("--skip-vocabulary", action="store_true")
     args = parser.parse_args(argv)
     data_dir = args.data_dir or os.environ.get("SANDBOX_DATA")
     if data_dir is None:
@@ -178,6 +224,8 @@ def main(argv: Sequence[str] | None = None) -> None:
         interpreter_ratio(load_task("scan/simple").train)
     if not args.skip_growth:
         cost_growth()
+    if not args.skip_vocabulary:
+        vocabulary_growth()
 
 
 if __name__ == "__main__":
