@@ -36,6 +36,8 @@ MAX_ANALYSES = 64  # per phrase; bounds the work on long, ambiguous phrases
 MAX_LEVEL = 2  # the most relaxed admission induction accepts without a proposal
 COST = (0, 1, 1 << 20, 1 << 40)  # one slot at each level; sums compare as (n3, n2, n1)
 
+_GENERATIONS = itertools.count()  # tells charts apart (never part of any result)
+
 MAX_COUNT = 2  # enough to tell one derivation from several
 MAX_ALTERNATIVES = 4
 
@@ -81,8 +83,18 @@ class InductionChart:
                                 [[frozenset().union(*(words[f] for f in slot)) for slot in admitted[r.id]]
                                  for r in self.rules], self._phrasal)
         self._memo: dict[Tokens, Analyses] = {}
+        # What changed since ``previous``: the least word sets whose phrases may read
+        # differently now (a phrase without all the words of one reads as before), or
+        # None when that is unknown. Induction reuses an example's proposals by it.
+        self.generation = next(_GENERATIONS)
+        self.previous_generation = previous.generation if previous is not None else -1
+        self.dirty: list[frozenset[str]] | None = None
         if previous is not None:
-            self._memo = _inherited(previous, self)
+            self._memo, self.dirty = _inherited(previous, self)
+
+    def unchanged(self, words: frozenset[str] | set[str]) -> bool:
+        """Whether every phrase made of ``words`` reads as it did in the previous chart."""
+        return self.dirty is not None and not any(w <= words for w in self.dirty)
 
     def level(self, rule: str, slot: int, filler: str) -> int:
         key = (rule, slot, filler)
@@ -174,8 +186,10 @@ class InductionChart:
         return min(MAX_COUNT, sum(e.count for (_, m), e in self.analyses(source).items() if m == target))
 
 
-def _inherited(old: InductionChart, new: InductionChart) -> dict[Tokens, Analyses]:
-    """The analyses of ``old`` that ``new`` would compute again, identical (a memo to start from).
+def _inherited(old: InductionChart,
+               new: InductionChart) -> tuple[dict[Tokens, Analyses], list[frozenset[str]] | None]:
+    """The analyses of ``old`` that ``new`` would compute again, identical (a memo to start from),
+    and the least sets of words whose phrases may read differently (None: any phrase may).
 
     A phrase's analyses depend only on the lexicon, on the rules that tile it
     or one of its sub-phrases, in their order, and on those rules' slot levels
@@ -189,7 +203,7 @@ def _inherited(old: InductionChart, new: InductionChart) -> dict[Tokens, Analyse
     tiles). A change whose words are none may touch every phrase.
     """
     if new.lexicon is not old.lexicon and new.lexicon != old.lexicon:
-        return {}
+        return {}, None
     before = {r.id: (k, r) for k, r in enumerate(old.rules)}
     kept_ids = {r.id for r in new.rules} & before.keys()
     words = {r.id: frozenset(r.fixed_words) for r in old.lexicon.values()}
@@ -209,12 +223,12 @@ def _inherited(old: InductionChart, new: InductionChart) -> dict[Tokens, Analyse
             changed.update(fixed | words[f] for f in differ if f in words)
     changed.update(frozenset(r.fixed_words) for _, r in before.values())
     if order != sorted(order) or frozenset() in changed:
-        return {}
+        return {}, None
     if not changed:
-        return dict(old._memo)
+        return dict(old._memo), []
     least = [w for w in changed if not any(v < w for v in changed)]
     return {phrase: found for phrase, found in old._memo.items()
-            if not any(w.issubset(phrase) for w in least)}
+            if not any(w.issubset(phrase) for w in least)}, least
 
 
 def _same_form(old: InductionChart, k_old: int, new: InductionChart, k_new: int) -> bool:

@@ -28,7 +28,7 @@ from itertools import groupby
 
 from sandbox.data import Example
 from symbolic.consistency import Consistency
-from symbolic.proposals import NEW, Key, Proposal, State, propose
+from symbolic.proposals import NEW, Key, Offer, Proposal, State, propose
 from symbolic.revision import revise
 from symbolic.rules import Item, Rule, RuleKind
 
@@ -37,15 +37,19 @@ MAX_EVIDENCE = 5
 
 def induce_rules(examples: Sequence[Example], lexicon: Mapping[str, Rule], max_slots: int = 3,
                  iconic_order: bool = True, similarity: float = 0.5,
-                 mutual_exclusivity: bool = True) -> State:
+                 mutual_exclusivity: bool = True, max_proposals: int | None = None) -> State:
     """Learn composition rules, and the fillers each slot has held, that derive every example.
 
     Under ``mutual_exclusivity`` a token that a word names is never a rule's
     constant: it can only enter an output as the meaning of its word.
+    ``max_proposals`` bounds the work: once that many examples have made their
+    proposals, induction stops and memorizes the examples it has not derived
+    (deterministic, unlike a time limit; ``state.exhausted`` tells).
     """
     named = frozenset(t for r in lexicon.values() for t in r.meaning) if mutual_exclusivity \
         else frozenset()
-    state = State(dict(lexicon), max_slots=max_slots, similarity=similarity, named=named)
+    state = State(dict(lexicon), max_slots=max_slots, similarity=similarity, named=named,
+                  max_proposals=max_proposals)
     order = sorted(range(len(examples)), key=lambda i: (len(examples[i].source), i))
     groups = [list(g) for _, g in groupby(order, key=lambda i: len(examples[i].source))]
     pending: list[int] = []
@@ -60,26 +64,41 @@ def induce_rules(examples: Sequence[Example], lexicon: Mapping[str, Rule], max_s
     def add(s: State, todo: list[int]) -> list[int]:
         return _add_rules(s, examples, check, todo, 1, iconic_order, longest)
 
-    if revise(state, examples, add):
+    if not state.exhausted and revise(state, examples, add):
         # A dropped rule may have derived more than the examples that proposed it.
         pending += [i for i in order if i not in pending and not state.chart.derivable(*examples[i].pair())]
         pending = add(state, pending)
+    why = (f"the work budget ran out (max_proposals={max_proposals}) before a general rule was found"
+           if state.exhausted else "no general rule derives this example")
     for i in pending:
-        _memorize(state, examples[i])
+        _memorize(state, examples[i], why)
     return state
 
 
 def _add_rules(state: State, examples: Sequence[Example], check: Consistency, pending: list[int],
                min_support: int, iconic: bool, reach: int) -> list[int]:
+    # Each example's offers, with the chart they were made on: after a change, the
+    # offers of an example whose words the change did not touch stay the same.
+    made: dict[int, tuple[int, list[Offer]]] = {}
     while pending:
         proposals: dict[Key, Proposal] = {}
         # Each example backs one widening: the cheapest; among equally cheap ones
         # (two bracketings of the same words) the one that keeps phrases nested
         # the way they have been (precedence), then the grouping bias's.
         preferred: dict[int, Key | None] = {}
+        chart = state.chart
         for i in pending:
             src, tgt = examples[i].pair()
-            offers = propose(state, src, tgt)
+            old = made.get(i)
+            if old is not None and (old[0] == chart.generation or (
+                    old[0] == chart.previous_generation and chart.unchanged(frozenset(src)))):
+                offers = [o for o in old[1] if o.key not in state.rejected]
+            elif state.exhausted:
+                return pending  # the work budget is spent: what is left is memorized
+            else:
+                state.proposals_made += 1
+                offers = propose(state, src, tgt)
+            made[i] = (chart.generation, offers)
             widen = [o for o in offers if o.key[0] == "widen"]
             preferred[i] = min(widen, key=lambda o: (o.route.cost, _reversals(state, o.route.admissions),
                                                      -o.route.first, repr(o.key))).key if widen else None
@@ -106,17 +125,28 @@ def _first_consistent(state: State, check: Consistency, proposals: Mapping[Key, 
 
     A contradicted proposal is remembered, so that no example proposes it again.
     One-to-one (Lake, Linzen & Baroni 2019): a pattern has one meaning, so a rule
-    that repeats a known rule's pattern with another template comes last.
+    that repeats a known rule's pattern with another template comes last; so
+    does a rule with a constant that a word names (mutual exclusivity).
     """
     ranked = sorted(proposals.values(), reverse=True, key=lambda p: (
-        p.is_widening or p.key[1] not in patterns, _preference(p, iconic)))
+        p.is_widening or p.key[1] not in patterns, not _names_a_constant(state, p),
+        _preference(p, iconic)))
     for p in ranked:
         if len(p.routes) < min_support:
-            return None
+            continue
         if _contradiction(state, check, p, reach) is None:
             return p
         state.rejected.add(p.key)
     return None
+
+
+def _names_a_constant(state: State, p: Proposal) -> bool:
+    """Whether a new rule writes, as a constant, a token that a word names (mutual exclusivity)."""
+    if p.is_widening:
+        return False
+    template = p.key[2]
+    assert isinstance(template, tuple)
+    return any(isinstance(x, str) and x in state.named for x in template)
 
 
 def _contradiction(state: State, check: Consistency, p: Proposal, reach: int) -> str | None:
@@ -225,14 +255,16 @@ def _notes(state: State, best: Proposal, proposals: Mapping[Key, Proposal],
               and p.key[1] == best.key[1] and len(p.routes) == len(best.routes)]
     if rivals and iconic:
         notes.append("iconic concatenation: slot order in the output follows the input (tie)")
+    if _names_a_constant(state, best):
+        notes.append("mutual exclusivity overridden: a constant is a token a word names; nothing else fit")
     if any(r.pattern == best.key[1] for r in state.rules.values()):
         notes.append("one-to-one overridden: another rule has this pattern; nothing else fit")
     return tuple(notes)
 
 
-def _memorize(state: State, ex: Example) -> None:
+def _memorize(state: State, ex: Example, why: str) -> None:
     n = sum(1 for r in state.rules.values() if r.kind is RuleKind.MEMORIZED) + 1
     rule_id = f"m{n}"
     state.rules[rule_id] = Rule(rule_id, ex.source, ex.target, (ex.id,), RuleKind.MEMORIZED,
-                                notes=("no general rule derives this example",))
+                                notes=(why,))
     state.changed()

@@ -29,6 +29,7 @@ from symbolic.rules import Rule
 from symbolic.trace import TraceBuilder
 
 GROUPINGS = ("reading-order", "none")
+MAX_PROPOSALS = 200_000
 
 
 class SymbolicLearner(ParamsMixin):
@@ -58,11 +59,18 @@ class SymbolicLearner(ParamsMixin):
     - ``max_input_words``: longer inputs are refused with an abstention (the
       chart parser's cost grows steeply with length; the sandbox's loaders
       refuse inputs over the same documented limit).
+    - ``max_proposals``: the work budget of induction, counted in examples
+      whose proposals were computed (an example counts again each time a
+      change touches its words). Once spent, the examples not yet derived are
+      memorized, each rule saying so in its notes, and ``summary()`` reports
+      it; ``None`` means no budget. A count, not a clock, so that the same
+      data and parameters learn the same rules on any machine.
     """
 
     def __init__(self, max_relaxation: int = 3, max_slots: int = 3, similarity: float = 0.5,
                  mutual_exclusivity: bool = True, paradigm: bool = True, iconic_order: bool = True,
-                 grouping: str = "reading-order", max_input_words: int = MAX_INPUT_TOKENS):
+                 grouping: str = "reading-order", max_input_words: int = MAX_INPUT_TOKENS,
+                 max_proposals: int | None = MAX_PROPOSALS):
         self.max_relaxation = max_relaxation
         self.max_slots = max_slots
         self.similarity = similarity
@@ -71,6 +79,7 @@ class SymbolicLearner(ParamsMixin):
         self.iconic_order = iconic_order
         self.grouping = grouping
         self.max_input_words = max_input_words
+        self.max_proposals = max_proposals
 
     def _check_params(self) -> None:
         if not 0 <= self.max_relaxation <= 3:
@@ -83,6 +92,8 @@ class SymbolicLearner(ParamsMixin):
             raise ValueError(f"grouping must be one of {GROUPINGS}, not {self.grouping!r}")
         if self.max_input_words < 1:
             raise ValueError(f"max_input_words must be at least 1, not {self.max_input_words}")
+        if self.max_proposals is not None and self.max_proposals < 0:
+            raise ValueError(f"max_proposals must be at least 0 or None, not {self.max_proposals}")
 
     def fit(self, examples: Sequence[Example]) -> SymbolicLearner:
         """Learn the lexicon, the composition rules and the category hierarchy."""
@@ -90,7 +101,9 @@ class SymbolicLearner(ParamsMixin):
         self.train_ = _distinct(examples)
         self.lexicon_ = induce_lexicon(self.train_, self.mutual_exclusivity, self.paradigm)
         state = induce_rules(self.train_, self.lexicon_, self.max_slots, self.iconic_order,
-                             self.similarity, self.mutual_exclusivity)
+                             self.similarity, self.mutual_exclusivity, self.max_proposals)
+        self.work_ = {"proposals": state.proposals_made, "max_proposals": self.max_proposals,
+                      "budget_exhausted": state.exhausted}
         self.rules_: dict[str, Rule] = {r.id: r for r in self.lexicon_.values()}
         self.rules_.update(state.rules)
         mtypes = meaning_types(self.lexicon_, state.rules)
@@ -147,7 +160,7 @@ class SymbolicLearner(ParamsMixin):
         for r in self.rules_.values():
             kinds[r.kind.value] = kinds.get(r.kind.value, 0) + 1
         return {"rules": len(self.rules_), "by_kind": kinds,
-                "categories": len(self.hierarchy_.seen)}
+                "categories": len(self.hierarchy_.seen), **self.work_}
 
 
 def _distinct(examples: Sequence[Example]) -> list[Example]:

@@ -10,14 +10,19 @@ Two sources of evidence, in this order:
 
    - *mutual exclusivity* (Markman & Wachtel 1988): a token already named by
      another word is not this word's meaning;
-   - *ownership*: the word is present wherever the token is. A modifier seen
+   - *ownership*: the word is present wherever the token is, except where
+     another word that always comes with the token accounts for it (an
+     operator whose rule writes the token as a constant); and no such word
+     stands wherever the word does and elsewhere too. A modifier seen
      only beside one direction word co-occurs with that word's token, but the
-     token also turns up without the modifier, so the modifier does not own it;
+     token also turns up without the modifier (and without any such word), so
+     the modifier does not own it;
    - *paradigm* (an optional bias, on by default): another meaningful word
-     can stand in for it: some example with the word, with the word and its
-     token replaced by the other word and that word's token, is an example
-     too (as one direction word stands for another); and the word never
-     stands between two meaningful words (there it is a connective). A
+     with a one-token meaning stands where it stands somewhere, between the
+     same two neighbours (as one direction word stands for another; the
+     neighbours are the words just before and after, the input's edges
+     counting as neighbours too); and the word never stands between two
+     meaningful words (there it is a connective). A
      word that fails is read as an operator whose token is a constant of
      the rules it anchors, not as a meaning that fills slots:
      two connectives read as meanings would merge into one rule without
@@ -59,48 +64,41 @@ def induce_lexicon(examples: Sequence[Example], mutual_exclusivity: bool = True,
     lexicon = _words_seen_alone(examples)
     owned = _owned_tokens(examples, lexicon, mutual_exclusivity)
     if paradigm:
-        contexts = _contexts(examples, set(owned))
-        stands_in = _substitutes(examples, owned, {**lexicon, **owned})
+        contexts = _contexts(examples, set(owned) | set(lexicon))
+        stands_in = _substitutes(contexts, owned, {**lexicon, **owned})
         # Until nothing changes: a word that fails loses its meaning, and then
-        # vouches for no other word (nor makes another a connective).
+        # vouches for no other word (nor makes another a connective). Connectives
+        # go one at a time, the most often between meanings first: a word that
+        # stands between a connective and a meaning is not a connective itself.
         while True:
             meaningful = {**lexicon, **owned}
-            kept = {w: r for w, r in owned.items()
-                    if stands_in[w] & meaningful.keys()
-                    and not any(a in meaningful and b in meaningful for a, b in contexts[w])}
-            if kept.keys() == owned.keys():
+            kept = {w: r for w, r in owned.items() if stands_in[w] & meaningful.keys()}
+            if kept.keys() != owned.keys():
+                owned = kept
+                continue
+            between = {w: sum(a in meaningful and b in meaningful for a, b in contexts[w]) / len(contexts[w])
+                       for w in owned}
+            worst = max(between, key=lambda w: (between[w], w), default=None)
+            if worst is None or between[worst] == 0:
                 break
-            owned = kept
+            del owned[worst]
     lexicon.update(owned)
     return dict(sorted(lexicon.items()))
 
 
-def _substitutes(examples: Sequence[Example], candidates: Mapping[str, Rule],
-                 meaningful: Mapping[str, Rule], window: int = 200) -> dict[str, set[str]]:
-    """For each candidate word, the meaningful words that stand in for it somewhere.
+def _substitutes(contexts: Mapping[str, set[tuple[str, str]]], candidates: Mapping[str, Rule],
+                 meaningful: Mapping[str, Rule]) -> dict[str, set[str]]:
+    """For each candidate word, the meaningful words seen between the same neighbours somewhere.
 
-    ``v`` stands in for ``w`` when an example with ``w``, with ``w`` replaced by
-    ``v`` and ``w``'s token by ``v``'s, is an example too. The shortest
-    ``window`` examples with ``w`` are searched (enough to find an alternation).
+    Only words whose meaning is one token stand in (a word for a sequence is
+    not the same kind of thing as a word for a token).
     """
-    pairs = {ex.pair() for ex in examples}
-    by_word: dict[str, list[Example]] = defaultdict(list)
-    for ex in sorted(examples, key=lambda e: len(e.source)):
-        for w in set(ex.source):
-            if w in candidates and len(by_word[w]) < window:
-                by_word[w].append(ex)
-    out: dict[str, set[str]] = {}
-    for w, rule in candidates.items():
-        (token,) = rule.meaning
-        out[w] = set()
-        for v, other in meaningful.items():
-            if v == w or len(other.meaning) != 1:
-                continue
-            (u,) = other.meaning
-            if any((tuple(v if x == w else x for x in ex.source),
-                    tuple(u if t == token else t for t in ex.target)) in pairs for ex in by_word[w]):
-                out[w].add(v)
-    return out
+    by_context: dict[tuple[str, str], set[str]] = defaultdict(set)
+    for v, rule in meaningful.items():
+        if len(rule.meaning) == 1:
+            for c in contexts.get(v, ()):
+                by_context[c].add(v)
+    return {w: set().union(*(by_context[c] for c in contexts.get(w, ()))) - {w} for w in candidates}
 
 
 def _contexts(examples: Sequence[Example], words: set[str]) -> dict[str, set[tuple[str, str]]]:
@@ -129,6 +127,23 @@ def _owned_tokens(examples: Sequence[Example], alone: Mapping[str, Rule],
             by_word[w].append(i)
         for t in targets[i]:
             by_token[t].add(i)
+    always: dict[str, frozenset[str]] = {}  # word -> the tokens in every output beside it
+
+    def brings(u: str, token: str) -> bool:
+        found = always.get(u)
+        if found is None:
+            found = always[u] = frozenset.intersection(*(targets[i] for i in by_word[u]))
+        return token in found
+
+    def accounted(rows: set[int], without: set[int], token: str, word: str) -> bool:
+        """Where the token is without the word, another word that always brings it is there;
+        and no word that always brings it stands wherever this word does, and elsewhere too
+        (then this word is its modifier)."""
+        beside = frozenset.intersection(*(frozenset(examples[i].source) for i in rows)) - {word}
+        if any(brings(u, token) and len(by_word[u]) > len(rows) for u in beside):
+            return False
+        return all(any(u != word and brings(u, token) for u in examples[i].source) for i in without)
+
     # Frequent words first: they have the most evidence, and mutual exclusivity
     # then protects their tokens from rarer words.
     for word in sorted(by_word, key=lambda w: (-len(by_word[w]), w)):
@@ -141,7 +156,7 @@ def _owned_tokens(examples: Sequence[Example], alone: Mapping[str, Rule],
             if not common:
                 break
         row_set = set(rows)
-        owned = sorted(t for t in common if by_token[t] <= row_set)
+        owned = sorted(t for t in common if accounted(row_set, by_token[t] - row_set, t, word))
         if mutual_exclusivity:
             owned = [t for t in owned if t not in named]
         if len(owned) != 1:

@@ -184,6 +184,8 @@ def rewrite_target(
     best = [[inf] * (full + 1) for _ in range(n + 1)]
     best[n][full] = 0
     fits = [[i for i, m in enumerate(meanings) if target[p : p + len(m)] == m] for p in range(n)]
+    if len({i for row in fits for i in row}) < k:
+        return []  # a slot whose meaning the target never shows
     for p in range(n - 1, -1, -1):
         row = best[p]
         free = target[p] not in named

@@ -25,6 +25,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
+from functools import lru_cache
 from itertools import islice, product
 
 from symbolic.chart import MAX_LEVEL, InductionChart
@@ -101,6 +102,8 @@ class State:
     max_slots: int = 3
     similarity: float = 0.5
     named: frozenset[str] = frozenset()  # tokens words name: never a rule's constant
+    max_proposals: int | None = None  # the work budget: examples' proposals computed, at most
+    proposals_made: int = 0  # spent work stays spent: restore() leaves it alone
     _chart: InductionChart | None = None
     _hierarchy: Hierarchy | None = None
     _stale: InductionChart | None = None  # the last chart, whose memo the next one inherits from
@@ -124,6 +127,10 @@ class State:
                                          previous=self._stale)
             self._stale = None
         return self._chart
+
+    @property
+    def exhausted(self) -> bool:
+        return self.max_proposals is not None and self.proposals_made >= self.max_proposals
 
     def changed(self) -> None:
         if self._chart is not None:
@@ -231,12 +238,23 @@ def _abstractions(state: State, src: Tokens, tgt: Tokens) -> Iterator[Offer]:
     for items, slots in segmentations:
         options = [sorted(known[span].items()) for span in slots]
         for combo in islice(product(*options), MAX_COMBOS):
-            for template in rewrite_target(tgt, [m for m, _ in combo], named=state.named):
+            meanings = tuple(m for m, _ in combo)
+            # Mutual exclusivity is a preference: a token a word names becomes a
+            # constant only where no template without one fits (and such a rule
+            # comes last in induction's ranking).
+            templates = _templates(tgt, meanings, state.named) or _templates(tgt, meanings, frozenset())
+            for template in templates:
                 route = Route(1, frozenset(),
                               tuple((s, roots) for s, (_, roots) in enumerate(combo)),
                               tuple((s, src[a:b]) for s, (a, b) in enumerate(slots)),
                               slots[0][1] - slots[0][0])
                 yield Offer(("rule", items, template), NEW, route)
+
+
+@lru_cache(maxsize=1 << 16)
+def _templates(target: Tokens, meanings: tuple[Tokens, ...], named: frozenset[str]) -> tuple[tuple[Item, ...], ...]:
+    # Induction asks again for the same example's templates after every change it makes.
+    return tuple(rewrite_target(target, meanings, named=named))
 
 
 def _from_known_rules(state: State, src: Tokens, tgt: Tokens, depth: int) -> list[Offer]:
