@@ -93,7 +93,8 @@ def _add_rules(state: State, examples: Sequence[Example], check: Consistency, pe
             if old is not None and (old[0] == chart.generation or (
                     old[0] == chart.previous_generation and chart.unchanged(frozenset(src)))):
                 offers = [o for o in old[1] if o.key not in state.rejected]
-            elif state.exhausted:
+            elif state.max_proposals is not None and state.proposals_made >= state.max_proposals:
+                state.exhausted = True
                 return pending  # the work budget is spent: what is left is memorized
             else:
                 state.proposals_made += 1

@@ -104,6 +104,7 @@ class State:
     named: frozenset[str] = frozenset()  # tokens words name: never a rule's constant
     max_proposals: int | None = None  # the work budget: examples' proposals computed, at most
     proposals_made: int = 0  # spent work stays spent: restore() leaves it alone
+    exhausted: bool = False  # induction wanted more work than max_proposals allowed
     _chart: InductionChart | None = None
     _hierarchy: Hierarchy | None = None
     _stale: InductionChart | None = None  # the last chart, whose memo the next one inherits from
@@ -127,10 +128,6 @@ class State:
                                          previous=self._stale)
             self._stale = None
         return self._chart
-
-    @property
-    def exhausted(self) -> bool:
-        return self.max_proposals is not None and self.proposals_made >= self.max_proposals
 
     def changed(self) -> None:
         if self._chart is not None:

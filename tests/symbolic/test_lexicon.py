@@ -58,3 +58,19 @@ def test_paradigm_decides_between_meaning_and_operator():
 def test_lexicon_is_deterministic_under_reordering():
     data = tiny_examples()
     assert induce_lexicon(data).keys() == induce_lexicon(list(reversed(data))).keys()
+
+
+def test_connectives_go_first_so_a_meaning_between_two_of_them_stays():
+    # "ne" and "su" stand in for each other, always between two meanings: connectives.
+    # "mo" (never seen alone) once stands between two "ne": a meaning all the same.
+    data = ex([("ka", "K"), ("pe", "P"), ("ka ne mo", "N K M"), ("mo ne ka", "N M K"),
+               ("ka su mo", "S K M"), ("pe su ka", "S P K"), ("ka ne mo ne pe", "N N K M P")])
+    lex = induce_lexicon(data)
+    assert lex["mo"].template == ("M",)
+    assert not {"ne", "su"} & set(lex)
+
+
+def test_a_word_shares_a_neighbourhood_instead_of_a_minimal_pair():
+    # Swapping "lu" for "su" (and L for S) gives no example, but "su" stands where "lu" does.
+    data = ex([("ka", "K"), ("mo", "M"), ("ka lu", "L K"), ("ka su", "K S")])
+    assert {"lu", "su"} <= set(induce_lexicon(data))
