@@ -11,7 +11,12 @@ Run ``python -m benchmarks.symbolic_bench`` (``--quick`` for a subset). It print
    interpreter, measured in the same run;
 3. learn and predict time for 1k..16k training examples (cost growth);
 4. learn and predict time as the vocabulary grows: a SCAN-like grammar of
-   invented words with 16..256 primitives, 2,000 training examples each.
+   invented words with 16..256 primitives, 2,000 training examples each;
+5. with ``--families``: the other task families (arithmetic in words, PCFG
+   SET, NACS), one fit each on up to ``--family-train`` training examples:
+   exact match, coverage, traceability, rules by kind (memorized ones are
+   examples no general rule derives), the work spent against the learner's
+   ``max_proposals`` budget, and whether the budget ran out.
 
 The machine may be shared: CPU seconds of this process are the figures to
 compare; wall seconds are shown too. The MCD splits need the official files
@@ -199,6 +204,35 @@ def vocabulary_growth(seed: int = 0, n_train: int = 2000, n_test: int = 500) -> 
         print(f"  {size:10d} {fit_cpu:12.2f} {pred_cpu:14.2f} {exact:8.2%} {cover:9.2%}")
 
 
+FAMILIES = ["arith/iid", "arith/depth", "arith/number_words", "arith/extrapolation", "pcfg/iid",
+            "pcfg/systematicity", "pcfg/productivity", "nacs/simple", "nacs/length"]
+
+
+def family_row(task: Task, n_train: int, n_test: int) -> None:
+    train, test = task.train[:n_train], task.test[:n_test]
+    learner, fit_wall, fit_cpu = timed(lambda: SymbolicLearner().fit(train))
+    preds, _, pred_cpu = timed(lambda: learner.predict([ex.source for ex in test]))
+    by_id = {ex.id: ex for ex in train}
+    answered = [(p, ex) for p, ex in zip(preds, test, strict=True) if p.tokens is not None]
+    exact = sum(p.tokens == ex.target for p, ex in answered) / len(test)
+    trace = sum(is_traceable(p, ex.source, by_id) for p, ex in answered) / max(1, len(answered))
+    info = learner.summary()
+    kinds = ", ".join(f"{k} {v}" for k, v in info["by_kind"].items())
+    budget = "RAN OUT" if info["budget_exhausted"] else "enough"
+    print(f"{task.name:22} {len(train):6d} {len(test):5d} {fit_cpu:8.1f} ({fit_wall:6.1f}) {pred_cpu:7.2f} "
+          f"{exact:7.2%} {len(answered) / len(test):7.2%} {trace:7.2%}  {info['proposals']:6d} {budget:8} "
+          f"{kinds}", flush=True)
+
+
+def families(names: Sequence[str], n_train: int, n_test: int) -> None:
+    print(f"\nother task families (default learner; up to {n_train} training and {n_test} test examples "
+          f"each; learn in CPU s, wall in brackets)")
+    print(f"{'task':22} {'train':>6} {'test':>5} {'learn s':>17} {'pred s':>7} {'exact':>7} {'cover':>7} "
+          f"{'trace':>7}  {'work':>6} {'budget':8} rules by kind")
+    for name in names:
+        family_row(load_task(name), n_train, n_test)
+
+
 def main(argv: Sequence[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help=f"only {', '.join(QUICK)}")
@@ -207,6 +241,10 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser.add_argument("--skip-interpreter", action="store_true")
     parser.add_argument("--skip-growth", action="store_true")
     parser.add_argument("--skip-vocabulary", action="store_true")
+    parser.add_argument("--families", nargs="*", metavar="TASK",
+                        help=f"also the other task families (default: {' '.join(FAMILIES)})")
+    parser.add_argument("--family-train", type=int, default=4000, help="training examples per family task")
+    parser.add_argument("--family-test", type=int, default=1000, help="test examples per family task")
     args = parser.parse_args(argv)
     data_dir = args.data_dir or os.environ.get("SANDBOX_DATA")
     if data_dir is None:
@@ -226,6 +264,8 @@ def main(argv: Sequence[str] | None = None) -> None:
         cost_growth()
     if not args.skip_vocabulary:
         vocabulary_growth()
+    if args.families is not None:
+        families(args.families or FAMILIES, args.family_train, args.family_test)
 
 
 if __name__ == "__main__":

@@ -100,7 +100,18 @@ def evaluate(learner: Learner, task: Task, learner_name: str = "") -> dict[str, 
         **scored,
         "fit_seconds": round(fitted - start, 4),
         "predict_seconds": round(done - fitted, 4),
+        # What was learned, where the learner reports it (an optional ``summary()``:
+        # rule counts, and whether a work budget ran out).
+        "learned": _jsonable_tree(learner.summary()) if callable(getattr(learner, "summary", None)) else None,
     }
+
+
+def _jsonable_tree(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {str(k): _jsonable_tree(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_jsonable_tree(v) for v in value]
+    return _jsonable(value)
 
 
 def _jsonable(value: Any) -> Any:

@@ -55,10 +55,12 @@ def learner_from_args(args: argparse.Namespace) -> Any:
 
 
 def parse_value(raw: str) -> Any:
-    """``3`` -> 3, ``0.5`` -> 0.5, ``true``/``false`` -> bool, anything else stays a string."""
+    """``3`` -> 3, ``0.5`` -> 0.5, ``true``/``false`` -> bool, ``none`` -> None, else a string."""
     low = raw.lower()
     if low in ("true", "false"):
         return low == "true"
+    if low in ("none", "null"):
+        return None
     for convert in (int, float):
         try:
             return convert(raw)
@@ -109,7 +111,22 @@ def summary(result: dict[str, Any]) -> str:
         f"  traceability  {result['traceability']:.2%}",
         f"  relaxation    {levels}",
         f"  time          fit {result['fit_seconds']:.2f} s, predict {result['predict_seconds']:.2f} s",
+        *_learned_lines(result.get("learned")),
     ])
+
+
+def _learned_lines(learned: Any) -> list[str]:
+    if not isinstance(learned, dict):
+        return []
+    kinds = learned.get("by_kind", {})
+    lines = [f"  learned       {learned.get('rules', '?')} rules"
+             + (f" ({', '.join(f'{k} {v}' for k, v in kinds.items())})" if kinds else "")]
+    if "proposals" in learned:
+        lines.append(f"  work          {learned['proposals']} proposals (max_proposals {learned.get('max_proposals')})")
+    if learned.get("budget_exhausted"):
+        lines.append("  NOTE          the work budget ran out: examples not yet derived were memorized "
+                     "(raise it: --param max_proposals=N, or none for no budget)")
+    return lines
 
 
 def cmd_explain(args: argparse.Namespace) -> int:

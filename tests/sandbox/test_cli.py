@@ -156,3 +156,14 @@ def test_quick_suite_is_the_demo_default():
         "scan/simple", "scan/length", "scan/addprim_jump", "scan/addprim_turn_left", "scan/template_around_right",
         "scan/template_jump_around_right", "scan/template_opposite_right", "scan/template_right",
         "scan/filler_num0", "scan/filler_num1", "scan/filler_num2", "scan/filler_num3"}
+
+
+def test_eval_reports_what_was_learned_and_a_spent_work_budget(tmp_path: Path):
+    out = run_cli("eval", "--learner", "symbolic", "--task", "fewshot/colors", "--param", "max_proposals=2",
+                  "--json", str(tmp_path / "r.json"))
+    assert out.returncode == 0, out.stderr
+    assert "work budget ran out" in out.stdout and "memorized" in out.stdout
+    learned = json.loads((tmp_path / "r.json").read_text())["learned"]
+    assert learned["budget_exhausted"] is True and learned["max_proposals"] == 2
+    out = run_cli("eval", "--learner", "symbolic", "--task", "fewshot/colors", "--param", "max_proposals=none")
+    assert out.returncode == 0 and "max_proposals None" in out.stdout and "ran out" not in out.stdout
