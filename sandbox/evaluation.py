@@ -102,7 +102,7 @@ def evaluate(learner: Learner, task: Task, learner_name: str = "") -> dict[str, 
         "predict_seconds": round(done - fitted, 4),
         # What was learned, where the learner reports it (an optional ``summary()``:
         # rule counts, and whether a work budget ran out).
-        "learned": _jsonable_tree(learner.summary()) if callable(getattr(learner, "summary", None)) else None,
+        "learned": _jsonable_tree(report()) if callable(report := getattr(learner, "summary", None)) else None,
     }
 
 
