@@ -132,16 +132,33 @@ def _owned_tokens(examples: Sequence[Example], alone: Mapping[str, Rule],
     def brings(u: str, token: str) -> bool:
         found = always.get(u)
         if found is None:
-            found = always[u] = frozenset.intersection(*(targets[i] for i in by_word[u]))
+            rows = by_word[u]
+            common = set(targets[rows[0]])
+            for i in rows[1:]:
+                common &= targets[i]
+                if not common:
+                    break
+            found = always[u] = frozenset(common)
         return token in found
 
-    def accounted(rows: set[int], without: set[int], token: str, word: str) -> bool:
+    def beside(word: str) -> set[str]:
+        """The other words present wherever ``word`` is."""
+        rows = by_word[word]
+        out = set(examples[rows[0]].source)
+        for i in rows[1:]:
+            out.intersection_update(examples[i].source)
+            if len(out) == 1:
+                break
+        out.discard(word)
+        return out
+
+    def accounted(word: str, token: str, near: set[str]) -> bool:
         """Where the token is without the word, another word that always brings it is there;
         and no word that always brings it stands wherever this word does, and elsewhere too
         (then this word is its modifier)."""
-        beside = frozenset.intersection(*(frozenset(examples[i].source) for i in rows)) - {word}
-        if any(brings(u, token) and len(by_word[u]) > len(rows) for u in beside):
+        if any(brings(u, token) and len(by_word[u]) > len(by_word[word]) for u in near):
             return False
+        without = by_token[token].difference(by_word[word])
         return all(any(u != word and brings(u, token) for u in examples[i].source) for i in without)
 
     # Frequent words first: they have the most evidence, and mutual exclusivity
@@ -150,13 +167,9 @@ def _owned_tokens(examples: Sequence[Example], alone: Mapping[str, Rule],
         if word in alone:
             continue
         rows = by_word[word]
-        common = set(targets[rows[0]])
-        for i in rows[1:]:
-            common &= targets[i]
-            if not common:
-                break
-        row_set = set(rows)
-        owned = sorted(t for t in common if accounted(row_set, by_token[t] - row_set, t, word))
+        common = {t for t in targets[rows[0]] if brings(word, t)}
+        near = beside(word) if common else set()
+        owned = sorted(t for t in common if accounted(word, t, near))
         if mutual_exclusivity:
             owned = [t for t in owned if t not in named]
         if len(owned) != 1:
