@@ -32,7 +32,9 @@ from dataclasses import dataclass, field
 from symbolic.index import RuleIndex, vocabularies
 from symbolic.rules import Rule, Tokens
 
-MAX_ANALYSES = 64  # per phrase; bounds the work on long, ambiguous phrases
+MAX_ANALYSES = 1024  # per phrase; bounds the work on long, ambiguous phrases (64 lost the
+# right reading of long arithmetic phrases, whose binary operators read many ways, so
+# induction memorized them)
 MAX_LEVEL = 2  # the most relaxed admission induction accepts without a proposal
 COST = (0, 1, 1 << 20, 1 << 40)  # one slot at each level; sums compare as (n3, n2, n1)
 
