@@ -16,7 +16,9 @@ The pipeline (one module per stage):
    meaning, inference of parts a known rule implies, widening of slots; the
    proposal that explains most for what it adds, unless it contradicts a
    training example; then revision of rules that spell out combinations of
-   later ones.
+   later ones. An example's proposals are reused until a change touches its
+   words; ``max_proposals`` bounds the work (what is left is memorized, and
+   the rules and ``summary()`` say so).
 3. :mod:`symbolic.categories` and :mod:`symbolic.hierarchy` — the fillers
    each slot has held, read off the training examples' cleanest derivations,
    and the four levels above them (seen, distributional, meaning type, any)
@@ -30,7 +32,8 @@ The pipeline (one module per stage):
 
 The named inductive biases (each a documented choice, most a parameter of
 :class:`SymbolicLearner`): fewest constants (a known meaning is read as a
-slot), mutual exclusivity, paradigm, one-to-one (a pattern has one
+slot), mutual exclusivity (a preference: a rule may write a token a word
+names only where nothing else fits), paradigm, one-to-one (a pattern has one
 template), iconic concatenation (on ties), reading-order grouping (on ties),
 and description length (support against what a proposal adds).
 """
