@@ -130,14 +130,17 @@ def _first_consistent(state: State, check: Consistency, proposals: Mapping[Key, 
     does a rule with a constant that a word names (mutual exclusivity).
     """
     ranked = sorted(proposals.values(), reverse=True, key=lambda p: (
-        p.is_widening or p.key[1] not in patterns, not _names_a_constant(state, p),
-        _preference(p, iconic)))
-    for p in ranked:
-        if len(p.routes) < min_support:
-            continue
-        if _contradiction(state, check, p, reach) is None:
-            return p
-        state.rejected.add(p.key)
+        p.is_widening or p.key[1] not in patterns, _preference(p, iconic)))
+    # Rules that write a named token as a constant are tried only when nothing else fits.
+    for overrides_exclusivity in (False, True):
+        for p in ranked:
+            if _names_a_constant(state, p) != overrides_exclusivity:
+                continue
+            if len(p.routes) < min_support:
+                break  # the rest of this pass is less preferred still
+            if _contradiction(state, check, p, reach) is None:
+                return p
+            state.rejected.add(p.key)
     return None
 
 

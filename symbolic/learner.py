@@ -29,7 +29,7 @@ from symbolic.rules import Rule
 from symbolic.trace import TraceBuilder
 
 GROUPINGS = ("reading-order", "none")
-MAX_PROPOSALS = 5_000
+MAX_PROPOSALS = 20_000
 
 
 class SymbolicLearner(ParamsMixin):
