@@ -40,8 +40,9 @@ def induce_rules(examples: Sequence[Example], lexicon: Mapping[str, Rule], max_s
                  mutual_exclusivity: bool = True, max_proposals: int | None = None) -> State:
     """Learn composition rules, and the fillers each slot has held, that derive every example.
 
-    Under ``mutual_exclusivity`` a token that a word names is never a rule's
-    constant: it can only enter an output as the meaning of its word.
+    Under ``mutual_exclusivity`` a token that a word names enters an output as
+    the meaning of its word; a rule writes it as a constant only where no other
+    proposal fits (and its notes say so).
     ``max_proposals`` bounds the work: once that many examples have made their
     proposals, induction stops and memorizes the examples it has not derived
     (deterministic, unlike a time limit; ``state.exhausted`` tells).

@@ -45,9 +45,11 @@ class SymbolicLearner(ParamsMixin):
     - ``similarity``: the Jaccard similarity of slot sets at which two
       fillers share a distributional category.
     - ``mutual_exclusivity``: a token already named by one word is not the
-      meaning of another, nor a constant of any rule.
+      meaning of another, and a rule writes it as a constant only where no
+      other proposal fits (the rule's notes say so).
     - ``paradigm``: a word never seen alone is a meaning (that fills slots)
-      only if another meaningful word stands in one of its contexts;
+      only if another one-token meaning stands between the same neighbours
+      somewhere;
       otherwise its token is a constant of the rules it anchors.
     - ``iconic_order``: where two templates fit the data equally well,
       prefer the one whose slot order follows the input.

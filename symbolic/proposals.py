@@ -101,7 +101,7 @@ class State:
     counter: int = 0  # composition rules made so far (their ids)
     max_slots: int = 3
     similarity: float = 0.5
-    named: frozenset[str] = frozenset()  # tokens words name: never a rule's constant
+    named: frozenset[str] = frozenset()  # tokens words name: a rule's constant only as a last resort
     max_proposals: int | None = None  # the work budget: examples' proposals computed, at most
     proposals_made: int = 0  # spent work stays spent: restore() leaves it alone
     exhausted: bool = False  # induction wanted more work than max_proposals allowed
