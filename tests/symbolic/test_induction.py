@@ -5,10 +5,13 @@ from __future__ import annotations
 import random
 
 from sandbox.data import Example, make_examples
+from sandbox.tasks.registry import load_task
 from sandbox.tasks.scan_grammar import all_commands, interpret
 from symbolic import SymbolicLearner
+from symbolic.chart import InductionChart
 from symbolic.revision import reducible
 from tests.symbolic.grammars import tiny_examples
+from tests.symbolic.test_operators import split
 
 
 def composition(learner):
@@ -46,3 +49,21 @@ def test_learns_from_a_random_sample_without_short_examples():
     held_out = commands[-300:]
     correct = sum(p.tokens == interpret(c) for p, c in zip(learner.predict(held_out), held_out, strict=True))
     assert correct >= 297  # measured: see benchmarks/symbolic_bench.py for the sizes up to 16k
+
+
+def test_reused_proposals_learn_exactly_what_recomputed_ones_do(monkeypatch):
+    # Induction reuses an example's proposals until a change touches its words;
+    # recomputing them every round must learn the same rules and categories.
+    rng = random.Random(5)
+    commands = list(all_commands())
+    rng.shuffle(commands)
+    sets = [make_examples(((c, interpret(c)) for c in commands[:600]), "train"), split()[0],
+            load_task("fewshot/colors").train]
+
+    def learned(examples):
+        fitted = SymbolicLearner().fit(examples)
+        return {k: (r.pattern, r.template, r.evidence) for k, r in fitted.rules_.items()}, fitted.hierarchy_.seen
+
+    reused = [learned(s) for s in sets]
+    monkeypatch.setattr(InductionChart, "unchanged", lambda self, words: False)
+    assert [learned(s) for s in sets] == reused
