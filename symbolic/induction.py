@@ -91,8 +91,7 @@ def _add_rules(state: State, examples: Sequence[Example], check: Consistency, pe
         for i in pending:
             src, tgt = examples[i].pair()
             old = made.get(i)
-            if old is not None and (old[0] == chart.generation or (
-                    old[0] == chart.previous_generation and chart.unchanged(frozenset(src)))):
+            if old is not None and old[0] == chart.previous_generation and chart.unchanged(frozenset(src)):
                 offers = [o for o in old[1] if o.key not in state.rejected]
             elif state.max_proposals is not None and state.proposals_made >= state.max_proposals:
                 state.exhausted = True

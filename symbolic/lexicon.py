@@ -50,7 +50,7 @@ from __future__ import annotations
 
 import heapq
 from collections import Counter, defaultdict
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 
 from sandbox.data import Example
 from symbolic.rules import Rule, RuleKind, lexical_rule_id
@@ -129,30 +129,20 @@ def _owned_tokens(examples: Sequence[Example], alone: Mapping[str, Rule],
             by_token[t].add(i)
     always: dict[str, frozenset[str]] = {}  # word -> the tokens in every output beside it
 
-    def brings(u: str, token: str) -> bool:
+    def tokens_beside(u: str) -> frozenset[str]:
         found = always.get(u)
         if found is None:
-            rows = by_word[u]
-            common = set(targets[rows[0]])
-            for i in rows[1:]:
-                common &= targets[i]
-                if not common:
-                    break
-            found = always[u] = frozenset(common)
-        return token in found
+            found = always[u] = _in_all(targets[i] for i in by_word[u])
+        return found
 
-    def beside(word: str) -> set[str]:
+    def brings(u: str, token: str) -> bool:
+        return token in tokens_beside(u)
+
+    def beside(word: str) -> frozenset[str]:
         """The other words present wherever ``word`` is."""
-        rows = by_word[word]
-        out = set(examples[rows[0]].source)
-        for i in rows[1:]:
-            out.intersection_update(examples[i].source)
-            if len(out) == 1:
-                break
-        out.discard(word)
-        return out
+        return _in_all(frozenset(examples[i].source) for i in by_word[word]) - {word}
 
-    def accounted(word: str, token: str, near: set[str]) -> bool:
+    def accounted(word: str, token: str, near: frozenset[str]) -> bool:
         """Where the token is without the word, another word that always brings it is there;
         and no word that always brings it stands wherever this word does, and elsewhere too
         (then this word is its modifier)."""
@@ -167,8 +157,8 @@ def _owned_tokens(examples: Sequence[Example], alone: Mapping[str, Rule],
         if word in alone:
             continue
         rows = by_word[word]
-        common = {t for t in targets[rows[0]] if brings(word, t)}
-        near = beside(word) if common else set()
+        common = tokens_beside(word)
+        near = beside(word) if common else frozenset()
         owned = sorted(t for t in common if accounted(word, t, near))
         if mutual_exclusivity:
             owned = [t for t in owned if t not in named]
@@ -182,6 +172,17 @@ def _owned_tokens(examples: Sequence[Example], alone: Mapping[str, Rule],
         )
         named.add(token)
     return lexicon
+
+
+def _in_all(sets: Iterable[frozenset[str]]) -> frozenset[str]:
+    """The members common to every set (stops early once none are left)."""
+    it = iter(sets)
+    common = set(next(it))
+    for other in it:
+        common &= other
+        if not common:
+            break
+    return frozenset(common)
 
 
 def _words_seen_alone(examples: Sequence[Example]) -> dict[str, Rule]:
