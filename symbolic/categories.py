@@ -80,7 +80,7 @@ def _least(chart: InductionChart, h: Hierarchy, key: Key, memo: dict[Key, Choice
             if level == 1:
                 distance += 1 - h.closeness(root, slot, child)
         first = children[0][0] - children[0][1] if children else 0
-        order = (counts[3], counts[2], counts[1], reversals, round(distance, 9), first)
+        order = (reversals, counts[3], counts[2], counts[1], round(distance, 9), first)
         if best is None or order < best[0]:
             best = (order, children)
     assert best is not None

@@ -126,22 +126,34 @@ def _first_consistent(state: State, check: Consistency, proposals: Mapping[Key, 
 
     A contradicted proposal is remembered, so that no example proposes it again.
     One-to-one (Lake, Linzen & Baroni 2019): a pattern has one meaning, so a rule
-    that repeats a known rule's pattern with another template comes last; so
-    does a rule with a constant that a word names (mutual exclusivity).
+    that repeats a known rule's pattern with another template overrides a bias;
+    so does a rule with a constant that a word names (mutual exclusivity). Such
+    rules are tried only when nothing else fits, and are backed only by the
+    examples that nothing else fits: while ``min_support`` holds back less
+    supported proposals, two examples that share a word by chance must not
+    outvote the admissions that each of them needs alone.
     """
     ranked = sorted(proposals.values(), reverse=True, key=lambda p: (
         p.is_widening or p.key[1] not in patterns, _preference(p, iconic)))
-    # Rules that write a named token as a constant are tried only when nothing else fits.
-    for overrides_exclusivity in (False, True):
+    overriding = {p.key for p in ranked if _overrides_a_bias(state, p, patterns)}
+    fit_otherwise = {i for p in ranked if p.key not in overriding for i in p.routes}
+    for second_pass in (False, True):
         for p in ranked:
-            if _names_a_constant(state, p) != overrides_exclusivity:
+            if (p.key in overriding) != second_pass:
                 continue
             if len(p.routes) < min_support:
                 break  # the rest of this pass is less preferred still
+            if second_pass and min_support > 1 and len(p.routes.keys() - fit_otherwise) < min_support:
+                continue
             if _contradiction(state, check, p, reach) is None:
                 return p
             state.rejected.add(p.key)
     return None
+
+
+def _overrides_a_bias(state: State, p: Proposal, patterns: set[tuple[Item, ...]]) -> bool:
+    """Whether a new rule breaks one-to-one or mutual exclusivity (see ``_first_consistent``)."""
+    return not p.is_widening and (p.key[1] in patterns or _names_a_constant(state, p))
 
 
 def _names_a_constant(state: State, p: Proposal) -> bool:

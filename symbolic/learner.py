@@ -23,13 +23,15 @@ from sandbox.protocol import ParamsMixin, Prediction
 from symbolic.categories import build_hierarchy
 from symbolic.hierarchy import meaning_types
 from symbolic.induction import induce_rules
-from symbolic.lexicon import induce_lexicon
+from symbolic.lexicon import SEEN_ALONE, induce_lexicon
 from symbolic.parser import TIE_GROUPED, TIE_UNDECIDED, Parser
-from symbolic.rules import Rule
+from symbolic.proposals import State
+from symbolic.rules import Rule, RuleKind
 from symbolic.trace import TraceBuilder
 
 GROUPINGS = ("reading-order", "none")
 MAX_PROPOSALS = 20_000
+MAX_REVISIONS = 3  # words the lexicon revision tries reading as function words
 
 
 class SymbolicLearner(ParamsMixin):
@@ -101,9 +103,7 @@ class SymbolicLearner(ParamsMixin):
         """Learn the lexicon, the composition rules and the category hierarchy."""
         self._check_params()
         self.train_ = _distinct(examples)
-        self.lexicon_ = induce_lexicon(self.train_, self.mutual_exclusivity, self.paradigm)
-        state = induce_rules(self.train_, self.lexicon_, self.max_slots, self.iconic_order,
-                             self.similarity, self.mutual_exclusivity, self.max_proposals)
+        self.lexicon_, state, self.revisions_ = self._induce()
         self.work_ = {"proposals": state.proposals_made, "max_proposals": self.max_proposals,
                       "budget_exhausted": state.exhausted}
         self.rules_: dict[str, Rule] = {r.id: r for r in self.lexicon_.values()}
@@ -116,6 +116,45 @@ class SymbolicLearner(ParamsMixin):
         self._parser = Parser(self.lexicon_, state.rules, self.hierarchy_)
         self._traces = TraceBuilder(self.rules_, self.hierarchy_)
         return self
+
+    def _induce(self) -> tuple[dict[str, Rule], State, tuple[str, ...]]:
+        """The lexicon and the rules, with the lexicon revised where it forced memorizing.
+
+        A word read as a meaning by its co-occurrences may really be an operator
+        that writes its token as a constant: read as a meaning, the rules it
+        needs share one pattern with another word's (one-to-one) and the
+        examples that show it are memorized. Revision reads the owned word
+        found in the most memorized examples as a function word instead, and
+        keeps the result only if fewer examples are memorized; it never runs
+        once the work budget is spent, and tries at most MAX_REVISIONS words.
+        """
+        demoted: frozenset[str] = frozenset()
+        lexicon = induce_lexicon(self.train_, self.mutual_exclusivity, self.paradigm)
+        state = self._rules(lexicon)
+        notes: list[str] = []
+        tried: set[str] = set()
+        while len(tried) < MAX_REVISIONS and not state.exhausted:
+            memorized = [r.pattern for r in state.rules.values() if r.kind is RuleKind.MEMORIZED]
+            counts = {w: sum(w in p for p in memorized) for w, r in lexicon.items()
+                      if SEEN_ALONE not in r.notes and w not in tried}
+            suspects = sorted((w for w, n in counts.items() if n), key=lambda w: (-counts[w], w))
+            if not suspects:
+                break
+            tried.add(suspects[0])
+            new_lexicon = induce_lexicon(self.train_, self.mutual_exclusivity, self.paradigm,
+                                         demoted | {suspects[0]})
+            new_state = self._rules(new_lexicon)
+            now = sum(r.kind is RuleKind.MEMORIZED for r in new_state.rules.values())
+            if now < len(memorized) and not new_state.exhausted:
+                notes.append(f"lexicon: {suspects[0]!r} read as a function word, not as a "
+                             f"meaning ({len(memorized)} examples memorized before, {now} after)")
+                demoted |= {suspects[0]}
+                lexicon, state = new_lexicon, new_state
+        return lexicon, state, tuple(notes)
+
+    def _rules(self, lexicon: dict[str, Rule]) -> State:
+        return induce_rules(self.train_, lexicon, self.max_slots, self.iconic_order,
+                            self.similarity, self.mutual_exclusivity, self.max_proposals)
 
     def predict(self, sources: Sequence[Tokens]) -> list[Prediction]:
         # A batch allocates many small acyclic objects next to the large, long-lived
@@ -162,7 +201,8 @@ class SymbolicLearner(ParamsMixin):
         for r in self.rules_.values():
             kinds[r.kind.value] = kinds.get(r.kind.value, 0) + 1
         return {"rules": len(self.rules_), "by_kind": kinds,
-                "categories": len(self.hierarchy_.seen), **self.work_}
+                "categories": len(self.hierarchy_.seen), **self.work_,
+                "lexicon_revisions": list(self.revisions_)}
 
 
 def _distinct(examples: Sequence[Example]) -> list[Example]:

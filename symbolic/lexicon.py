@@ -56,13 +56,20 @@ from sandbox.data import Example
 from symbolic.rules import Rule, RuleKind, lexical_rule_id
 
 MAX_EVIDENCE = 3
+SEEN_ALONE = "seen alone"  # the note of a word's lexical rule when the word was a whole input
 
 
 def induce_lexicon(examples: Sequence[Example], mutual_exclusivity: bool = True,
-                   paradigm: bool = True) -> dict[str, Rule]:
-    """One lexical rule per meaningful word (see the module docstring)."""
+                   paradigm: bool = True, function_words: frozenset[str] = frozenset()) -> dict[str, Rule]:
+    """One lexical rule per meaningful word (see the module docstring).
+
+    ``function_words`` are words never seen alone that are to be read as
+    function words whatever their co-occurrences say (the learner's lexicon
+    revision); they vouch for no other word either.
+    """
     lexicon = _words_seen_alone(examples)
     owned = _owned_tokens(examples, lexicon, mutual_exclusivity)
+    owned = {w: r for w, r in owned.items() if w not in function_words}
     if paradigm:
         contexts = _contexts(examples, set(owned) | set(lexicon))
         stands_in = _substitutes(contexts, owned, {**lexicon, **owned})
@@ -199,6 +206,6 @@ def _words_seen_alone(examples: Sequence[Example]) -> dict[str, Rule]:
         evidence = [i for i, t in ids[word] if t == meaning][:MAX_EVIDENCE]
         lexicon[word] = Rule(
             lexical_rule_id(word), (word,), meaning, tuple(evidence),
-            RuleKind.LEXICAL, support=sum(counts.values()), notes=("seen alone",),
+            RuleKind.LEXICAL, support=sum(counts.values()), notes=(SEEN_ALONE,),
         )
     return lexicon

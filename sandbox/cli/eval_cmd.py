@@ -123,6 +123,8 @@ def _learned_lines(learned: Any) -> list[str]:
              + (f" ({', '.join(f'{k} {v}' for k, v in kinds.items())})" if kinds else "")]
     if "proposals" in learned:
         lines.append(f"  work          {learned['proposals']} proposals (max_proposals {learned.get('max_proposals')})")
+    for revision in learned.get("lexicon_revisions", ()):
+        lines.append(f"  revised       {revision}")
     if learned.get("budget_exhausted"):
         lines.append("  NOTE          the work budget ran out: examples not yet derived were memorized "
                      "(raise it: --param max_proposals=N, or none for no budget)")
