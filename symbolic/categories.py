@@ -17,6 +17,8 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 
+import networkx as nx
+
 from sandbox.data import Example
 from symbolic.chart import InductionChart
 from symbolic.hierarchy import MAX_IDS, Hierarchy, Seen, Slot
@@ -36,19 +38,59 @@ def build_hierarchy(chart: InductionChart, examples: Sequence[Example], mtypes: 
         elif n > 1:
             ambiguous.append(ex)
     first = Hierarchy(seen, mtypes, rule_evidence, similarity, slots)
+    nesting = Nesting(first)
     memo: dict[Key, Choice] = {}
     for ex in ambiguous:
         roots = sorted(r for r, m in chart.analyses(ex.source) if m == ex.target)
-        best = min(roots, key=lambda r: _least(chart, first, (ex.source, r, ex.target), memo)[0])
-        _record_least(chart, first, (ex.source, best, ex.target), ex.id, seen, memo)
+        best = min(roots, key=lambda r: _least(chart, first, nesting, (ex.source, r, ex.target), memo)[0])
+        if _record_least(chart, first, nesting, (ex.source, best, ex.target), ex.id, seen, memo):
+            memo.clear()  # the nesting changed: the readings' reversals may have too
     return Hierarchy(seen, mtypes, rule_evidence, similarity, slots)
+
+
+class Nesting:
+    """Which rules' phrases have been seen inside which, transitively, growing as examples are read.
+
+    An ambiguous example read one way nests its phrases that way; the next
+    ambiguous example is then read so as not to reverse it (short examples
+    first), so that an operator whose examples are all ambiguous (one that
+    means its argument, say) is put at one place in the order, not at a
+    different one in each example.
+    """
+
+    def __init__(self, h: Hierarchy):
+        self._h = h
+        self._graph = nx.DiGraph()
+        for (rule, _), fillers in h.seen.items():
+            for f in fillers:
+                self._edge(f, rule)
+        self._inside = {f: nx.descendants(self._graph, f) for f in self._graph}
+
+    def _edge(self, filler: str, rule: str) -> bool:
+        if filler == rule or self._h.kind(self._h.mtypes[filler]) != "phrase" \
+                or self._graph.has_edge(filler, rule):
+            return False
+        self._graph.add_edge(filler, rule)
+        return True
+
+    def cycles(self, rule: str, filler: str) -> int:
+        """1 if putting a ``filler`` phrase into a slot of ``rule`` reverses a seen nesting, else 0."""
+        return int(filler != rule and filler in self._inside.get(rule, ()))
+
+    def add(self, rule: str, filler: str) -> bool:
+        """Record a ``filler`` phrase inside ``rule``; whether the transitive nesting changed."""
+        if not self._edge(filler, rule) or rule in self._inside.get(filler, set()):
+            return False
+        self._inside = {f: nx.descendants(self._graph, f) for f in self._graph}
+        return True
 
 
 Key = tuple[tuple[str, ...], str, tuple[str, ...]]  # (phrase, root rule, meaning)
 Choice = tuple[tuple[int, int, int, int, float, int], tuple[tuple[int, int, str, tuple[str, ...]], ...]]
 
 
-def _least(chart: InductionChart, h: Hierarchy, key: Key, memo: dict[Key, Choice]) -> Choice:
+def _least(chart: InductionChart, h: Hierarchy, nesting: Nesting, key: Key,
+           memo: dict[Key, Choice]) -> Choice:
     """The least relaxed way to derive ``key`` under ``h``: its order and its children.
 
     The order counts slots at levels 3, 2 and 1, then the nestings it
@@ -68,7 +110,7 @@ def _least(chart: InductionChart, h: Hierarchy, key: Key, memo: dict[Key, Choice
         distance = 0.0
         reversals = 0
         for slot, (a, b, child, child_meaning) in enumerate(children):
-            sub = _least(chart, h, (phrase[a:b], child, child_meaning), memo)[0]
+            sub = _least(chart, h, nesting, (phrase[a:b], child, child_meaning), memo)[0]
             counts[1] += sub[2]
             counts[2] += sub[1]
             counts[3] += sub[0]
@@ -76,7 +118,7 @@ def _least(chart: InductionChart, h: Hierarchy, key: Key, memo: dict[Key, Choice
             distance += sub[4]
             level = h.level(root, slot, child)
             counts[level] += 1
-            reversals += h.cycles(root, child)
+            reversals += nesting.cycles(root, child)
             if level == 1:
                 distance += 1 - h.closeness(root, slot, child)
         first = children[0][0] - children[0][1] if children else 0
@@ -88,12 +130,16 @@ def _least(chart: InductionChart, h: Hierarchy, key: Key, memo: dict[Key, Choice
     return best
 
 
-def _record_least(chart: InductionChart, h: Hierarchy, key: Key, ex_id: str, seen: Seen,
-                  memo: dict[Key, Choice]) -> None:
+def _record_least(chart: InductionChart, h: Hierarchy, nesting: Nesting, key: Key, ex_id: str,
+                  seen: Seen, memo: dict[Key, Choice]) -> bool:
+    """Record the fillers of the least relaxed reading of ``key``; whether the nesting changed."""
     phrase, root, _ = key
-    for slot, (a, b, child, child_meaning) in enumerate(_least(chart, h, key, memo)[1]):
+    changed = False
+    for slot, (a, b, child, child_meaning) in enumerate(_least(chart, h, nesting, key, memo)[1]):
         _add(seen, (root, slot), child, ex_id)
-        _record_least(chart, h, (phrase[a:b], child, child_meaning), ex_id, seen, memo)
+        changed |= nesting.add(root, child)
+        changed |= _record_least(chart, h, nesting, (phrase[a:b], child, child_meaning), ex_id, seen, memo)
+    return changed
 
 
 def _add(seen: Seen, slot: Slot, filler: str, ex_id: str) -> None:
