@@ -167,3 +167,17 @@ def test_eval_reports_what_was_learned_and_a_spent_work_budget(tmp_path: Path):
     assert learned["budget_exhausted"] is True and learned["max_proposals"] == 2
     out = run_cli("eval", "--learner", "symbolic", "--task", "fewshot/colors", "--param", "max_proposals=none")
     assert out.returncode == 0 and "max_proposals None" in out.stdout and "ran out" not in out.stdout
+
+
+def test_eval_prints_a_lexicon_revision(tmp_path: Path):
+    from tests.symbolic.test_counterexamples import CASES
+
+    pairs, source, gold = CASES["revision"]
+    (tmp_path / "train.txt").write_text("".join(f"IN: {s} OUT: {t}\n" for s, t in pairs))
+    (tmp_path / "test.txt").write_text(f"IN: {source} OUT: {gold}\n")
+    out = run_cli("eval", "--learner", "symbolic", "--train", str(tmp_path / "train.txt"),
+                  "--test", str(tmp_path / "test.txt"), "--json", str(tmp_path / "r.json"))
+    assert out.returncode == 0, out.stderr
+    assert "revised       lexicon: 'vin' read as a function word" in out.stdout
+    result = json.loads((tmp_path / "r.json").read_text())
+    assert result["exact_match"] == 1.0 and len(result["learned"]["lexicon_revisions"]) == 1
