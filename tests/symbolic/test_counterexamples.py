@@ -13,7 +13,9 @@ from sandbox.data import Example
 from symbolic import SymbolicLearner
 
 CASES = {
-    # An ambiguous training example ("zov far vin lug") is read so as not to reverse the nesting the unambiguous ones show (pom phrases inside vin-lug, zov phrases inside pom), even where the other reading relaxes less.
+    # An ambiguous training example ("zov far vin lug") is read so as not to reverse the
+    # nesting the unambiguous ones show (pom phrases inside vin-lug, zov phrases inside pom),
+    # even where the other reading relaxes less.
     "precedence": (
         [
             ("far", "NUDI"),
@@ -40,7 +42,9 @@ CASES = {
         ],
         "pom zov far vin lug", "TUFI NUDI NUDI",
     ),
-    # Two examples that share a word by chance ("zov lug mak pom", "zov lug vin pek") must not outvote, with a rule that breaks one-to-one and mutual exclusivity ("zov <0> -> <0> PUFI"), the admissions each needs alone.
+    # Two examples that share a word by chance ("zov lug mak pom", "zov lug vin pek") must not
+    # outvote, with a rule that breaks one-to-one and mutual exclusivity ("zov <0> -> <0>
+    # PUFI"), the admissions each needs alone.
     "override": (
         [
             ("lug", "PUFI"),
@@ -59,7 +63,9 @@ CASES = {
         ],
         "lug vin zov lug mak pom", "FARI PUFI PUFI PUFI",
     ),
-    # Two postfix operators that write one token each look like a pair of meanings ("vin" and "pom" stand between the same neighbours); read so, their rules share one pattern and the examples of "vin" are memorized. The lexicon revision reads "vin" as a function word.
+    # Two postfix operators that write one token each look like a pair of meanings ("vin" and
+    # "pom" stand between the same neighbours); read so, their rules share one pattern and the
+    # examples of "vin" are memorized. The lexicon revision reads "vin" as a function word.
     "revision": (
         [
             ("lug", "DAZI"),
@@ -80,7 +86,9 @@ CASES = {
         ],
         "lug zov mak vin", "PUFI DAZI",
     ),
-    # "saz dov" means its argument, so every example of it is ambiguous; read one by one, each chose its own place for it in the order, and the test input then had two level-0 readings. Read short first against the nesting set so far, it keeps one place.
+    # "saz dov" means its argument, so every example of it is ambiguous; read one by one, each
+    # chose its own place for it in the order, and the test input then had two level-0
+    # readings. Read short first against the nesting set so far, it keeps one place.
     "nesting": (
         [
             ("kif", "BOKA"),
