@@ -1,0 +1,52 @@
+"""How often the compositional laws hold for a learner, over many seeds of random grammars.
+
+One ``sandbox check`` run judges each law on N random tasks from one seed and
+stops at the first counterexample; this sweep repeats that over a range of
+seeds and prints, per law, how many seeds held, with the seeds that broke
+(rerun one with ``sandbox check --learner L --size large --examples N --seed S
+--laws LAW`` to see its minimal counterexample). Grammars are the ``large``
+size of ``sandbox check``: up to three precedence levels.
+
+    python -m benchmarks.law_sweep --seeds 0-39 --laws productivity systematicity
+"""
+
+from __future__ import annotations
+
+import argparse
+import time
+from collections.abc import Sequence
+
+from sandbox.cli.check_cmd import SIZES
+from sandbox.testing.runner import check_law
+
+
+def seed_range(text: str) -> list[int]:
+    first, _, last = text.partition("-")
+    return list(range(int(first), int(last or first) + 1))
+
+
+def main(argv: Sequence[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--learner", default="symbolic")
+    parser.add_argument("--laws", nargs="+", default=["productivity", "systematicity", "reproduces",
+                                                       "trace_replay"])
+    parser.add_argument("--seeds", type=seed_range, default=seed_range("0-39"), help="FIRST-LAST")
+    parser.add_argument("--examples", type=int, default=100, help="random tasks per law and seed")
+    args = parser.parse_args(argv)
+    print(f"learner {args.learner}, {args.examples} large random tasks per law and seed, "
+          f"seeds {args.seeds[0]}-{args.seeds[-1]}")
+    print(f"{'law':22} {'held':>9}  {'seconds':>8}  broken at seeds")
+    for law in args.laws:
+        broken: list[int] = []
+        start = time.process_time()
+        for seed in args.seeds:
+            result = check_law(args.learner, law, examples=args.examples, seed=seed, **SIZES["large"])
+            if result.broken:
+                broken.append(seed)
+        held = f"{len(args.seeds) - len(broken)}/{len(args.seeds)}"
+        print(f"{law:22} {held:>9}  {time.process_time() - start:8.1f}  "
+              f"{', '.join(map(str, broken)) or '-'}", flush=True)
+
+
+if __name__ == "__main__":
+    main()
