@@ -6,7 +6,10 @@
 2. ``benchmarks.neural_bench --sections speed``: neural epoch time and its
    ratio to the minimal plain-PyTorch loop, examples/s, decoding speed
    (incremental against full-prefix recompute), peak memory, device;
-3. ``benchmarks.quick_suite``: the whole quick suite's wall time.
+3. ``benchmarks.quick_suite``: the whole quick suite's wall time;
+4. ``benchmarks.law_sweep --seeds 0-9``: how many seeds of large random
+   grammars each compositional law holds on for the symbolic learner
+   (``--seeds 0-39`` for the figure in ``benchmarks/results``).
 
 The neural accuracy grid (3 seeds, every split, trained to convergence) takes
 hours on a CPU; run ``python -m benchmarks.neural_bench --sections accuracy``
@@ -22,6 +25,7 @@ STEPS = [
     ["benchmarks.symbolic_bench"],
     ["benchmarks.neural_bench", "--sections", "speed", "--seeds", "0"],
     ["benchmarks.quick_suite"],
+    ["benchmarks.law_sweep", "--seeds", "0-9"],
 ]
 
 
