@@ -4,8 +4,8 @@ One ``sandbox check`` run judges each law on N random tasks from one seed and
 stops at the first counterexample; this sweep repeats that over a range of
 seeds and prints, per law, how many seeds held, with the seeds that broke
 (rerun one with ``sandbox check --learner L --size large --examples N --seed S
---laws LAW`` to see its minimal counterexample). Grammars are the ``large``
-size of ``sandbox check``: up to three precedence levels.
+--laws LAW`` to see its minimal counterexample). Grammars are by default the
+``large`` size of ``sandbox check``: up to three precedence levels.
 
     python -m benchmarks.law_sweep --seeds 0-39 --laws productivity systematicity
 """
@@ -32,15 +32,16 @@ def main(argv: Sequence[str] | None = None) -> None:
                                                        "trace_replay"])
     parser.add_argument("--seeds", type=seed_range, default=seed_range("0-39"), help="FIRST-LAST")
     parser.add_argument("--examples", type=int, default=100, help="random tasks per law and seed")
+    parser.add_argument("--size", choices=sorted(SIZES), default="large", help="as in sandbox check")
     args = parser.parse_args(argv)
-    print(f"learner {args.learner}, {args.examples} large random tasks per law and seed, "
+    print(f"learner {args.learner}, {args.examples} {args.size} random tasks per law and seed, "
           f"seeds {args.seeds[0]}-{args.seeds[-1]}")
     print(f"{'law':22} {'held':>9}  {'seconds':>8}  broken at seeds")
     for law in args.laws:
         broken: list[int] = []
         start = time.process_time()
         for seed in args.seeds:
-            result = check_law(args.learner, law, examples=args.examples, seed=seed, **SIZES["large"])
+            result = check_law(args.learner, law, examples=args.examples, seed=seed, **SIZES[args.size])
             if result.broken:
                 broken.append(seed)
         held = f"{len(args.seeds) - len(broken)}/{len(args.seeds)}"

@@ -93,12 +93,17 @@ def _least(chart: InductionChart, h: Hierarchy, nesting: Nesting, key: Key,
            memo: dict[Key, Choice]) -> Choice:
     """The least relaxed way to derive ``key`` under ``h``: its order and its children.
 
-    The order counts slots at levels 3, 2 and 1, then the nestings it
-    reverses (see ``Hierarchy.cycles``), then adds up how far the level-1
-    fillers are from their slots' own (see ``Hierarchy.closeness``), then
-    prefers the longer first slot (the grouping bias); a dynamic program
-    over the chart's alternatives, shared by every example with the same
-    sub-phrase.
+    The order counts slots at level 3 (any constituent), then the nestings
+    it reverses (see :class:`Nesting`), then slots at levels 2 and 1, then
+    adds up how far the level-1 fillers are from their slots' own (see
+    ``Hierarchy.closeness``), then prefers the longer first slot (the
+    grouping bias); a dynamic program over the chart's alternatives, shared
+    by every example with the same sub-phrase. Precedence outranks the
+    meaning-type and distributional levels (an example both readings of
+    which give its output says nothing against the order the unambiguous
+    ones show), but not level 3: sparse data can make the nesting cyclic,
+    and then a reading that keeps one cycle's order may put a phrase where
+    no phrase of its kind has ever stood.
     """
     found = memo.get(key)
     if found is not None:
@@ -122,7 +127,7 @@ def _least(chart: InductionChart, h: Hierarchy, nesting: Nesting, key: Key,
             if level == 1:
                 distance += 1 - h.closeness(root, slot, child)
         first = children[0][0] - children[0][1] if children else 0
-        order = (reversals, counts[3], counts[2], counts[1], round(distance, 9), first)
+        order = (counts[3], reversals, counts[2], counts[1], round(distance, 9), first)
         if best is None or order < best[0]:
             best = (order, children)
     assert best is not None

@@ -123,10 +123,13 @@ class SymbolicLearner(ParamsMixin):
         A word read as a meaning by its co-occurrences may really be an operator
         that writes its token as a constant: read as a meaning, the rules it
         needs share one pattern with another word's (one-to-one) and the
-        examples that show it are memorized. Revision reads the owned word
-        found in the most memorized examples as a function word instead, and
-        keeps the result only if fewer examples are memorized; it never runs
-        once the work budget is spent, and tries at most MAX_REVISIONS words.
+        examples that show it are memorized. Revision reads a word that owns
+        its token (never seen alone) and stands in *every* memorized example
+        as a function word instead, and keeps the result only if it memorizes
+        fewer examples with fewer rules in all (a shorter description: a
+        primitive read as a function word needs a rule per combination, and
+        loses). It never runs once the work budget is spent, and tries at most
+        MAX_REVISIONS words.
         """
         demoted: frozenset[str] = frozenset()
         lexicon = induce_lexicon(self.train_, self.mutual_exclusivity, self.paradigm)
@@ -134,10 +137,9 @@ class SymbolicLearner(ParamsMixin):
         notes: list[str] = []
         tried: set[str] = set()
         while len(tried) < MAX_REVISIONS and not state.exhausted:
-            memorized = [r.pattern for r in state.rules.values() if r.kind is RuleKind.MEMORIZED]
-            counts = {w: sum(w in p for p in memorized) for w, r in lexicon.items()
-                      if SEEN_ALONE not in r.notes and w not in tried}
-            suspects = sorted((w for w, n in counts.items() if n), key=lambda w: (-counts[w], w))
+            memorized = [set(r.pattern) for r in state.rules.values() if r.kind is RuleKind.MEMORIZED]
+            suspects = sorted(w for w, r in lexicon.items() if SEEN_ALONE not in r.notes and w not in tried
+                              and memorized and all(w in p for p in memorized))
             if not suspects:
                 break
             tried.add(suspects[0])
@@ -145,9 +147,11 @@ class SymbolicLearner(ParamsMixin):
                                          demoted | {suspects[0]})
             new_state = self._rules(new_lexicon)
             now = sum(r.kind is RuleKind.MEMORIZED for r in new_state.rules.values())
-            if now < len(memorized) and not new_state.exhausted:
-                notes.append(f"lexicon: {suspects[0]!r} read as a function word, not as a "
-                             f"meaning ({len(memorized)} examples memorized before, {now} after)")
+            size, new_size = len(lexicon) + len(state.rules), len(new_lexicon) + len(new_state.rules)
+            if now < len(memorized) and new_size < size and not new_state.exhausted:
+                notes.append(f"lexicon: {suspects[0]!r} read as a function word, not as a meaning "
+                             f"({len(memorized)} examples memorized before, {now} after; "
+                             f"{size} rules before, {new_size} after)")
                 demoted |= {suspects[0]}
                 lexicon, state = new_lexicon, new_state
         return lexicon, state, tuple(notes)
