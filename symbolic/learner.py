@@ -128,8 +128,8 @@ class SymbolicLearner(ParamsMixin):
         as a function word instead, and keeps the result only if it memorizes
         fewer examples with fewer rules in all (a shorter description: a
         primitive read as a function word needs a rule per combination, and
-        loses). It never runs once the work budget is spent, and tries at most
-        MAX_REVISIONS words.
+        loses). It never runs once the work budget is spent, gets no more work
+        than the first induction spent, and tries at most MAX_REVISIONS words.
         """
         demoted: frozenset[str] = frozenset()
         lexicon = induce_lexicon(self.train_, self.mutual_exclusivity, self.paradigm)
@@ -145,7 +145,9 @@ class SymbolicLearner(ParamsMixin):
             tried.add(suspects[0])
             new_lexicon = induce_lexicon(self.train_, self.mutual_exclusivity, self.paradigm,
                                          demoted | {suspects[0]})
-            new_state = self._rules(new_lexicon)
+            # A shorter description should not take more work to find: the revised
+            # induction gets the work the first one spent, and loses if it runs out.
+            new_state = self._rules(new_lexicon, state.proposals_made)
             now = sum(r.kind is RuleKind.MEMORIZED for r in new_state.rules.values())
             size, new_size = len(lexicon) + len(state.rules), len(new_lexicon) + len(new_state.rules)
             if now < len(memorized) and new_size < size and not new_state.exhausted:
@@ -156,9 +158,10 @@ class SymbolicLearner(ParamsMixin):
                 lexicon, state = new_lexicon, new_state
         return lexicon, state, tuple(notes)
 
-    def _rules(self, lexicon: dict[str, Rule]) -> State:
+    def _rules(self, lexicon: dict[str, Rule], work: int | None = None) -> State:
+        budget = self.max_proposals if work is None else min(work, self.max_proposals or work)
         return induce_rules(self.train_, lexicon, self.max_slots, self.iconic_order,
-                            self.similarity, self.mutual_exclusivity, self.max_proposals)
+                            self.similarity, self.mutual_exclusivity, budget)
 
     def predict(self, sources: Sequence[Tokens]) -> list[Prediction]:
         # A batch allocates many small acyclic objects next to the large, long-lived
