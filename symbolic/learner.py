@@ -31,7 +31,7 @@ from symbolic.trace import TraceBuilder
 
 GROUPINGS = ("reading-order", "none")
 MAX_PROPOSALS = 20_000
-MAX_REVISIONS = 3  # words the lexicon revision tries reading as function words
+MAX_REVISIONS = 2  # words the lexicon revision tries reading as function words
 
 
 class SymbolicLearner(ParamsMixin):
@@ -123,12 +123,12 @@ class SymbolicLearner(ParamsMixin):
         A word read as a meaning by its co-occurrences may really be an operator
         that writes its token as a constant: read as a meaning, the rules it
         needs share one pattern with another word's (one-to-one) and the
-        examples that show it are memorized. Revision reads a word that owns
-        its token (never seen alone) and stands in *every* memorized example
-        as a function word instead, and keeps the result only if it memorizes
-        fewer examples with fewer rules in all (a shorter description: a
-        primitive read as a function word needs a rule per combination, and
-        loses). It never runs once the work budget is spent, gets no more work
+        examples that show it are memorized. Revision reads the word that owns
+        its token (never seen alone) and stands in the most memorized examples
+        (two at least) as a function word instead, and keeps the result only
+        if it memorizes fewer examples with fewer rules in all (a shorter
+        description: a primitive read as a function word needs a rule per
+        combination, and loses). It never runs once the work budget is spent, gets no more work
         than the first induction spent, and tries at most MAX_REVISIONS words.
         """
         demoted: frozenset[str] = frozenset()
@@ -138,8 +138,9 @@ class SymbolicLearner(ParamsMixin):
         tried: set[str] = set()
         while len(tried) < MAX_REVISIONS and not state.exhausted:
             memorized = [set(r.pattern) for r in state.rules.values() if r.kind is RuleKind.MEMORIZED]
-            suspects = sorted(w for w, r in lexicon.items() if SEEN_ALONE not in r.notes and w not in tried
-                              and memorized and all(w in p for p in memorized))
+            counts = {w: sum(w in p for p in memorized) for w, r in lexicon.items()
+                      if SEEN_ALONE not in r.notes and w not in tried}
+            suspects = sorted((w for w, n in counts.items() if n >= 2), key=lambda w: (-counts[w], w))
             if not suspects:
                 break
             tried.add(suspects[0])
