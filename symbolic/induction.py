@@ -87,6 +87,8 @@ def _add_rules(state: State, examples: Sequence[Example], check: Consistency, pe
         # (two bracketings of the same words) the one that keeps phrases nested
         # the way they have been (precedence), then the grouping bias's.
         preferred: dict[int, Key | None] = {}
+        undecided: set[int] = set()
+        firm = False
         chart = state.chart
         for i in pending:
             src, tgt = examples[i].pair()
@@ -103,7 +105,17 @@ def _add_rules(state: State, examples: Sequence[Example], check: Consistency, pe
             widen = [o for o in offers if o.key[0] == "widen"]
             preferred[i] = min(widen, key=lambda o: (o.route.cost, _reversals(state, o.route.admissions),
                                                      -o.route.first, repr(o.key))).key if widen else None
-            for prop in offers:
+            readings = len({o.key for o in widen})
+            if readings > 1:
+                undecided.add(i)
+            firm |= readings == 1
+        # An example that several widenings derive (two bracketings giving one output)
+        # says nothing about nesting; while an example that one widening alone derives
+        # is left, it backs none, and then it chooses against the nesting they set.
+        if undecided and firm:
+            preferred.update(dict.fromkeys(undecided))
+        for i in pending:
+            for prop in made[i][1]:
                 if prop.key[0] == "widen" and prop.key != preferred[i]:
                     continue  # an example backs only the widening it prefers
                 merged = proposals.get(prop.key)
