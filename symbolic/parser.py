@@ -10,8 +10,10 @@ least cap that yields any derivation; the cheapest derivation overall never
 uses a level above that cap, so the first cap that answers gives the answer,
 and a higher cap can never change it.
 
-Where two derivations are equally relaxed and give different outputs, the
-*grouping* bias decides: prefer the derivation whose first slot spans more
+Where two derivations are equally relaxed, the one that keeps phrases nested
+the way the training data nested them (precedence: no phrase inside a rule it
+has been seen inside) is preferred. Where they still tie and give different
+outputs, the *grouping* bias decides: prefer the derivation whose first slot spans more
 words (operators apply in reading order, so ``a op b op c`` groups as
 ``(a op b) op c``). A tie the bias decides is marked ``TIE_GROUPED``; one it
 cannot decide (two rules on the same span) is marked ``TIE_UNDECIDED``.
@@ -32,18 +34,23 @@ from symbolic.index import RuleIndex, vocabularies
 from symbolic.rules import Rule, Tokens
 
 # Costs of one slot by level, packed in one integer so that adding costs and
-# comparing them is lexicographic on (n3, n2, n1, distance) while counts stay
-# below 2**20. A level-1 slot adds its filler's distance from the slot's own
-# fillers (1 - closeness, in thousandths), which only breaks ties in n1.
+# comparing them is lexicographic on (n3, n2, n1, reversals, distance) for
+# inputs of up to 256 words. A slot whose filler reverses the nesting the
+# training data showed (a phrase put inside one of the rules it has been seen
+# inside: precedence) adds a reversal, which only breaks ties among equally
+# relaxed derivations, before the grouping bias; a level-1 slot adds its
+# filler's distance from the slot's own fillers (1 - closeness, in
+# thousandths), which breaks what ties remain.
 _GRADE = 1000
-_BASE = 1 << 20
+_REVERSAL = 1 << 18  # above any sum of distances (256 slots x 1000)
+_BASE = 1 << 30  # above any sum of reversals (256 x 2**18)
 LEVEL_COST = (0, _BASE, _BASE ** 2, _BASE ** 3)
 NO_TIE, TIE_GROUPED, TIE_UNDECIDED = 0, 1, 2
 
 
-def slot_cost(level: int, closeness: float) -> int:
+def slot_cost(level: int, closeness: float, reversal: int = 0) -> int:
     """The cost of one slot filled at ``level`` by a filler this close to the slot's own."""
-    return LEVEL_COST[level] + (round(_GRADE * (1 - closeness)) if level == 1 else 0)
+    return LEVEL_COST[level] + _REVERSAL * reversal + (round(_GRADE * (1 - closeness)) if level == 1 else 0)
 
 
 
@@ -115,7 +122,8 @@ class Parser:
                                    for s in range(r.n_slots)])
             admitted = {r.id: [list(t) for t in by_slot] for r, by_slot in zip(self.rules, tables, strict=True)}
             words = vocabularies(lexical_words, fixed, admitted)
-            slots = [[_Slot(t, {f: slot_cost(lv, hierarchy.closeness(r.id, s, f)) for f, lv in t.items()},
+            slots = [[_Slot(t, {f: slot_cost(lv, hierarchy.closeness(r.id, s, f), hierarchy.cycles(r.id, f))
+                                for f, lv in t.items()},
                             bool(phrase_fillers & t.keys()), {}) for s, t in enumerate(by_slot)]
                      for r, by_slot in zip(self.rules, tables, strict=True)]
             self._slots.append(slots)
@@ -165,7 +173,8 @@ class Parser:
             if level is None:
                 continue
             # The slot's own cost joins the filler's, so that fillers compare whole.
-            candidate = sub._replace(cost=sub.cost + costs[root]) if level else sub
+            extra = costs[root]
+            candidate = sub._replace(cost=sub.cost + extra) if extra else sub
             if best is None:
                 best, own, level_of_best = candidate, sub, level
             else:

@@ -90,3 +90,17 @@ def test_the_budget_is_deterministic_and_none_means_no_budget():
 def test_a_negative_budget_is_refused():
     with pytest.raises(ValueError, match="max_proposals"):
         SymbolicLearner(max_proposals=-1).fit(split()[0])
+
+
+def test_deeper_nesting_than_training_keeps_the_precedence_training_showed():
+    # arith/depth tests nest deeper than any training expression, so most answers
+    # relax a slot to its meaning type, and two readings often relax equally. The
+    # one that keeps phrases nested as training nested them is preferred (before
+    # the grouping bias); without that, 12.6% of these answers were wrong.
+    from sandbox.tasks.registry import load_task
+
+    task = load_task("arith/depth")
+    learner = SymbolicLearner().fit(list(task.train)[:4000])
+    test = list(task.test)[:400]
+    correct = sum(task.is_correct(ex, learner.explain(ex.source).tokens) for ex in test)
+    assert correct / len(test) >= 0.95
