@@ -60,15 +60,11 @@ class Nesting:
 
     def __init__(self, h: Hierarchy):
         self._h = h
-        self._graph = nx.DiGraph()
-        for (rule, _), fillers in h.seen.items():
-            for f in fillers:
-                self._edge(f, rule)
-        self._inside = {f: nx.descendants(self._graph, f) for f in self._graph}
+        self._graph = h.nesting_graph()
+        self._inside = h.inside
 
     def _edge(self, filler: str, rule: str) -> bool:
-        if filler == rule or self._h.kind(self._h.mtypes[filler]) != "phrase" \
-                or self._graph.has_edge(filler, rule):
+        if not self._h.nests(rule, filler) or self._graph.has_edge(filler, rule):
             return False
         self._graph.add_edge(filler, rule)
         return True

@@ -84,12 +84,21 @@ class Hierarchy:
         rule binds tighter (precedence is a partial order). A reading that puts
         a phrase inside one of its own fillers' kind closes a cycle.
         """
+        g = self.nesting_graph()
+        return {f: nx.descendants(g, f) for f in g}
+
+    def nesting_graph(self) -> nx.DiGraph:
+        """An edge from each phrase filler to each rule it has been seen in a slot of."""
         g = nx.DiGraph()
         for (rule, _), fillers in self.seen.items():
             for f in fillers:
-                if f != rule and self.kind(self.mtypes[f]) == "phrase":
+                if self.nests(rule, f):
                     g.add_edge(f, rule)
-        return {f: nx.descendants(g, f) for f in g}
+        return g
+
+    def nests(self, rule: str, filler: str) -> bool:
+        """Whether ``filler`` in a slot of ``rule`` is a nesting (a phrase of another rule)."""
+        return filler != rule and self.kind(self.mtypes[filler]) == "phrase"
 
     def cycles(self, rule: str, filler: str) -> int:
         """1 if putting a ``filler`` phrase into a slot of ``rule`` reverses a seen nesting, else 0.

@@ -128,8 +128,9 @@ class SymbolicLearner(ParamsMixin):
         (two at least) as a function word instead, and keeps the result only
         if it memorizes fewer examples with fewer rules in all (a shorter
         description: a primitive read as a function word needs a rule per
-        combination, and loses). It never runs once the work budget is spent, gets no more work
-        than the first induction spent, and tries at most MAX_REVISIONS words.
+        combination, and loses). It never runs once the work budget is
+        spent, gets no more work than the first induction spent, and tries at
+        most MAX_REVISIONS words.
         """
         demoted: frozenset[str] = frozenset()
         lexicon = induce_lexicon(self.train_, self.mutual_exclusivity, self.paradigm)
@@ -160,7 +161,9 @@ class SymbolicLearner(ParamsMixin):
         return lexicon, state, tuple(notes)
 
     def _rules(self, lexicon: dict[str, Rule], work: int | None = None) -> State:
-        budget = self.max_proposals if work is None else min(work, self.max_proposals or work)
+        budget = self.max_proposals
+        if work is not None:
+            budget = work if budget is None else min(work, budget)
         return induce_rules(self.train_, lexicon, self.max_slots, self.iconic_order,
                             self.similarity, self.mutual_exclusivity, budget)
 

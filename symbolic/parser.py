@@ -13,9 +13,9 @@ and a higher cap can never change it.
 Where two derivations are equally relaxed, the one that keeps phrases nested
 the way the training data nested them (precedence: no phrase inside a rule it
 has been seen inside) is preferred. Where they still tie and give different
-outputs, the *grouping* bias decides: prefer the derivation whose first slot spans more
-words (operators apply in reading order, so ``a op b op c`` groups as
-``(a op b) op c``). A tie the bias decides is marked ``TIE_GROUPED``; one it
+outputs, the *grouping* bias decides: prefer the derivation whose first slot
+spans more words (operators apply in reading order, so ``a op b op c`` groups
+as ``(a op b) op c``). A tie the bias decides is marked ``TIE_GROUPED``; one it
 cannot decide (two rules on the same span) is marked ``TIE_UNDECIDED``.
 
 Analyses are memoized by (phrase, cap), not by position, so that the
