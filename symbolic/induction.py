@@ -147,16 +147,19 @@ def _first_consistent(state: State, check: Consistency, proposals: Mapping[Key, 
     """
     ranked = sorted(proposals.values(), reverse=True, key=lambda p: (
         p.is_widening or p.key[1] not in patterns, _preference(p, iconic)))
-    overriding = {p.key for p in ranked if _overrides_a_bias(state, p, patterns)}
-    fit_otherwise = {i for p in ranked if p.key not in overriding for i in p.routes}
+    fit_otherwise: set[int] | None = None  # examples some non-overriding proposal derives (when asked)
     for second_pass in (False, True):
         for p in ranked:
-            if (p.key in overriding) != second_pass:
+            if _overrides_a_bias(state, p, patterns) != second_pass:
                 continue
             if len(p.routes) < min_support:
                 break  # the rest of this pass is less preferred still
-            if second_pass and min_support > 1 and len(p.routes.keys() - fit_otherwise) < min_support:
-                continue
+            if second_pass and min_support > 1:
+                if fit_otherwise is None:
+                    fit_otherwise = {i for q in ranked if not _overrides_a_bias(state, q, patterns)
+                                     for i in q.routes}
+                if len(p.routes.keys() - fit_otherwise) < min_support:
+                    continue
             if _contradiction(state, check, p, reach) is None:
                 return p
             state.rejected.add(p.key)
