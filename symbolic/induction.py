@@ -163,7 +163,25 @@ def _first_consistent(state: State, check: Consistency, proposals: Mapping[Key, 
             if _contradiction(state, check, p, reach) is None:
                 return p
             state.rejected.add(p.key)
+            narrow = _on_words(state, p)
+            if narrow is not None and len(narrow.routes) >= min_support \
+                    and _contradiction(state, check, narrow, reach) is None:
+                return narrow
     return None
+
+
+def _on_words(state: State, p: Proposal) -> Proposal | None:
+    """A new rule backed only by the examples that fill its slots with bare words, if some do not.
+
+    Examples that put phrases in a slot claim more (the slot takes phrases);
+    where that claim is contradicted, the rule may still hold of words, and
+    the other examples may then be read another way.
+    """
+    if p.is_widening:
+        return None
+    words = {r.id for r in state.lexicon.values()}
+    routes = {i: r for i, r in p.routes.items() if all(f <= words for _, f in r.slot_fillers)}
+    return Proposal(p.key, p.root, routes) if routes and len(routes) < len(p.routes) else None
 
 
 def _overrides_a_bias(state: State, p: Proposal, patterns: set[tuple[Item, ...]]) -> bool:
@@ -257,7 +275,8 @@ def _apply(state: State, best: Proposal, examples: Sequence[Example], committed:
         state.counter += 1
         new_id = f"r{state.counter}"
         state.supporters[new_id] = list(best.routes)
-        state.rules[new_id] = Rule(new_id, pattern, template, ids[:MAX_EVIDENCE], RuleKind.COMPOSITION,
+        kind = RuleKind.COMPOSITION if any(isinstance(x, int) for x in pattern) else RuleKind.PHRASE
+        state.rules[new_id] = Rule(new_id, pattern, template, ids[:MAX_EVIDENCE], kind,
                                    support=len(best.routes), notes=_notes(state, best, proposals, iconic))
         for i in supporters:
             for slot, fillers in best.routes[i].slot_fillers:

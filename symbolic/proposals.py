@@ -13,7 +13,10 @@ Three kinds of proposal, each an *offer* with the additions it needs:
   solve the template for that meaning and let the part make proposals too
   (this learns from sets that lack short examples). A rule without fixed
   words is never used this way: matching any sequence of constituents, it
-  would hypothesize constituents anywhere;
+  would hypothesize constituents anywhere. A part none of whose words has a
+  meaning offers a rule without slots: words that mean something only
+  together (a two-word primitive never given alone, say). A whole example
+  never does: that would only memorize it;
 - **widening**: a known rule derives the example if one of its slots admitted
   a filler that it admits only at level 3 (any constituent) so far. It adds
   one admission; but a rule without fixed words whose slot comes to take
@@ -179,6 +182,8 @@ def propose(state: State, src: Tokens, tgt: Tokens, depth: int = INFERENCE_DEPTH
     if state.chart.derivable(src, tgt):
         return []
     out = [_as_widening(state, o) for o in _abstractions(state, src, tgt)]
+    if depth < INFERENCE_DEPTH and not out and len(src) > 1 and not any(w in state.lexicon for w in src):
+        out.append(Offer(("rule", src, tgt), NEW, Route(1)))  # a phrase of its own: see the module docstring
     out += _from_known_rules(state, src, tgt, depth)
     return [o for o in out if o is not None and o.key not in state.rejected]
 
@@ -221,7 +226,9 @@ def _abstractions(state: State, src: Tokens, tgt: Tokens) -> Iterator[Offer]:
         if len(segmentations) >= MAX_SEGMENTATIONS:
             return
         if pos == n:
-            if slots and len(items) >= 2:
+            # A rule without fixed words is abstracted over bare words only (see
+            # the module docstring on widening such a rule to take phrases).
+            if slots and len(items) >= 2 and (len(slots) < len(items) or all(b - a == 1 for a, b in slots)):
                 segmentations.append((items, slots))
             return
         if not meaningful[pos]:

@@ -3,7 +3,10 @@
 Induction adds rules greedily, short examples first. Where short examples
 are scarce, it may first learn a rule that spells out a combination of
 rules it has not learned yet ("<0> <1> rep" before "<0> <1>" and "<0> rep").
-Such a rule is *reducible*: its pattern contains another rule's pattern.
+Such a rule is *reducible*: its pattern contains another rule's pattern,
+slots standing for slots; or another rule's pattern with fixed words matches
+part of it, each of that rule's slots standing for one or more items
+("<0> rep and <1>" holds "<0> and <1>" with "<0> rep" in its first slot).
 Revision tries each reducible rule in turn, longest first: without it, do
 the examples that proposed it get derived by cheaper changes (the same
 proposals and preferences as induction, typically a slot admitting
@@ -13,6 +16,8 @@ phrases)? If so, the rule goes; if not, everything is put back as it was.
 True
 >>> reducible((0, "and", 1), [(0, 1)])
 False
+>>> reducible((0, "rep", "and", 1), [(0, "and", 1)]), reducible((0, "and", 1), [(0, "and", 1)])
+(True, False)
 """
 
 from __future__ import annotations
@@ -27,15 +32,31 @@ AddRules = Callable[[State, list[int]], list[int]]  # derives what it can, retur
 
 
 def reducible(pattern: Sequence[Item], others: Sequence[Sequence[Item]]) -> bool:
-    """Whether another (shorter) pattern occurs inside ``pattern``, slots standing for slots."""
-    shape = ["" if isinstance(x, int) else x for x in pattern]
+    """Whether another pattern occurs inside ``pattern`` (see the module docstring)."""
+    shape = tuple("" if isinstance(x, int) else x for x in pattern)
     for other in others:
-        if not 1 < len(other) < len(pattern):
+        if not 1 < len(other) <= len(pattern):
             continue
-        inner = ["" if isinstance(x, int) else x for x in other]
-        if any(shape[k : k + len(inner)] == inner for k in range(len(shape) - len(inner) + 1)):
+        inner = tuple("" if isinstance(x, int) else x for x in other)
+        if len(inner) < len(shape) and any(shape[k : k + len(inner)] == inner
+                                           for k in range(len(shape) - len(inner) + 1)):
+            return True
+        if any(inner) and any(_spans(inner, shape, k) for k in range(len(shape))):
             return True
     return False
+
+
+def _spans(inner: tuple[str, ...], shape: tuple[str, ...], start: int) -> bool:
+    """Whether ``inner`` matches ``shape`` from ``start`` with some slot taking several items."""
+
+    def match(i: int, k: int, stretched: bool) -> bool:
+        if i == len(inner):
+            return stretched
+        if inner[i]:  # a fixed word matches itself
+            return k < len(shape) and shape[k] == inner[i] and match(i + 1, k + 1, stretched)
+        return any(match(i + 1, j, stretched or j - k > 1) for j in range(k + 1, len(shape) + 1))
+
+    return match(0, start, False)
 
 
 def revise(state: State, examples: Sequence[Example], add_rules: AddRules) -> bool:
