@@ -30,9 +30,16 @@ from sandbox.data import Example
 from symbolic.consistency import Consistency
 from symbolic.proposals import NEW, Key, Offer, Proposal, State, propose
 from symbolic.revision import revise
-from symbolic.rules import Item, Rule, RuleKind
+from symbolic.rules import Item, Rule, RuleKind, lexical_rule_id
 
 MAX_EVIDENCE = 5
+ME_OVERRIDDEN = "mutual exclusivity overridden"
+ONE_TO_ONE_OVERRIDDEN = "one-to-one overridden"
+
+
+def overrides_a_bias(rule: Rule) -> bool:
+    """Whether induction learned ``rule`` against one-to-one or mutual exclusivity."""
+    return any(n.startswith((ME_OVERRIDDEN, ONE_TO_ONE_OVERRIDDEN)) for n in rule.notes)
 
 
 def induce_rules(examples: Sequence[Example], lexicon: Mapping[str, Rule], max_slots: int = 3,
@@ -127,6 +134,7 @@ def _add_rules(state: State, examples: Sequence[Example], check: Consistency, pe
         if best is None:
             break
         _apply(state, best, examples, list(best.routes), proposals, iconic)
+        check.lexical = frozenset(r.id for r in state.lexicon.values())  # a word may have been inferred
         pending = [i for i in pending if not state.chart.derivable(*examples[i].pair())]
     return pending
 
@@ -269,6 +277,15 @@ def _apply(state: State, best: Proposal, examples: Sequence[Example], committed:
         state.rules[rule_id] = replace(rule, support=rule.support + len(best.routes))
         state.supporters.setdefault(rule_id, []).extend(best.routes)
         new_id = NEW
+    elif isinstance(best.key[1], tuple) and len(best.key[1]) == 1:
+        # One word whose meaning the rules around it imply (see symbolic.proposals).
+        word, template = best.key[1][0], best.key[2]
+        assert isinstance(word, str) and isinstance(template, tuple)
+        new_id = lexical_rule_id(word)
+        # A new dict, not an update: the next chart then sees that the lexicon changed.
+        state.lexicon = {**state.lexicon, word: Rule(
+            new_id, (word,), template, ids[:MAX_EVIDENCE], RuleKind.LEXICAL, support=len(best.routes),
+            notes=("inferred: the meaning the rules around it leave to the word",))}
     else:
         pattern, template = best.key[1], best.key[2]
         assert isinstance(pattern, tuple) and isinstance(template, tuple)
@@ -306,9 +323,9 @@ def _notes(state: State, best: Proposal, proposals: Mapping[Key, Proposal],
     if rivals and iconic:
         notes.append("iconic concatenation: slot order in the output follows the input (tie)")
     if _names_a_constant(state, best):
-        notes.append("mutual exclusivity overridden: a constant is a token a word names; nothing else fit")
+        notes.append(f"{ME_OVERRIDDEN}: a constant is a token a word names; nothing else fit")
     if any(r.pattern == best.key[1] for r in state.rules.values()):
-        notes.append("one-to-one overridden: another rule has this pattern; nothing else fit")
+        notes.append(f"{ONE_TO_ONE_OVERRIDDEN}: another rule has this pattern; nothing else fit")
     return tuple(notes)
 
 

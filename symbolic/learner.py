@@ -22,9 +22,9 @@ from sandbox.derivation import Derivation
 from sandbox.protocol import ParamsMixin, Prediction
 from symbolic.categories import build_hierarchy
 from symbolic.hierarchy import meaning_types
-from symbolic.induction import induce_rules
+from symbolic.induction import induce_rules, overrides_a_bias
 from symbolic.lexicon import SEEN_ALONE, induce_lexicon
-from symbolic.parser import TIE_GROUPED, TIE_UNDECIDED, Parser
+from symbolic.parser import NO_TIE, TIE_GROUPED, TIE_UNDECIDED, Analysis, Parser
 from symbolic.proposals import State
 from symbolic.rules import Rule, RuleKind
 from symbolic.trace import TraceBuilder
@@ -114,51 +114,102 @@ class SymbolicLearner(ParamsMixin):
                                           {r.id: r.evidence for r in self.rules_.values()},
                                           self.similarity, slots)
         self._parser = Parser(self.lexicon_, state.rules, self.hierarchy_)
+        self._exact: dict[Tokens, Rule] = {}
+        self._exact = self._recalled()
+        self.rules_.update({r.id: r for r in self._exact.values()})
         self._traces = TraceBuilder(self.rules_, self.hierarchy_)
         return self
+
+    def _recalled(self) -> dict[Tokens, Rule]:
+        """Training pairs the rules answer otherwise, kept to be answered as given.
+
+        Induction keeps a rule when *some* derivation of each training example
+        gives its output; the preferred one may not (two rules for one pattern
+        where the data forced one-to-one aside, say). Such an input is answered
+        from memory, at level 0, exactly as given: a learner reproduces its
+        training pairs whatever its cap. The rules never use these as parts of
+        other inputs, so no other answer changes.
+        """
+        out: dict[Tokens, Rule] = {}
+        n = sum(1 for r in self.rules_.values() if r.kind is RuleKind.MEMORIZED)
+        for ex in self.train_:
+            if ex.source in out or len(ex.source) > self.max_input_words:
+                continue
+            found = self._parser.least_cap(ex.source, 0, 3)
+            if found is not None and found[1].tie == NO_TIE and found[1].meaning == ex.target:
+                continue
+            n += 1
+            out[ex.source] = Rule(f"m{n}", ex.source, ex.target, (ex.id,), RuleKind.MEMORIZED, notes=(
+                "recalled: the rules give this training input another answer (or several), "
+                "so it is answered as given",))
+        return out
 
     def _induce(self) -> tuple[dict[str, Rule], State, tuple[str, ...]]:
         """The lexicon and the rules, with the lexicon revised where it forced memorizing.
 
         A word read as a meaning by its co-occurrences may really be an operator
-        that writes its token as a constant: read as a meaning, the rules it
-        needs share one pattern with another word's (one-to-one) and the
-        examples that show it are memorized. Revision reads the word that owns
-        its token (never seen alone) and stands in the most memorized examples
-        (two at least) as a function word instead, and keeps the result only
-        if it memorizes fewer examples with fewer rules in all (a shorter
-        description: a primitive read as a function word needs a rule per
-        combination, and loses). It never runs once the work budget is
-        spent, gets no more work than the first induction spent, and tries at
-        most MAX_REVISIONS words.
+        that writes its token as a constant, or mean its token several times:
+        read as it was, the rules it needs share one pattern with another
+        word's (one-to-one) or write a named token as a constant (mutual
+        exclusivity), and examples that show it are memorized. Revision first
+        reads every word that owns a token (never seen alone) and stands in two
+        or more of those poorly explained examples as its token repeated as
+        often as the data allow (see ``induce_lexicon``); then the one that
+        stands in the most memorized examples (two at least) as a function
+        word. It keeps a reading only if fewer examples are poorly explained with fewer rules
+        in all (a shorter description: a primitive read as a function word
+        needs a rule per combination, and loses). It never runs once the work
+        budget is spent, gets no more work than the first induction spent,
+        and tries at most MAX_REVISIONS words.
         """
         demoted: frozenset[str] = frozenset()
+        repeated: frozenset[str] = frozenset()
         lexicon = induce_lexicon(self.train_, self.mutual_exclusivity, self.paradigm)
         state = self._rules(lexicon)
         notes: list[str] = []
         tried: set[str] = set()
+        tried_repeating = False
         while len(tried) < MAX_REVISIONS and not state.exhausted:
-            memorized = [set(r.pattern) for r in state.rules.values() if r.kind is RuleKind.MEMORIZED]
-            counts = {w: sum(w in p for p in memorized) for w, r in lexicon.items()
-                      if SEEN_ALONE not in r.notes and w not in tried}
-            suspects = sorted((w for w, n in counts.items() if n >= 2), key=lambda w: (-counts[w], w))
-            if not suspects:
+            poor = _poorly_explained(state, self.train_)
+            memorized = [frozenset(r.fixed_words) for r in state.rules.values() if r.kind is RuleKind.MEMORIZED]
+            options: list[tuple[frozenset[str], frozenset[str]]] = []
+            # Every suspect repeated at once (two words for repeated tokens each leave the
+            # other's examples poorly explained); then the word in the most memorized
+            # examples read as a function word.
+            to_repeat = _suspects(lexicon, poor, frozenset())
+            if to_repeat and not tried_repeating:
+                tried_repeating = True
+                options.append((demoted, repeated | set(to_repeat)))
+            to_demote = _suspects(lexicon, memorized, frozenset(tried))
+            if to_demote:
+                tried.add(to_demote[0])
+                options.append((demoted | {to_demote[0]}, repeated))
+            if not options:
                 break
-            tried.add(suspects[0])
-            new_lexicon = induce_lexicon(self.train_, self.mutual_exclusivity, self.paradigm,
-                                         demoted | {suspects[0]})
-            # A shorter description should not take more work to find: the revised
-            # induction gets the work the first one spent, and loses if it runs out.
-            new_state = self._rules(new_lexicon, state.proposals_made)
-            now = sum(r.kind is RuleKind.MEMORIZED for r in new_state.rules.values())
-            size, new_size = len(lexicon) + len(state.rules), len(new_lexicon) + len(new_state.rules)
-            if now < len(memorized) and new_size < size and not new_state.exhausted:
-                notes.append(f"lexicon: {suspects[0]!r} read as a function word, not as a meaning "
-                             f"({len(memorized)} examples memorized before, {now} after; "
-                             f"{size} rules before, {new_size} after)")
-                demoted |= {suspects[0]}
-                lexicon, state = new_lexicon, new_state
-        return lexicon, state, tuple(notes)
+            for new_demoted, new_repeated in options:
+                new_lexicon = induce_lexicon(self.train_, self.mutual_exclusivity, self.paradigm,
+                                             new_demoted, new_repeated)
+                if new_lexicon == lexicon:
+                    continue  # no suspect brings its token more than once
+                # A shorter description should not take more work to find: the revised
+                # induction gets the work the first one spent, and loses if it runs out.
+                new_state = self._rules(new_lexicon, state.proposals_made)
+                now = len(_poorly_explained(new_state, self.train_))
+                size = len(state.lexicon) + len(state.rules)
+                new_size = len(new_state.lexicon) + len(new_state.rules)
+                if now < len(poor) and new_size < size and not new_state.exhausted:
+                    changed = [w for w in sorted(lexicon) if new_lexicon.get(w) != lexicon[w]]
+                    readings = ", ".join(f"{w!r} means {' '.join(new_lexicon[w].meaning)}" if w in new_lexicon
+                                         else f"{w!r} read as a function word, not as a meaning"
+                                         for w in changed)
+                    notes.append(f"lexicon: {readings} ({len(poor)} examples memorized or "
+                                 f"behind rules that override a bias before, {now} after; "
+                                 f"{size} rules before, {new_size} after)")
+                    demoted, repeated = new_demoted, new_repeated
+                    lexicon, state = new_lexicon, new_state
+                    break
+        # Induction may have inferred the meaning of a word from the rules around it.
+        return state.lexicon, state, tuple(notes)
 
     def _rules(self, lexicon: dict[str, Rule], work: int | None = None) -> State:
         budget = self.max_proposals
@@ -189,6 +240,10 @@ class SymbolicLearner(ParamsMixin):
         if not self._parser.known.issuperset(source):
             unknown = self._parser.unknown_words(source)
             return Prediction.abstain(f"unknown word {unknown[0]!r}")
+        recalled = self._exact.get(source)
+        if recalled is not None:
+            memory = Analysis(0, 0, recalled.meaning, recalled.id, (), (), NO_TIE, len(source))
+            return _prediction(recalled.meaning, "", 0, *self._traces.build(memory))
         found = self._parser.least_cap(source, 0, self.max_relaxation)
         if found is None:
             beyond = self._parser.least_cap(source, self.max_relaxation + 1, 3)
@@ -214,6 +269,22 @@ class SymbolicLearner(ParamsMixin):
         return {"rules": len(self.rules_), "by_kind": kinds,
                 "categories": len(self.hierarchy_.seen), **self.work_,
                 "lexicon_revisions": list(self.revisions_)}
+
+
+def _suspects(lexicon: dict[str, Rule], examples: list[frozenset[str]], tried: frozenset[str]) -> list[str]:
+    """Words read by co-occurrence (not seen alone) in two of these examples at least, the most first."""
+    counts = {w: sum(w in ex for ex in examples) for w, r in lexicon.items()
+              if SEEN_ALONE not in r.notes and w not in tried}
+    return sorted((w for w, n in counts.items() if n >= 2), key=lambda w: (-counts[w], w))
+
+
+def _poorly_explained(state: State, examples: Sequence[Example]) -> list[frozenset[str]]:
+    """The words of each example induction memorized, or explained with a rule that overrides a bias."""
+    out = [frozenset(r.fixed_words) for r in state.rules.values() if r.kind is RuleKind.MEMORIZED]
+    for r in state.rules.values():
+        if overrides_a_bias(r):
+            out += [frozenset(examples[i].source) for i in state.supporters.get(r.id, ())]
+    return out
 
 
 def _distinct(examples: Sequence[Example]) -> list[Example]:

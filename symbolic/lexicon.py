@@ -49,6 +49,7 @@ for each other after ``a``; without the paradigm bias ``q`` is a meaning too:
 from __future__ import annotations
 
 import heapq
+import math
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 
@@ -60,15 +61,20 @@ SEEN_ALONE = "seen alone"  # the note of a word's lexical rule when the word was
 
 
 def induce_lexicon(examples: Sequence[Example], mutual_exclusivity: bool = True,
-                   paradigm: bool = True, function_words: frozenset[str] = frozenset()) -> dict[str, Rule]:
+                   paradigm: bool = True, function_words: frozenset[str] = frozenset(),
+                   repeated: frozenset[str] = frozenset()) -> dict[str, Rule]:
     """One lexical rule per meaningful word (see the module docstring).
 
     ``function_words`` are words never seen alone that are to be read as
     function words whatever their co-occurrences say (the learner's lexicon
-    revision); they vouch for no other word either.
+    revision); they vouch for no other word either. A word in ``repeated``
+    that owns a token means it as many times as the outputs beside it hold
+    it in common measure (the greatest common divisor of its counts: 4 where
+    they are 4, 8 and 12); otherwise once, and the revision tries more only
+    where reading it once leaves examples poorly explained.
     """
     lexicon = _words_seen_alone(examples)
-    owned = _owned_tokens(examples, lexicon, mutual_exclusivity)
+    owned = _owned_tokens(examples, lexicon, mutual_exclusivity, repeated)
     owned = {w: r for w, r in owned.items() if w not in function_words}
     if paradigm:
         contexts = _contexts(examples, set(owned) | set(lexicon))
@@ -122,7 +128,7 @@ def _contexts(examples: Sequence[Example], words: set[str]) -> dict[str, set[tup
 
 
 def _owned_tokens(examples: Sequence[Example], alone: Mapping[str, Rule],
-                  mutual_exclusivity: bool) -> dict[str, Rule]:
+                  mutual_exclusivity: bool, repeated: frozenset[str] = frozenset()) -> dict[str, Rule]:
     """Lexical rules for words never seen alone, by cross-situational evidence and ownership."""
     lexicon: dict[str, Rule] = {}
     named = {t for rule in alone.values() for t in rule.constants}
@@ -172,9 +178,12 @@ def _owned_tokens(examples: Sequence[Example], alone: Mapping[str, Rule],
         if len(owned) != 1:
             continue  # no token, or no way to choose among several: a function word
         token = owned[0]
+        times = 1
+        if word in repeated:
+            times = max(1, math.gcd(*(examples[i].target.count(token) for i in rows)))
         shortest = heapq.nsmallest(MAX_EVIDENCE, rows, key=lambda i: (len(examples[i].source), i))
         lexicon[word] = Rule(
-            lexical_rule_id(word), (word,), (token,), tuple(examples[i].id for i in shortest),
+            lexical_rule_id(word), (word,), (token,) * times, tuple(examples[i].id for i in shortest),
             RuleKind.LEXICAL, support=len(rows), notes=("cross-situational, owned token",),
         )
         named.add(token)

@@ -15,7 +15,9 @@ Three kinds of proposal, each an *offer* with the additions it needs:
   words is never used this way: matching any sequence of constituents, it
   would hypothesize constituents anywhere. A part none of whose words has a
   meaning offers a rule without slots: words that mean something only
-  together (a two-word primitive never given alone, say). A whole example
+  together (a two-word primitive never given alone, say), or one word that
+  means what the rules around it leave to it (a primitive for a sequence of
+  tokens, which cross-situational evidence cannot name). A whole example
   never does: that would only memorize it;
 - **widening**: a known rule derives the example if one of its slots admitted
   a filler that it admits only at level 3 (any constituent) so far. It adds
@@ -140,12 +142,13 @@ class State:
 
     def snapshot(self) -> State:
         """A copy to put back with :meth:`restore` (rules and records are immutable values)."""
-        return replace(self, rules=dict(self.rules), evidence=dict(self.evidence),
+        return replace(self, lexicon=dict(self.lexicon), rules=dict(self.rules), evidence=dict(self.evidence),
                        rejected=set(self.rejected),
                        supporters={k: list(v) for k, v in self.supporters.items()})
 
     def restore(self, saved: State) -> None:
-        self.rules, self.evidence, self.rejected = saved.rules, saved.evidence, saved.rejected
+        self.lexicon, self.rules, self.evidence, self.rejected = saved.lexicon, saved.rules, saved.evidence, \
+            saved.rejected
         self.supporters, self.counter = saved.supporters, saved.counter
         # The saved chart and hierarchy belong to exactly these rules: keep their memo.
         self._chart, self._hierarchy = saved._chart, saved._hierarchy
@@ -182,7 +185,7 @@ def propose(state: State, src: Tokens, tgt: Tokens, depth: int = INFERENCE_DEPTH
     if state.chart.derivable(src, tgt):
         return []
     out = [_as_widening(state, o) for o in _abstractions(state, src, tgt)]
-    if depth < INFERENCE_DEPTH and not out and len(src) > 1 and not any(w in state.lexicon for w in src):
+    if depth < INFERENCE_DEPTH and not out and not any(w in state.lexicon for w in src):
         out.append(Offer(("rule", src, tgt), NEW, Route(1)))  # a phrase of its own: see the module docstring
     out += _from_known_rules(state, src, tgt, depth)
     return [o for o in out if o is not None and o.key not in state.rejected]

@@ -62,18 +62,20 @@ def test_mcd_split_without_short_examples(datasets):
     check(task, SymbolicLearner().fit(task.train))
 
 
-@pytest.mark.parametrize("size", [1000, 2000, 8000])
+@pytest.mark.parametrize("size", [1000, 2000, 4000, 8000])
 def test_sparse_random_scan_sample_is_learned_without_one_to_one_breaches(size):
     # Random commands (the cost-growth benchmark's sets): a rule repeating a known
     # pattern with another template must stay a last resort (it once took 14% of
     # held-out commands wrong at 2,000); a revised lexicon must not read a
     # primitive as a function word (21% wrong at 1,000); and an ambiguous
     # example must not be read with a slot at level 3 to keep a nesting order
-    # that sparse data had already made cyclic (12% wrong at 8,000).
+    # that sparse data had already made cyclic (12% wrong at 8,000). Every held-out
+    # command is right since a rule without fixed words ("<0> <1>", SCAN's direction)
+    # is abstracted over bare words only, and a contradicted rule is retried on the
+    # examples that fill it with words (before: 99.70-99.85% at 1,000-4,000).
     commands = list(all_commands())
     random.Random(0).shuffle(commands)
     train = make_examples(((c, interpret(c)) for c in commands[:size]), "train")
     learner = SymbolicLearner().fit(train)
     held_out = commands[-2000:][::4]
-    correct = sum(learner.explain(c).tokens == interpret(c) for c in held_out)
-    assert correct / len(held_out) >= 0.99
+    assert [c for c in held_out if learner.explain(c).tokens != interpret(c)] == []
