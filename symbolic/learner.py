@@ -171,7 +171,6 @@ class SymbolicLearner(ParamsMixin):
         tried_repeating = False
         while len(tried) < MAX_REVISIONS and not state.exhausted:
             poor = _poorly_explained(state, self.train_)
-            memorized = [frozenset(r.fixed_words) for r in state.rules.values() if r.kind is RuleKind.MEMORIZED]
             options: list[tuple[frozenset[str], frozenset[str]]] = []
             # Every suspect repeated at once (two words for repeated tokens each leave the
             # other's examples poorly explained); then the word in the most memorized
@@ -180,7 +179,7 @@ class SymbolicLearner(ParamsMixin):
             if to_repeat and not tried_repeating:
                 tried_repeating = True
                 options.append((demoted, repeated | set(to_repeat)))
-            to_demote = _suspects(lexicon, memorized, frozenset(tried))
+            to_demote = _suspects(lexicon, poor, frozenset(tried), least=1)
             if to_demote:
                 tried.add(to_demote[0])
                 options.append((demoted | {to_demote[0]}, repeated))
@@ -271,11 +270,12 @@ class SymbolicLearner(ParamsMixin):
                 "lexicon_revisions": list(self.revisions_)}
 
 
-def _suspects(lexicon: dict[str, Rule], examples: list[frozenset[str]], tried: frozenset[str]) -> list[str]:
-    """Words read by co-occurrence (not seen alone) in two of these examples at least, the most first."""
+def _suspects(lexicon: dict[str, Rule], examples: list[frozenset[str]], tried: frozenset[str],
+              least: int = 2) -> list[str]:
+    """Words read by co-occurrence (not seen alone) in ``least`` of these examples at least, the most first."""
     counts = {w: sum(w in ex for ex in examples) for w, r in lexicon.items()
               if SEEN_ALONE not in r.notes and w not in tried}
-    return sorted((w for w, n in counts.items() if n >= 2), key=lambda w: (-counts[w], w))
+    return sorted((w for w, n in counts.items() if n >= least), key=lambda w: (-counts[w], w))
 
 
 def _poorly_explained(state: State, examples: Sequence[Example]) -> list[frozenset[str]]:

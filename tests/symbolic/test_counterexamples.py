@@ -86,6 +86,20 @@ CASES = {
         ],
         "lug zov mak vin", "PUFI DAZI",
     ),
+    # Two prefix operators that write one token each ("mak", "zov") vouch for each other as
+    # meanings; read so, "zov vin" needs a rule that repeats the pattern of "mak"'s with
+    # another template (one-to-one overridden), and "zov pom" took that one's template.
+    # Revision reads "zov" as a function word on one such example (and "mak" follows).
+    "override-revision": (
+        [
+            ("pom", "RIPU"),
+            ("vin", "FIDA"),
+            ("mak pom", "FIFA RIPU RIPU"),
+            ("mak vin", "FIFA FIDA FIDA"),
+            ("zov vin", "LUGU FIDA"),
+        ],
+        "zov pom", "LUGU RIPU",
+    ),
     # "saz dov" means its argument, so every example of it is ambiguous; read one by one, each
     # chose its own place for it in the order, and the test input then had two level-0
     # readings. Read short first against the nesting set so far, it keeps one place.
