@@ -37,9 +37,9 @@ ME_OVERRIDDEN = "mutual exclusivity overridden"
 ONE_TO_ONE_OVERRIDDEN = "one-to-one overridden"
 
 
-def overrides_a_bias(rule: Rule) -> bool:
-    """Whether induction learned ``rule`` against one-to-one or mutual exclusivity."""
-    return any(n.startswith((ME_OVERRIDDEN, ONE_TO_ONE_OVERRIDDEN)) for n in rule.notes)
+def overrides_a_bias(rule: Rule, biases: tuple[str, ...] = (ME_OVERRIDDEN, ONE_TO_ONE_OVERRIDDEN)) -> bool:
+    """Whether induction learned ``rule`` against one of these biases (by default either)."""
+    return any(n.startswith(biases) for n in rule.notes)
 
 
 def induce_rules(examples: Sequence[Example], lexicon: Mapping[str, Rule], max_slots: int = 3,

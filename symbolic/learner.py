@@ -22,7 +22,7 @@ from sandbox.derivation import Derivation
 from sandbox.protocol import ParamsMixin, Prediction
 from symbolic.categories import build_hierarchy
 from symbolic.hierarchy import meaning_types
-from symbolic.induction import induce_rules, overrides_a_bias
+from symbolic.induction import ME_OVERRIDDEN, ONE_TO_ONE_OVERRIDDEN, induce_rules, overrides_a_bias
 from symbolic.lexicon import SEEN_ALONE, induce_lexicon
 from symbolic.parser import NO_TIE, TIE_GROUPED, TIE_UNDECIDED, Analysis, Parser
 from symbolic.proposals import State
@@ -116,6 +116,7 @@ class SymbolicLearner(ParamsMixin):
         self._parser = Parser(self.lexicon_, state.rules, self.hierarchy_)
         self._exact: dict[Tokens, Rule] = {}
         self._exact = self._recalled()
+        self._parser.forget()  # predictions start from what was learned, not from this check's parses
         self.rules_.update({r.id: r for r in self._exact.values()})
         self._traces = TraceBuilder(self.rules_, self.hierarchy_)
         return self
@@ -179,7 +180,11 @@ class SymbolicLearner(ParamsMixin):
             if to_repeat and not tried_repeating:
                 tried_repeating = True
                 options.append((demoted, repeated | set(to_repeat)))
-            to_demote = _suspects(lexicon, poor, frozenset(tried), least=1)
+            # A rule that repeats another's pattern is the sign of a word read as a meaning
+            # where it anchors rules: one such example is enough to try (a named token as a
+            # constant is common in sound grammars: "the square of" writes "2").
+            to_demote = _suspects(lexicon, _poorly_explained(state, self.train_, (ONE_TO_ONE_OVERRIDDEN,)),
+                                  frozenset(tried), least=1)
             if to_demote:
                 tried.add(to_demote[0])
                 options.append((demoted | {to_demote[0]}, repeated))
@@ -278,11 +283,12 @@ def _suspects(lexicon: dict[str, Rule], examples: list[frozenset[str]], tried: f
     return sorted((w for w, n in counts.items() if n >= least), key=lambda w: (-counts[w], w))
 
 
-def _poorly_explained(state: State, examples: Sequence[Example]) -> list[frozenset[str]]:
+def _poorly_explained(state: State, examples: Sequence[Example],
+                      biases: tuple[str, ...] = (ME_OVERRIDDEN, ONE_TO_ONE_OVERRIDDEN)) -> list[frozenset[str]]:
     """The words of each example induction memorized, or explained with a rule that overrides a bias."""
     out = [frozenset(r.fixed_words) for r in state.rules.values() if r.kind is RuleKind.MEMORIZED]
     for r in state.rules.values():
-        if overrides_a_bias(r):
+        if overrides_a_bias(r, biases):
             out += [frozenset(examples[i].source) for i in state.supporters.get(r.id, ())]
     return out
 

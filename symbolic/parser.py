@@ -134,6 +134,14 @@ class Parser:
                 [[slot.phrasal for slot in by_rule] for by_rule in slots]))
         self._memo: list[dict[Tokens, dict[str, Analysis]]] = [{} for _ in range(4)]
 
+    def forget(self) -> None:
+        """Drop every memoized analysis and slot choice."""
+        self._memo = [{} for _ in range(4)]
+        for by_rule in self._slots:
+            for slots in by_rule:
+                for slot in slots:
+                    slot.chosen.clear()
+
     def unknown_words(self, source: Tokens) -> list[str]:
         return [w for w in source if w not in self.known]
 
