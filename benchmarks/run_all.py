@@ -9,7 +9,9 @@
 3. ``benchmarks.quick_suite``: the whole quick suite's wall time;
 4. ``benchmarks.law_sweep --seeds 0-9``: how many seeds of large random
    grammars each compositional law holds on for the symbolic learner
-   (``--seeds 0-39`` for the figure in ``benchmarks/results``).
+   (``--seeds 0-39`` for the figure in ``benchmarks/results``);
+5. ``benchmarks.grammar_shapes``: the symbolic learner on grammar shapes the
+   laws do not draw, and on few-shot tasks with random templates.
 
 The neural accuracy grid (3 seeds, every split, trained to convergence) takes
 hours on a CPU; run ``python -m benchmarks.neural_bench --sections accuracy``
@@ -26,6 +28,7 @@ STEPS = [
     ["benchmarks.neural_bench", "--sections", "speed", "--seeds", "0"],
     ["benchmarks.quick_suite"],
     ["benchmarks.law_sweep", "--seeds", "0-9"],
+    ["benchmarks.grammar_shapes"],
 ]
 
 

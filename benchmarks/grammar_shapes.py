@@ -1,0 +1,431 @@
+"""The symbolic learner on grammar shapes the random-grammar laws do not draw.
+
+The laws (``sandbox check``) draw operators of one or two adjacent words over
+one-token primitives, with left recursion only. Users' grammars and unseen
+test grammars have more: words that mean nothing, primitives of two words or
+of several tokens, right and prefix recursion, circumfix and three-place
+operators, discontiguous operator words, synonyms, brackets in the output, a
+renamed SCAN. Each shape below is a user grammar (the TOML format of
+``sandbox tasks generate``); every pair it derives within its depth is
+enumerated, shuffled by seed, and the learner is trained on a sparse sample
+and judged on up to 500 held-out pairs (exact match, coverage) and on its own
+training pairs (reproduced).
+
+Then Lake-style few-shot tasks: the 14 study and 10 query items of
+``fewshot/colors`` (the same shapes and precedence) with renamed words and
+tokens and random templates for the three functions.
+
+    python -m benchmarks.grammar_shapes [--seeds 0-4] [--variants 60]
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+import time
+from collections.abc import Sequence
+
+from sandbox.data import Example, Tokens, make_examples
+from sandbox.grammar import enumerate_pairs
+from sandbox.tasks.fewshot import QUERY, STUDY
+from sandbox.tasks.grammar_toml import parse_grammar_text
+from symbolic import SymbolicLearner
+
+# name -> (grammar in TOML, training pairs at the full fraction)
+SHAPES: dict[str, tuple[str, int]] = {
+    "words meaning nothing": ("""
+start = "S"
+max_depth = 5
+[[rule]]
+lhs = "S"
+source = "<V> dup"
+target = "<V> <V>"
+[[rule]]
+lhs = "S"
+source = "<S> also <V>"
+target = "<S> <V>"
+[[rule]]
+lhs = "S"
+source = "<V>"
+target = "<V>"
+[[rule]]
+lhs = "V"
+source = "please <P>"
+target = "<P>"
+[[rule]]
+lhs = "V"
+source = "<P>"
+target = "<P>"
+[words.P]
+ka = "KA"
+mo = "MO"
+ri = "RI"
+""", 80),
+    "two-word primitives": ("""
+start = "S"
+max_depth = 4
+[[rule]]
+lhs = "S"
+source = "<V> and <V>"
+target = "{1} {2}"
+[[rule]]
+lhs = "S"
+source = "<V> after <V>"
+target = "{2} {1}"
+[[rule]]
+lhs = "S"
+source = "<V>"
+target = "<V>"
+[[rule]]
+lhs = "V"
+source = "<P> twice"
+target = "<P> <P>"
+[[rule]]
+lhs = "V"
+source = "<P>"
+target = "<P>"
+[[rule]]
+lhs = "P"
+source = "pick up"
+target = "PICK"
+[[rule]]
+lhs = "P"
+source = "put down"
+target = "PUT"
+[words.P]
+go = "GO"
+stop = "STOP"
+""", 50),
+    "primitives for several tokens": ("""
+start = "S"
+max_depth = 4
+[[rule]]
+lhs = "S"
+source = "<V> and <V>"
+target = "{1} {2}"
+[[rule]]
+lhs = "S"
+source = "<V>"
+target = "<V>"
+[[rule]]
+lhs = "V"
+source = "<P> twice"
+target = "<P> <P>"
+[[rule]]
+lhs = "V"
+source = "<P>"
+target = "<P>"
+[words.P]
+hop = "JUMP JUMP"
+go = "GO"
+stop = "STOP"
+spin = "LEFT LEFT LEFT LEFT"
+""", 30),
+    "right recursion": ("""
+start = "S"
+max_depth = 6
+[[rule]]
+lhs = "S"
+source = "<V> then <S>"
+target = "<S> <V>"
+[[rule]]
+lhs = "S"
+source = "<V>"
+target = "<V>"
+[[rule]]
+lhs = "V"
+source = "<P> dup"
+target = "<P> <P>"
+[[rule]]
+lhs = "V"
+source = "<P>"
+target = "<P>"
+[words.P]
+ka = "KA"
+mo = "MO"
+ri = "RI"
+""", 200),
+    "prefix recursion": ("""
+start = "S"
+max_depth = 5
+[[rule]]
+lhs = "S"
+source = "not <S>"
+target = "NEG <S>"
+[[rule]]
+lhs = "S"
+source = "twice <S>"
+target = "<S> <S>"
+[[rule]]
+lhs = "S"
+source = "<P>"
+target = "<P>"
+[words.P]
+ka = "KA"
+mo = "MO"
+ri = "RI"
+""", 40),
+    "circumfix and three places": ("""
+start = "S"
+max_depth = 4
+[[rule]]
+lhs = "S"
+source = "if <V> then <V>"
+target = "{2} Q {1}"
+[[rule]]
+lhs = "S"
+source = "<V> from <V> to <V>"
+target = "{2} {1} {3}"
+[[rule]]
+lhs = "S"
+source = "<V>"
+target = "<V>"
+[[rule]]
+lhs = "V"
+source = "<P> dup"
+target = "<P> <P>"
+[[rule]]
+lhs = "V"
+source = "<P>"
+target = "<P>"
+[words.P]
+ka = "KA"
+mo = "MO"
+ri = "RI"
+zu = "ZU"
+""", 150),
+    "discontiguous operator": ("""
+start = "S"
+max_depth = 4
+[[rule]]
+lhs = "S"
+source = "<V> around <P> twice"
+target = "<P> <V> <P> <V>"
+[[rule]]
+lhs = "S"
+source = "<V> around <P>"
+target = "<P> <V>"
+[[rule]]
+lhs = "S"
+source = "<V>"
+target = "<V>"
+[[rule]]
+lhs = "V"
+source = "<P> dup"
+target = "<P> <P>"
+[[rule]]
+lhs = "V"
+source = "<P>"
+target = "<P>"
+[words.P]
+ka = "KA"
+mo = "MO"
+ri = "RI"
+zu = "ZU"
+""", 60),
+    "synonyms and brackets": ("""
+start = "S"
+max_depth = 5
+[[rule]]
+lhs = "S"
+source = "<S> then <V>"
+target = "<S> <V>"
+[[rule]]
+lhs = "S"
+source = "<S> next <V>"
+target = "<S> <V>"
+[[rule]]
+lhs = "S"
+source = "<V>"
+target = "<V>"
+[[rule]]
+lhs = "V"
+source = "group <V>"
+target = "( <V> )"
+[[rule]]
+lhs = "V"
+source = "<P> not"
+target = "! <P>"
+[[rule]]
+lhs = "V"
+source = "<P>"
+target = "<P>"
+[words.P]
+ka = "KA"
+mo = "MO"
+ri = "RI"
+""", 150),
+    "SCAN-like, renamed": ("""
+start = "S"
+max_depth = 5
+[[rule]]
+lhs = "S"
+source = "<C> und <C>"
+target = "{1} {2}"
+[[rule]]
+lhs = "S"
+source = "<C> nach <C>"
+target = "{2} {1}"
+[[rule]]
+lhs = "S"
+source = "<C>"
+target = "<C>"
+[[rule]]
+lhs = "C"
+source = "<V> zwei"
+target = "<V> <V>"
+[[rule]]
+lhs = "C"
+source = "<V> drei"
+target = "<V> <V> <V>"
+[[rule]]
+lhs = "C"
+source = "<V>"
+target = "<V>"
+[[rule]]
+lhs = "V"
+source = "<D> links"
+target = "LT <D>"
+[[rule]]
+lhs = "V"
+source = "<D> gegen links"
+target = "LT LT <D>"
+[[rule]]
+lhs = "V"
+source = "<D> um links"
+target = "LT <D> LT <D> LT <D> LT <D>"
+[[rule]]
+lhs = "V"
+source = "drehe links"
+target = "LT"
+[[rule]]
+lhs = "V"
+source = "<D>"
+target = "<D>"
+[words.D]
+geh = "G"
+lauf = "L"
+spring = "SP"
+schau = "SC"
+""", 2000),
+}
+
+FRACTIONS = (0.5, 1.0)
+MAX_HELD_OUT = 500
+
+UNARY = [(0, 0, 0), (0, 0), (0, "C"), ("C", 0), (0, 0, "C")]
+BINARY = [(0, 1), (1, 0), (0, 1, 0), (1, 0, 1), (0, 0, 1), (1, 1, 0), (0, 1, 1), (1, 0, 0), (0, "C", 1),
+          (1, "C", 0)]
+WORDS = ["tufa", "mib", "gor", "pel", "sna", "vek", "dro", "kal", "rum", "zib", "wug", "fop"]
+TOKENS = ["A", "B", "C", "D", "E", "F", "G", "H"]
+
+
+def score(learner: SymbolicLearner, pairs: Sequence[tuple[Tokens, Tokens]]) -> tuple[int, int]:
+    """(exact, answered) over ``pairs``."""
+    preds = learner.predict([s for s, _ in pairs])
+    return (sum(p.tokens == t for p, (_, t) in zip(preds, pairs, strict=True)),
+            sum(p.tokens is not None for p in preds))
+
+
+def shapes(seeds: Sequence[int]) -> int:
+    print(f"{'shape':30} {'seed':>4} {'train':>6} {'test':>5} {'exact':>8} {'cover':>8} "
+          f"{'reproduced':>10} {'learn s':>8}  rules by kind")
+    imperfect = 0
+    for name, (text, n_full) in SHAPES.items():
+        spec = parse_grammar_text(text, name)
+        pairs = list(enumerate_pairs(spec.grammar, max_depth=spec.max_depth))
+        for seed in seeds:
+            for fraction in FRACTIONS:
+                shuffled = list(pairs)
+                random.Random(seed).shuffle(shuffled)
+                n = min(max(8, int(n_full * fraction)), len(pairs) * 2 // 3)
+                train, test = shuffled[:n], shuffled[n:n + MAX_HELD_OUT]
+                start = time.process_time()
+                learner = SymbolicLearner().fit(make_examples(train, "train"))
+                cpu = time.process_time() - start
+                exact, answered = score(learner, test)
+                reproduced, _ = score(learner, train)
+                imperfect += exact < len(test) or reproduced < len(train)
+                kinds = learner.summary()["by_kind"]
+                print(f"{name:30} {seed:4d} {n:6d} {len(test):5d} {exact / len(test):8.2%} "
+                      f"{answered / len(test):8.2%} {reproduced:5d}/{len(train):<4d} {cpu:8.2f}  "
+                      + ", ".join(f"{k} {v}" for k, v in sorted(kinds.items())))
+    return imperfect
+
+
+def fewshot_variant(seed: int) -> tuple[str, list[Example], list[Example]]:
+    """Lake's study and query items with renamed words and tokens and random templates."""
+    rng = random.Random(seed)
+    unary = rng.choice(UNARY)
+    first = rng.choice(BINARY)
+    second = rng.choice([t for t in BINARY if t != first])
+    words = rng.sample(WORDS, 7)
+    colors = dict(zip(words[:4], rng.sample(TOKENS, 4), strict=True))
+    tight, middle, loose = words[4:]  # fep, blicket, kiki: tightest to loosest
+    rename = dict(zip(["dax", "lug", "wif", "zup", "fep", "blicket", "kiki"], words, strict=True))
+
+    def fill(template: tuple[object, ...], parts: list[Tokens], constant: str) -> Tokens:
+        out: list[str] = []
+        for x in template:
+            out.extend(parts[x] if isinstance(x, int) else (constant,))
+        return tuple(out)
+
+    def split_last(ws: Tokens, op: str) -> tuple[Tokens, Tokens] | None:
+        if op not in ws:
+            return None
+        i = len(ws) - 1 - ws[::-1].index(op)
+        return ws[:i], ws[i + 1:]
+
+    def loosest(ws: Tokens) -> Tokens:
+        parts = split_last(ws, loose)
+        return middling(ws) if parts is None else fill(second, [loosest(parts[0]), middling(parts[1])], "KK")
+
+    def middling(ws: Tokens) -> Tokens:
+        parts = split_last(ws, middle)
+        return tightest(ws) if parts is None else fill(first, [middling(parts[0]), tightest(parts[1])], "BB")
+
+    def tightest(ws: Tokens) -> Tokens:
+        if len(ws) >= 2 and ws[-1] == tight:
+            return fill(unary, [tightest(ws[:-1])], "FF")
+        return (colors[ws[0]],)
+
+    def examples(items: Sequence[tuple[str, str]], prefix: str) -> list[Example]:
+        out = []
+        for i, (source, _) in enumerate(items):
+            ws = tuple(rename[w] for w in source.split())
+            out.append(Example(source=ws, target=loosest(ws), id=f"{prefix}-{i}"))
+        return out
+
+    return f"{unary} {first} {second}", examples(STUDY, "study"), examples(QUERY, "query")
+
+
+def fewshot(variants: int) -> int:
+    wrong = 0
+    for seed in range(variants):
+        templates, study, query = fewshot_variant(seed)
+        learner = SymbolicLearner().fit(study)
+        exact, answered = score(learner, [(e.source, e.target) for e in query])
+        reproduced, _ = score(learner, [(e.source, e.target) for e in study])
+        if exact < len(query) or reproduced < len(study):
+            wrong += 1
+            print(f"  variant {seed} (templates {templates}): {exact}/{len(query)} queries right, "
+                  f"{answered} answered, {reproduced}/{len(study)} study items reproduced")
+    print(f"few-shot variants (14 study, 10 queries, random templates): "
+          f"{variants - wrong}/{variants} with every query right and every study item reproduced")
+    return wrong
+
+
+def main(argv: Sequence[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--seeds", default="0-4", help="FIRST-LAST samples of each shape")
+    parser.add_argument("--variants", type=int, default=60, help="few-shot variants")
+    args = parser.parse_args(argv)
+    first, _, last = args.seeds.partition("-")
+    seeds = range(int(first), int(last or first) + 1)
+    imperfect = shapes(seeds)
+    print(f"\nshape samples not fully right: {imperfect} of {len(SHAPES) * len(seeds) * len(FRACTIONS)}\n")
+    fewshot(args.variants)
+
+
+if __name__ == "__main__":
+    main()
