@@ -151,17 +151,29 @@ def _first_consistent(state: State, check: Consistency, proposals: Mapping[Key, 
     rules are tried only when nothing else fits, and are backed only by the
     examples that nothing else fits: while ``min_support`` holds back less
     supported proposals, two examples that share a word by chance must not
-    outvote the admissions that each of them needs alone.
+    outvote the admissions that each of them needs alone. Nor do examples
+    that every template of a pattern fits ("a op a") choose among them while
+    ``min_support`` can wait for more: the iconic bias would decide alone.
     """
     ranked = sorted(proposals.values(), reverse=True, key=lambda p: (
         p.is_widening or p.key[1] not in patterns, _preference(p, iconic)))
     fit_otherwise: set[int] | None = None  # examples some non-overriding proposal derives (when asked)
+    backers: dict[object, list[tuple[object, frozenset[int]]]] | None = None  # pattern -> (template, examples)
     for second_pass in (False, True):
         for p in ranked:
             if _overrides_a_bias(state, p, patterns) != second_pass:
                 continue
             if len(p.routes) < min_support:
                 break  # the rest of this pass is less preferred still
+            if min_support > 1 and not p.is_widening:
+                if backers is None:
+                    backers = {}
+                    for q in ranked:
+                        if not q.is_widening:
+                            backers.setdefault(q.key[1], []).append((q.key[2], frozenset(q.routes)))
+                own = frozenset(p.routes)
+                if any(t != p.key[2] and b == own for t, b in backers[p.key[1]]):
+                    continue  # undecided between templates: wait for examples that decide
             if second_pass and min_support > 1:
                 if fit_otherwise is None:
                     fit_otherwise = {i for q in ranked if not _overrides_a_bias(state, q, patterns)

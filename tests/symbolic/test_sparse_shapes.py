@@ -145,3 +145,30 @@ def test_words_for_repeated_tokens_are_revised_to_mean_them_repeatedly():
     assert learner.rules_[lexical_rule_id("spin")].template == ("LEFT",) * 4
     assert learner.rules_[lexical_rule_id("hop")].template == ("JUMP",) * 2
     assert learner.revisions_
+
+
+def test_examples_that_fit_every_template_do_not_choose_one_alone():
+    # The only examples of "after" on bare words are "stop after stop" and "go after go":
+    # both templates fit them, and the iconic bias once chose "<0> after <1> -> <0> <1>"
+    # from them alone; the examples that show the reverse order (with two-word
+    # primitives and "twice" in the slots) then got rules of their own. Induction now
+    # waits for examples that decide (before: "go after stop" -> GO STOP).
+    pairs = [
+        "put down and pick up -> PUT PICK", "put down twice after pick up -> PICK PUT PUT",
+        "stop twice after go -> GO STOP STOP", "stop after put down twice -> PUT PUT STOP",
+        "stop after stop -> STOP STOP", "stop twice and put down -> STOP STOP PUT",
+        "pick up twice and stop twice -> PICK PICK STOP STOP", "put down after pick up twice -> PICK PICK PUT",
+        "go and put down twice -> GO PUT PUT", "go and go -> GO GO", "go after put down twice -> PUT PUT GO",
+        "stop twice and put down twice -> STOP STOP PUT PUT",
+        "stop twice after put down twice -> PUT PUT STOP STOP", "put down twice and go -> PUT PUT GO",
+        "pick up twice after put down twice -> PUT PUT PICK PICK", "put down and stop twice -> PUT STOP STOP",
+        "go and put down -> GO PUT", "pick up twice and go -> PICK PICK GO", "stop and go twice -> STOP GO GO",
+        "go twice and stop -> GO GO STOP", "put down after put down -> PUT PUT", "go and go twice -> GO GO GO",
+        "stop and stop twice -> STOP STOP STOP", "put down after stop -> STOP PUT", "go after go -> GO GO",
+    ]
+    train = [Example.of(*p.split(" -> "), id=f"e{i}") for i, p in enumerate(pairs)]
+    learner = SymbolicLearner().fit(train)
+    for source, target in [("go after stop", "STOP GO"), ("stop after go", "GO STOP"),
+                           ("pick up after go twice", "GO GO PICK"), ("stop twice after pick up", "PICK STOP STOP")]:
+        assert learner.explain(tuple(source.split())).tokens == tuple(target.split()), source
+    assert not [r for r in learner.rules_.values() if r.kind is RuleKind.MEMORIZED]
