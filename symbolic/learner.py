@@ -244,7 +244,7 @@ class SymbolicLearner(ParamsMixin):
         if not self._parser.known.issuperset(source):
             unknown = self._parser.unknown_words(source)
             return Prediction.abstain(f"unknown word {unknown[0]!r}")
-        recalled = self._exact.get(source)
+        recalled = self._exact.get(source) if self._exact else None
         if recalled is not None:
             memory = Analysis(0, 0, recalled.meaning, recalled.id, (), (), NO_TIE, len(source))
             return _prediction(recalled.meaning, "", 0, *self._traces.build(memory))
