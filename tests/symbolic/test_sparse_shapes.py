@@ -90,20 +90,24 @@ def test_two_word_primitive_never_given_alone_is_a_phrase_of_its_own():
     assert not any(r.kind is RuleKind.MEMORIZED for r in learner.rules_.values())
 
 
+# Primitives that mean several tokens ("hop", "spin").
+SEVERAL_TOKENS = """
+    S -> <V> => $0
+    S -> <V> and <V> => $0 $1
+    V -> <P> twice => $0 $0
+    V -> <P> => $0
+    P -> hop => JUMP JUMP
+    P -> go => GO
+    P -> stop => STOP
+    P -> spin => LEFT LEFT LEFT LEFT
+"""
+
+
 def test_primitive_for_two_tokens_never_given_alone_is_inferred_from_the_rules_around_it():
     # Cross-situational evidence names one token per word; "hop" means two. Read as a
     # function word, its meaning is what "<0> and <1>" leaves to it (before: "hop" alone
     # and "hop and hop" had no derivation, and "hop twice" was a phrase of its own).
-    g = grammar("""
-        S -> <V> => $0
-        S -> <V> and <V> => $0 $1
-        V -> <P> twice => $0 $0
-        V -> <P> => $0
-        P -> hop => JUMP JUMP
-        P -> go => GO
-        P -> stop => STOP
-        P -> spin => LEFT LEFT LEFT LEFT
-    """)
+    g = grammar(SEVERAL_TOKENS)
     learner, train, held_out = fit_sample(g, depth=4, n_train=30)
     assert ("hop",) not in [s for s, _ in train]
     assert wrong(learner, held_out) == []
@@ -129,16 +133,7 @@ def test_words_for_repeated_tokens_are_revised_to_mean_them_repeatedly():
     # Co-occurrence reads "spin" as LEFT and "hop" as JUMP; the rules that reading needs
     # break one-to-one and memorize examples. Revision reads each as its token as often
     # as the outputs hold it in common measure (before: 10.5% of held-out pairs right).
-    g = grammar("""
-        S -> <V> => $0
-        S -> <V> and <V> => $0 $1
-        V -> <P> twice => $0 $0
-        V -> <P> => $0
-        P -> hop => JUMP JUMP
-        P -> go => GO
-        P -> stop => STOP
-        P -> spin => LEFT LEFT LEFT LEFT
-    """)
+    g = grammar(SEVERAL_TOKENS)
     learner, train, held_out = fit_sample(g, depth=4, n_train=15, seed=2)
     assert not {("hop",), ("spin",)} & {s for s, _ in train}
     assert wrong(learner, held_out) == []
