@@ -290,14 +290,14 @@ def _apply(state: State, best: Proposal, examples: Sequence[Example], committed:
         state.supporters.setdefault(rule_id, []).extend(best.routes)
         new_id = NEW
     elif isinstance(best.key[1], tuple) and len(best.key[1]) == 1:
-        # One word whose meaning the rules around it imply (see symbolic.proposals).
+        # One word whose meaning the rules that contain it imply (see symbolic.proposals).
         word, template = best.key[1][0], best.key[2]
         assert isinstance(word, str) and isinstance(template, tuple)
         new_id = lexical_rule_id(word)
         # A new dict, not an update: the next chart then sees that the lexicon changed.
         state.lexicon = {**state.lexicon, word: Rule(
             new_id, (word,), template, ids[:MAX_EVIDENCE], RuleKind.LEXICAL, support=len(best.routes),
-            notes=("inferred: the meaning the rules around it leave to the word",))}
+            notes=("inferred: the meaning the rules that contain it leave to the word",))}
     else:
         pattern, template = best.key[1], best.key[2]
         assert isinstance(pattern, tuple) and isinstance(template, tuple)

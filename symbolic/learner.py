@@ -212,7 +212,7 @@ class SymbolicLearner(ParamsMixin):
                     demoted, repeated = new_demoted, new_repeated
                     lexicon, state = new_lexicon, new_state
                     break
-        # Induction may have inferred the meaning of a word from the rules around it.
+        # Induction may have inferred the meaning of a word from the rules that contain it.
         return state.lexicon, state, tuple(notes)
 
     def _rules(self, lexicon: dict[str, Rule], work: int | None = None) -> State:

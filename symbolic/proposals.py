@@ -16,7 +16,7 @@ Three kinds of proposal, each an *offer* with the additions it needs:
   would hypothesize constituents anywhere. A part none of whose words has a
   meaning offers a rule without slots: words that mean something only
   together (a two-word primitive never given alone, say), or one word that
-  means what the rules around it leave to it (a primitive for a sequence of
+  means what the rules that contain it leave to it (a primitive for a sequence of
   tokens, which cross-situational evidence cannot name). A whole example
   never does: that would only memorize it;
 - **widening**: a known rule derives the example if one of its slots admitted

@@ -33,7 +33,7 @@ class RuleKind(str, Enum):
 
     LEXICAL = "lexical"  # one word and its meaning
     COMPOSITION = "composition"  # an abstraction of examples with slots
-    PHRASE = "phrase"  # words that mean something only together, inferred from the rules around them
+    PHRASE = "phrase"  # words that mean something only together, inferred from the rules that contain them
     MEMORIZED = "memorized"  # one whole example, kept when nothing more general fits
 
 
