@@ -114,8 +114,7 @@ class SymbolicLearner(ParamsMixin):
                                           {r.id: r.evidence for r in self.rules_.values()},
                                           self.similarity, slots)
         self._parser = Parser(self.lexicon_, state.rules, self.hierarchy_)
-        self._exact: dict[Tokens, Rule] = {}
-        self._exact = self._recalled()
+        self._exact: dict[Tokens, Rule] = self._recalled()
         self._parser.forget()  # predictions start from what was learned, not from this check's parses
         self.rules_.update({r.id: r for r in self._exact.values()})
         self._traces = TraceBuilder(self.rules_, self.hierarchy_)
@@ -156,8 +155,9 @@ class SymbolicLearner(ParamsMixin):
         reads every word that owns a token (never seen alone) and stands in two
         or more of those poorly explained examples as its token repeated as
         often as the data allow (see ``induce_lexicon``); then the one that
-        stands in the most memorized examples (two at least) as a function
-        word. It keeps a reading only if fewer examples are poorly explained with fewer rules
+        stands in the most examples memorized or behind a rule that repeats
+        another's pattern (one is enough) as a function word. It keeps a
+        reading only if fewer examples are poorly explained with fewer rules
         in all (a shorter description: a primitive read as a function word
         needs a rule per combination, and loses). It never runs once the work
         budget is spent, gets no more work than the first induction spent,
