@@ -27,7 +27,7 @@ from collections.abc import Sequence
 
 from sandbox.data import Example, Tokens, make_examples
 from sandbox.grammar import enumerate_pairs
-from sandbox.tasks.fewshot import QUERY, STUDY
+from sandbox.tasks.fewshot import QUERY, STUDY, split_last
 from sandbox.tasks.grammar_toml import parse_grammar_text
 from symbolic import SymbolicLearner
 
@@ -369,12 +369,6 @@ def fewshot_variant(seed: int) -> tuple[str, list[Example], list[Example]]:
         for x in template:
             out.extend(parts[x] if isinstance(x, int) else (constant,))
         return tuple(out)
-
-    def split_last(ws: Tokens, op: str) -> tuple[Tokens, Tokens] | None:
-        if op not in ws:
-            return None
-        i = len(ws) - 1 - ws[::-1].index(op)
-        return ws[:i], ws[i + 1:]
 
     def loosest(ws: Tokens) -> Tokens:
         parts = split_last(ws, loose)

@@ -134,7 +134,8 @@ def _add_rules(state: State, examples: Sequence[Example], check: Consistency, pe
         if best is None:
             break
         _apply(state, best, examples, list(best.routes), proposals, iconic)
-        check.lexical = frozenset(r.id for r in state.lexicon.values())  # a word may have been inferred
+        if len(check.lexical) != len(state.lexicon):  # a word was inferred
+            check.lexical = frozenset(r.id for r in state.lexicon.values())
         pending = [i for i in pending if not state.chart.derivable(*examples[i].pair())]
     return pending
 

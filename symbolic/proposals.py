@@ -142,7 +142,8 @@ class State:
 
     def snapshot(self) -> State:
         """A copy to put back with :meth:`restore` (rules and records are immutable values)."""
-        return replace(self, lexicon=dict(self.lexicon), rules=dict(self.rules), evidence=dict(self.evidence),
+        # The lexicon is replaced when a word is inferred, never changed in place: shared.
+        return replace(self, rules=dict(self.rules), evidence=dict(self.evidence),
                        rejected=set(self.rejected),
                        supporters={k: list(v) for k, v in self.supporters.items()})
 

@@ -77,8 +77,8 @@ def interpret(words: Sequence[str]) -> Tokens:
     return _kiki(tuple(words))
 
 
-def _split_last(words: Tokens, op: str) -> tuple[Tokens, Tokens] | None:
-    # Split at the last occurrence, so that a repeated operator groups to the left.
+def split_last(words: Tokens, op: str) -> tuple[Tokens, Tokens] | None:
+    """The words before and after the last ``op`` (so that a repeated operator groups to the left)."""
     if op not in words:
         return None
     i = len(words) - 1 - words[::-1].index(op)
@@ -86,14 +86,14 @@ def _split_last(words: Tokens, op: str) -> tuple[Tokens, Tokens] | None:
 
 
 def _kiki(words: Tokens) -> Tokens:
-    parts = _split_last(words, "kiki")
+    parts = split_last(words, "kiki")
     if parts is None:
         return _blicket(words)
     return _blicket(parts[1]) + _kiki(parts[0])
 
 
 def _blicket(words: Tokens) -> Tokens:
-    parts = _split_last(words, "blicket")
+    parts = split_last(words, "blicket")
     if parts is None:
         return _fep(words)
     x, y = _blicket(parts[0]), _fep(parts[1])
