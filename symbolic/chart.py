@@ -47,7 +47,7 @@ LevelFn = Callable[[str, int, str], int]  # (rule, slot, filler) -> relaxation l
 Child = tuple[int, int, str, Tokens]  # (start, end, root rule, meaning), relative to the phrase
 
 
-@dataclass
+@dataclass(slots=True)
 class Entry:
     """One (root, meaning) analysis of a phrase: its least relaxed derivation, and how many there are."""
 
@@ -74,6 +74,10 @@ class InductionChart:
         self._levels: dict[tuple[str, int, str], int] = {}
         # A slot that admits no phrase below level 3 spans exactly one word.
         self._phrasal = [[phrasal(r.id, s) for s in range(r.n_slots)] for r in self.rules]
+        # Per rule position, the slot order when its template has slots only (its meaning
+        # then concatenates theirs), else None.
+        self._recipes = [tuple(int(x) for x in r.template) if r.template and not r.constants else None
+                         for r in self.rules]
         fillers = [r.id for r in self.lexicon.values()] + [r.id for r in self.rules]
         # What each slot admits without a proposal, with the level: position -> slot -> filler -> level.
         self._admits = [[{f: lvl for f in fillers if (lvl := self.level(r.id, s, f)) <= MAX_LEVEL}
@@ -123,35 +127,47 @@ class InductionChart:
 
     def _combine(self, position: int, phrase: Tokens, spans: tuple[tuple[int, int], ...],
                  result: Analyses) -> None:
-        rule = self.rules[position]
         admits = self._admits[position]
+        memo = self._memo
         options: list[list[tuple[int, Child, int, int]]] = []  # (cost, child, level, count)
         for slot, (a, b) in enumerate(spans):
             levels = admits[slot]
+            part = phrase[a:b]
+            found = memo.get(part)
+            if found is None:
+                found = self.analyses(part)
             opts = [(sub.cost + COST[lvl], (a, b, root, meaning), lvl, sub.count)
-                    for (root, meaning), sub in self.analyses(phrase[a:b]).items()
+                    for (root, meaning), sub in found.items()
                     if (lvl := levels.get(root)) is not None]
             if not opts:
                 return
             options.append(opts)
-        rule_id, template = rule.id, rule.template
-        for combo in itertools.product(*options):
+        rule_id, template = self.rules[position].id, self.rules[position].template
+        recipe = self._recipes[position]
+        combos = (tuple(o[0] for o in options),) if all(len(o) == 1 for o in options) \
+            else itertools.product(*options)
+        for combo in combos:
             out: list[str] = []
-            for item in template:  # rule.instantiate, inlined: this loop is the chart's hot path
-                if isinstance(item, int):
-                    out += combo[item][1][3]
-                else:
-                    out.append(item)
+            if recipe is not None:  # a template of slots only: concatenate their meanings
+                for k in recipe:
+                    out += combo[k][1][3]
+            else:
+                for item in template:  # rule.instantiate, inlined: this loop is the chart's hot path
+                    if isinstance(item, int):
+                        out += combo[item][1][3]
+                    else:
+                        out.append(item)
             key = (rule_id, tuple(out))
-            cost = sum(c[0] for c in combo)
-            children = tuple(c[1] for c in combo)
-            levels_used = tuple(c[2] for c in combo)
+            cost = 0
             count = 1
             for c in combo:
+                cost += c[0]
                 count *= c[3]
+            children = tuple([c[1] for c in combo])
             prev = result.get(key)
             if prev is None:
-                result[key] = Entry(cost, rule_id, children, levels_used, min(count, MAX_COUNT), [children])
+                result[key] = Entry(cost, rule_id, children, tuple([c[2] for c in combo]), min(count, MAX_COUNT),
+                                    [children])
                 if len(result) >= MAX_ANALYSES:
                     return
                 continue
@@ -162,7 +178,7 @@ class InductionChart:
             if cost < prev.cost or (cost == prev.cost and children and
                                     _first(children[0]) > _first(prev.children[0])):
                 prev.cost, prev.children = cost, children
-                prev.levels = levels_used
+                prev.levels = tuple([c[2] for c in combo])
 
     def meanings(self, phrase: Tokens) -> dict[Tokens, frozenset[str]]:
         """The meanings ``phrase`` can take, each with the root rules that give it."""
@@ -198,8 +214,10 @@ def _inherited(old: InductionChart,
     for the fillers at the roots of those sub-phrases (the vocabularies only
     prune tilings that give nothing). A rule tiles only phrases that contain
     all its fixed words, and a filler is a root only in phrases that contain
-    its own; so a rule that is new, gone, or kept with another pattern,
-    template or phrasal flags changes only phrases with its fixed words, and
+    its own; so a rule that is new, gone, or kept with another pattern or
+    template changes only phrases with its fixed words; a kept rule's slot
+    that starts or stops spanning several words, only phrases with the fixed
+    words of both the rule and one of the phrase fillers the slot admits; and
     a changed level of a kept rule's slot for an old filler only phrases with
     the fixed words of both (a new filler is a root only where its new rule
     tiles). A change whose words are none may touch every phrase.
@@ -210,6 +228,7 @@ def _inherited(old: InductionChart,
     kept_ids = {r.id for r in new.rules} & before.keys()
     words = {r.id: frozenset(r.fixed_words) for r in old.lexicon.values()}
     words.update((r.id, frozenset(r.fixed_words)) for r in old.rules if r.id in kept_ids)
+    phrasal_words = {r.id: frozenset(r.fixed_words) for r in (*old.rules, *new.rules)}
     changed: set[frozenset[str]] = set()
     order: list[int] = []
     for k, rule in enumerate(new.rules):
@@ -219,6 +238,12 @@ def _inherited(old: InductionChart,
             changed.add(fixed)
             continue
         order.append(found[0])
+        for s, (spanned, spans) in enumerate(zip(old._phrasal[found[0]], new._phrasal[k], strict=True)):
+            if spanned != spans:
+                # The slot's multi-word spans come or go: phrases whose roots are the phrase
+                # fillers it admits, each holding its root's fixed words.
+                fillers = old._admits[found[0]][s].keys() | new._admits[k][s].keys()
+                changed.update(fixed | phrasal_words[f] for f in fillers if f in phrasal_words)
         for was, now in zip(old._admits[found[0]], new._admits[k], strict=True):
             # Levels above MAX_LEVEL all read as "not admitted": the admitted levels say it all.
             differ = {f for f, lvl in was.items() if now.get(f) != lvl} | (now.keys() - was.keys())
@@ -235,7 +260,7 @@ def _inherited(old: InductionChart,
 
 def _same_form(old: InductionChart, k_old: int, new: InductionChart, k_new: int) -> bool:
     a, b = old.rules[k_old], new.rules[k_new]
-    return (a.pattern, a.template) == (b.pattern, b.template) and old._phrasal[k_old] == new._phrasal[k_new]
+    return (a.pattern, a.template) == (b.pattern, b.template)
 
 
 def _first(child: tuple[int, int, str, Tokens]) -> int:

@@ -53,8 +53,9 @@ class Consistency:
                 self.by_word[w].append(i)
             self.by_length[len(ex.source)].append(i)
 
-    def _candidates(self, pattern: Sequence[Item], phrasal: Sequence[bool]) -> list[int]:
-        words = [x for x in pattern if isinstance(x, str)]
+    def _candidates(self, pattern: Sequence[Item], phrasal: Sequence[bool],
+                    required: frozenset[str] = frozenset()) -> list[int]:
+        words = [x for x in pattern if isinstance(x, str)] + sorted(required)
         if words:
             return min((self.by_word.get(w, []) for w in words), key=len)
         if not any(phrasal):
@@ -64,17 +65,19 @@ class Consistency:
     def contradiction(self, chart: InductionChart, pattern: tuple[Item, ...], template: tuple[Item, ...],
                       fillers: Mapping[int, set[str]],
                       must_use: tuple[int, set[str]] | None = None,
-                      max_length: int | None = None) -> str | None:
+                      max_length: int | None = None, required: frozenset[str] = frozenset()) -> str | None:
         """The id of an example the rule contradicts with its own fillers, or ``None``.
 
         ``must_use`` (slot, fillers) limits the check to readings that put one
         of those fillers in that slot (what a widening adds); ``max_length``
-        to the examples no longer than that (those induction has reached).
+        to the examples no longer than that (those induction has reached);
+        ``required`` to the examples with all these words (those a ``must_use``
+        filler's phrase can stand in).
         """
         n_slots = sum(1 for x in pattern if isinstance(x, int))
         phrasal = [any(f not in self.lexical for f in fillers.get(s, ())) for s in range(n_slots)]
         matcher = Matcher(pattern)
-        for i in self._candidates(pattern, phrasal):
+        for i in self._candidates(pattern, phrasal, required):
             ex = self.examples[i]
             n = len(ex.source)
             if max_length is not None and n > max_length:

@@ -28,7 +28,7 @@ from itertools import groupby
 
 from sandbox.data import Example
 from symbolic.consistency import Consistency
-from symbolic.proposals import NEW, Key, Offer, Proposal, State, propose
+from symbolic.proposals import NEW, Key, Offer, Proposal, Route, State, propose
 from symbolic.revision import revise
 from symbolic.rules import Item, Rule, RuleKind, lexical_rule_id
 
@@ -72,7 +72,12 @@ def induce_rules(examples: Sequence[Example], lexicon: Mapping[str, Rule], max_s
     def add(s: State, todo: list[int]) -> list[int]:
         return _add_rules(s, examples, check, todo, 1, iconic_order, longest)
 
-    if not state.exhausted and revise(state, examples, add):
+    def admissible(s: State, rule: str, slot: int, filler: str, backers: list[int]) -> bool:
+        kind = s.hierarchy.kind(s.hierarchy.mtypes[filler])
+        routes = {i: Route(1, frozenset({(rule, slot, filler)})) for i in backers}
+        return _contradiction(s, check, Proposal(("widen", rule, slot, kind), rule, routes), longest) is None
+
+    if not state.exhausted and revise(state, examples, add, admissible):
         # A dropped rule may have derived more than the examples that proposed it.
         pending += [i for i in order if i not in pending and not state.chart.derivable(*examples[i].pair())]
         pending = add(state, pending)
@@ -229,7 +234,13 @@ def _contradiction(state: State, check: Consistency, p: Proposal, reach: int) ->
         fillers = {s: _of_types(state, set(state.hierarchy.seen.get((rule_id, s), {})))
                    for s in range(rule.n_slots)}
         fillers[slot] |= new
-        return check.contradiction(chart, rule.pattern, rule.template, fillers, (slot, new), reach)
+        # A phrase of a new filler holds that filler's fixed words: only examples with them
+        # can put it in the slot.
+        known = {**{r.id: r for r in state.lexicon.values()}, **state.rules}
+        required = frozenset.intersection(*(frozenset(known[f].fixed_words) for f in new)) \
+            if new and all(f in known for f in new) else frozenset()
+        return check.contradiction(chart, rule.pattern, rule.template, fillers, (slot, new), reach,
+                                   required=required)
     pattern, template = p.key[1], p.key[2]
     assert isinstance(pattern, tuple) and isinstance(template, tuple)
     own: dict[int, set[str]] = {}

@@ -129,7 +129,7 @@ class State:
     def chart(self) -> InductionChart:
         if self._chart is None:
             h = self.hierarchy
-            self._chart = InductionChart(self.lexicon, self.rules.values(), h.level, h.admits_phrases,
+            self._chart = InductionChart(self.lexicon, self.rules.values(), self.level, h.admits_phrases,
                                          previous=self._stale)
             self._stale = None
         return self._chart
@@ -167,9 +167,24 @@ class State:
         if len(old) < MAX_IDS:
             self.evidence[(rule, slot, filler)] = tuple(dict.fromkeys(old + ids))[:MAX_IDS]
 
+    def level(self, rule: str, slot: int, filler: str) -> int:
+        """The filler's level in the slot, as induction admits it.
+
+        A slot of a rule without fixed words admits a phrase by its meaning
+        type (level 2) only through a proposal: such a rule reads any sequence
+        of constituents, so each kind of phrase it takes must have been seen
+        there, or be like one that has (level 1; see the module docstring on
+        widening). The parser's levels are the hierarchy's, unchanged.
+        """
+        h = self.hierarchy
+        level = h.level(rule, slot, filler)
+        if level == MAX_LEVEL and not self.rules[rule].fixed_words and h.kind(h.mtypes[filler]) == "phrase":
+            return MAX_LEVEL + 1
+        return level
+
     def admits(self, rule: str, slot: int, fillers: frozenset[str]) -> bool:
         """Whether some filler fills the slot without a proposal (level 2 at most)."""
-        return any(self.hierarchy.level(rule, slot, f) <= MAX_LEVEL for f in fillers)
+        return any(self.level(rule, slot, f) <= MAX_LEVEL for f in fillers)
 
     def admits_phrases(self, rule: str, slot: int) -> bool:
         return self.hierarchy.admits_phrases(rule, slot)

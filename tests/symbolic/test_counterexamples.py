@@ -149,6 +149,32 @@ CASES = {
         ],
         "saz dov kif mok gut kif vib pop", "BOKA BOKA BOKA NERU",
     ),
+    # Law seed 21: "mak" and "pom" are read as words (FARI, PUFI) that a juxtaposition rule
+    # "<0> <1> -> <1> <0>" puts first. "lug zov mak" needs that rule's first slot to take a
+    # "zov" phrase; a slot without fixed words taking phrases is penalized, so induction
+    # spelt out "<0> zov <1> -> <1> <0>", and "vin pek zov mak" then grouped "vin pek" in
+    # it at level 3. Revision now replaces a rule that is exactly the composition of two
+    # others by the admission, where no example contradicts it.
+    "composition-revision": (
+        [
+            ("lug", "DAZI"),
+            ("pek", "NUDI"),
+            ("lug mak", "FARI DAZI"),
+            ("lug pom", "PUFI DAZI"),
+            ("lug zov", "DAZI"),
+            ("pek mak", "FARI NUDI"),
+            ("pek pom", "PUFI NUDI"),
+            ("pek zov", "NUDI"),
+            ("vin lug", "DAZI DAZI"),
+            ("vin pek", "NUDI NUDI"),
+            ("lug zov mak", "FARI DAZI"),
+            ("lug zov pom", "PUFI DAZI"),
+            ("vin lug mak", "FARI DAZI FARI DAZI"),
+            ("vin lug pom", "PUFI DAZI PUFI DAZI"),
+            ("vin lug zov", "DAZI DAZI"),
+        ],
+        "vin pek zov mak", "FARI NUDI FARI NUDI",
+    ),
 }
 
 
@@ -177,3 +203,10 @@ def test_lexicon_revision_is_reported_and_memorizes_nothing() -> None:
 def test_lexicon_is_not_revised_when_nothing_is_memorized() -> None:
     learner = fitted(CASES["precedence"][0])
     assert learner.summary()["lexicon_revisions"] == []
+
+
+def test_a_rule_that_composes_two_others_is_replaced_by_an_admission() -> None:
+    learner = fitted(CASES["composition-revision"][0])
+    patterns = {r.text() for r in learner.rules_.values() if r.kind.value == "composition"}
+    assert not any("zov <1>" in p for p in patterns), patterns
+    assert learner.explain(("vin", "pek", "zov", "mak")).relaxation_level == 0
