@@ -89,6 +89,9 @@ class InductionChart:
                                 [[frozenset().union(*(words[f] for f in slot)) for slot in admitted[r.id]]
                                  for r in self.rules], self._phrasal)
         self._memo: dict[Tokens, Analyses] = {}
+        # Whether some phrase had more analyses than MAX_ANALYSES (then a phrase's analyses
+        # may miss readings); an inherited memo inherits it.
+        self.truncated: bool = previous is not None and previous.truncated
         # What changed since ``previous``: the least word sets whose phrases may read
         # differently now (a phrase without all the words of one reads as before), or
         # None when that is unknown. Induction reuses an example's proposals by it.
@@ -121,6 +124,7 @@ class InductionChart:
         for position, spans in self._index.matches(phrase):
             self._combine(position, phrase, spans, result)
             if len(result) >= MAX_ANALYSES:
+                self.truncated = True
                 break
         self._memo[phrase] = result
         return result

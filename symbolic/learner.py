@@ -21,6 +21,7 @@ from sandbox.data import MAX_INPUT_TOKENS, Example, Tokens
 from sandbox.derivation import Derivation
 from sandbox.protocol import ParamsMixin, Prediction
 from symbolic.categories import build_hierarchy
+from symbolic.chart import InductionChart
 from symbolic.hierarchy import meaning_types
 from symbolic.induction import ME_OVERRIDDEN, ONE_TO_ONE_OVERRIDDEN, induce_rules, overrides_a_bias
 from symbolic.lexicon import SEEN_ALONE, induce_lexicon
@@ -114,13 +115,13 @@ class SymbolicLearner(ParamsMixin):
                                           {r.id: r.evidence for r in self.rules_.values()},
                                           self.similarity, slots)
         self._parser = Parser(self.lexicon_, state.rules, self.hierarchy_)
-        self._exact: dict[Tokens, Rule] = self._recalled()
+        self._exact: dict[Tokens, Rule] = self._recalled(state.chart)
         self._parser.forget()  # predictions start from what was learned, not from this check's parses
         self.rules_.update({r.id: r for r in self._exact.values()})
         self._traces = TraceBuilder(self.rules_, self.hierarchy_)
         return self
 
-    def _recalled(self) -> dict[Tokens, Rule]:
+    def _recalled(self, chart: InductionChart) -> dict[Tokens, Rule]:
         """Training pairs the rules answer otherwise, kept to be answered as given.
 
         Induction keeps a rule when *some* derivation of each training example
@@ -129,11 +130,19 @@ class SymbolicLearner(ParamsMixin):
         from memory, at level 0, exactly as given: a learner reproduces its
         training pairs whatever its cap. The rules never use these as parts of
         other inputs, so no other answer changes.
+
+        An input whose every reading in the induction chart gives its output
+        needs no parse: the parser's level-0 fillers are the chart's recorded
+        ones, so its readings are among the chart's, and one of them is level 0
+        (unless some phrase had more readings than the chart keeps).
         """
         out: dict[Tokens, Rule] = {}
         n = sum(1 for r in self.rules_.values() if r.kind is RuleKind.MEMORIZED)
         for ex in self.train_:
             if ex.source in out or len(ex.source) > self.max_input_words:
+                continue
+            readings = chart.analyses(ex.source)
+            if readings and not chart.truncated and all(m == ex.target for _, m in readings):
                 continue
             found = self._parser.least_cap(ex.source, 0, 3)
             if found is not None and found[1].tie == NO_TIE and found[1].meaning == ex.target:

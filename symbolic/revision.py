@@ -14,9 +14,12 @@ phrases)? If so, the rule goes; if not, everything is put back as it was.
 
 A reducible rule that is *exactly* the composition of two known rules (the
 outer rule with the inner one's pattern and template in one of its slots)
-is first tried as what it spells out: the outer slot admits the inner rule,
-if no training example contradicts that admission (a composition that keeps
-the nesting seen so far first, then one whose slot takes phrases already). Induction's preferences
+and that this does not replace is then tried as what it spells out, where
+one of the slots it comes from has held more fillers than the rule's own
+(so that the composition reads at level 0 what the rule reads only by
+relaxing): the outer slot admits the inner rule, if no training example
+contradicts that admission (a composition that keeps the nesting seen so
+far first, then one whose slot takes phrases already). Induction's preferences
 would not choose that admission where the outer rule has no fixed words
 (its slot taking phrases is penalized there); but an admission that only
 replaces a rule saying the same thing adds no reading the data did not show.
@@ -149,7 +152,13 @@ def _replace_by_admission(state: State, rule: Rule, examples: Sequence[Example],
     # The nesting seen so far first (precedence), then an outer slot that takes phrases already.
     found = sorted(compositions(rule, others),
                    key=lambda c: (h.cycles(c[0], c[2]), not h.admits_phrases(c[0], c[1])))
+    seen = h.seen
     for outer, slot, inner, origins in found:
+        # Only where the composition's slots have held more than the rule's own: then it
+        # reads at level 0 what the rule reads only by relaxing; otherwise nothing changes.
+        if not any(seen.get(origin, {}).keys() > seen.get((rule.id, s), {}).keys()
+                   for origin, s in zip(origins, left_to_right, strict=True)):
+            continue
         saved = state.snapshot()
         backers = list(saved.supporters.get(rule.id, []))
         if not admissible(state, outer, slot, inner, backers):
@@ -194,16 +203,15 @@ def revise(state: State, examples: Sequence[Example], add_rules: AddRules,
         others = [r.pattern for r in state.rules.values() if r.id != rule.id and len(r.pattern) > 1]
         if not reducible(rule.pattern, others):
             continue
-        if admissible is not None and _replace_by_admission(state, rule, examples, add_rules, admissible):
-            dropped = True
-            continue
         saved = state.snapshot()
         state.remove(rule.id)
         pending = [i for i in saved.supporters.get(rule.id, [])
                    if not state.chart.derivable(*examples[i].pair())]
         left = add_rules(state, pending) if pending else []
-        if left or _back(state, rule):
-            state.restore(saved)
-        else:
+        if not left and not _back(state, rule):
+            dropped = True
+            continue
+        state.restore(saved)
+        if admissible is not None and _replace_by_admission(state, rule, examples, add_rules, admissible):
             dropped = True
     return dropped
