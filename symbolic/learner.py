@@ -131,18 +131,19 @@ class SymbolicLearner(ParamsMixin):
         training pairs whatever its cap. The rules never use these as parts of
         other inputs, so no other answer changes.
 
-        An input whose every reading in the induction chart gives its output
-        needs no parse: the parser's level-0 fillers are the chart's recorded
-        ones, so its readings are among the chart's, and one of them is level 0
-        (unless some phrase had more readings than the chart keeps).
+        An input with one derivation in the induction chart, and no other
+        meaning there, needs no parse: the parser's level-0 fillers are the
+        chart's recorded ones, so its level-0 derivations are among the
+        chart's, and that one is level 0 (unless some phrase had more
+        readings than the chart keeps).
         """
         out: dict[Tokens, Rule] = {}
         n = sum(1 for r in self.rules_.values() if r.kind is RuleKind.MEMORIZED)
         for ex in self.train_:
             if ex.source in out or len(ex.source) > self.max_input_words:
                 continue
-            readings = chart.analyses(ex.source)
-            if readings and not chart.truncated and all(m == ex.target for _, m in readings):
+            if not chart.truncated and chart.count(ex.source, ex.target) == 1 \
+                    and all(m == ex.target for _, m in chart.analyses(ex.source)):
                 continue
             found = self._parser.least_cap(ex.source, 0, 3)
             if found is not None and found[1].tie == NO_TIE and found[1].meaning == ex.target:
