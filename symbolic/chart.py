@@ -224,7 +224,10 @@ def _inherited(old: InductionChart,
     words of both the rule and one of the phrase fillers the slot admits; and
     a changed level of a kept rule's slot for an old filler only phrases with
     the fixed words of both (a new filler is a root only where its new rule
-    tiles). A change whose words are none may touch every phrase.
+    tiles). A change whose words are none may touch every phrase. (The word
+    sets also tell induction which examples' proposals still hold; a slot of
+    a rule without fixed words that starts or stops taking phrases changes
+    proposals beyond them, and then no word sets are given.)
     """
     if new.lexicon is not old.lexicon and new.lexicon != old.lexicon:
         return {}, None
@@ -235,6 +238,7 @@ def _inherited(old: InductionChart,
     phrasal_words = {r.id: frozenset(r.fixed_words) for r in (*old.rules, *new.rules)}
     changed: set[frozenset[str]] = set()
     order: list[int] = []
+    unanchored_spans = False  # a slot of a rule without fixed words starts or stops taking phrases
     for k, rule in enumerate(new.rules):
         found = before.pop(rule.id, None)
         fixed = frozenset(rule.fixed_words)
@@ -248,6 +252,7 @@ def _inherited(old: InductionChart,
                 # fillers it admits, each holding its root's fixed words.
                 fillers = old._admits[found[0]][s].keys() | new._admits[k][s].keys()
                 changed.update(fixed | phrasal_words[f] for f in fillers if f in phrasal_words)
+                unanchored_spans |= not fixed
         for was, now in zip(old._admits[found[0]], new._admits[k], strict=True):
             # Levels above MAX_LEVEL all read as "not admitted": the admitted levels say it all.
             differ = {f for f, lvl in was.items() if now.get(f) != lvl} | (now.keys() - was.keys())
@@ -258,8 +263,10 @@ def _inherited(old: InductionChart,
     if not changed:
         return dict(old._memo), []
     least = [w for w in changed if not any(v < w for v in changed)]
-    return {phrase: found for phrase, found in old._memo.items()
-            if not any(w.issubset(phrase) for w in least)}, least
+    memo = {phrase: found for phrase, found in old._memo.items() if not any(w.issubset(phrase) for w in least)}
+    # Such a slot changes what widening it costs for any example (see symbolic.proposals),
+    # though not the analyses of the phrases kept: the memo holds, the word sets do not.
+    return memo, (None if unanchored_spans else least)
 
 
 def _same_form(old: InductionChart, k_old: int, new: InductionChart, k_new: int) -> bool:

@@ -21,8 +21,9 @@ relaxing): the outer slot admits the inner rule, if no training example
 contradicts that admission (a composition that keeps the nesting seen so
 far first, then one whose slot takes phrases already). Induction's preferences
 would not choose that admission where the outer rule has no fixed words
-(its slot taking phrases is penalized there); but an admission that only
-replaces a rule saying the same thing adds no reading the data did not show.
+(its slot taking phrases is penalized there); but at level 0 it reads
+nothing the rule it replaces did not (beyond level 0, the outer slot's
+categories apply, as for any admission).
 
 >>> reducible((0, 1, "rep"), [(0, 1), (0, "rep")])
 True
@@ -168,7 +169,7 @@ def _replace_by_admission(state: State, rule: Rule, examples: Sequence[Example],
         moved = []
         for (r, s, f), ids in saved.evidence.items():
             if r == rule.id:
-                moved.append((*origins[left_to_right.index(s)], f, ids))
+                moved.append((*origins[left_to_right.index(s)], outer if f == rule.id else f, ids))
             elif f == rule.id:
                 moved.append((r, s, outer, ids))
         state.remove(rule.id)
