@@ -16,6 +16,7 @@ what the training data needed (:mod:`symbolic.induction`).
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from typing import NamedTuple
 
 import networkx as nx
 
@@ -82,7 +83,34 @@ class Nesting:
 
 
 Key = tuple[tuple[str, ...], str, tuple[str, ...]]  # (phrase, root rule, meaning)
-Choice = tuple[tuple[int, int, int, int, float, int], tuple[tuple[int, int, str, tuple[str, ...]], ...]]
+
+
+class ReadingCost(NamedTuple):
+    """How relaxed a reading is, compared field by field in this order (see ``_least``).
+
+    >>> a = ReadingCost(level3=0, reversals=1, level2=0, level1=0, distance=0.0, first=0)
+    >>> b = ReadingCost(level3=0, reversals=0, level2=0, level1=2, distance=0.0, first=0)
+    >>> b < a  # a reversed nesting outranks level-1 slots
+    True
+    >>> a.plus(b).reversals, a.plus(b).level1
+    (1, 2)
+    """
+
+    level3: int
+    reversals: int
+    level2: int
+    level1: int
+    distance: float
+    first: int  # minus the first slot's length (the grouping bias: longer first)
+
+    def plus(self, other: ReadingCost) -> ReadingCost:
+        """The field-wise sum (a child's cost added to its parent's; ``first`` stays the parent's)."""
+        return ReadingCost(self.level3 + other.level3, self.reversals + other.reversals,
+                           self.level2 + other.level2, self.level1 + other.level1,
+                           self.distance + other.distance, self.first)
+
+
+Choice = tuple[ReadingCost, tuple[tuple[int, int, str, tuple[str, ...]], ...]]
 
 
 def _least(chart: InductionChart, h: Hierarchy, nesting: Nesting, key: Key,
@@ -107,23 +135,23 @@ def _least(chart: InductionChart, h: Hierarchy, nesting: Nesting, key: Key,
     phrase, root, meaning = key
     best: Choice | None = None
     for children in chart.analyses(phrase)[(root, meaning)].alternatives:
+        # A child's cost counts field by field: its reversals as reversals, its
+        # level-2 slots as level-2 slots (an older positional tuple once mixed them).
         counts = [0, 0, 0, 0]
         distance = 0.0
         reversals = 0
+        inner = ReadingCost(0, 0, 0, 0, 0.0, 0)
         for slot, (a, b, child, child_meaning) in enumerate(children):
-            sub = _least(chart, h, nesting, (phrase[a:b], child, child_meaning), memo)[0]
-            counts[1] += sub[2]
-            counts[2] += sub[1]
-            counts[3] += sub[0]
-            reversals += sub[3]
-            distance += sub[4]
+            inner = inner.plus(_least(chart, h, nesting, (phrase[a:b], child, child_meaning), memo)[0])
             level = h.level(root, slot, child)
             counts[level] += 1
             reversals += nesting.cycles(root, child)
             if level == 1:
                 distance += 1 - h.closeness(root, slot, child)
         first = children[0][0] - children[0][1] if children else 0
-        order = (counts[3], reversals, counts[2], counts[1], round(distance, 9), first)
+        own = ReadingCost(counts[3], reversals, counts[2], counts[1], distance, first)
+        total = own.plus(inner)
+        order = total._replace(distance=round(total.distance, 9))
         if best is None or order < best[0]:
             best = (order, children)
     assert best is not None
