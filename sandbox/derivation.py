@@ -18,6 +18,26 @@ numbers). For example, a rule ``X twice -> X X`` applied to ``walk twice``:
 ('WALK', 'WALK')
 >>> attribution(root)
 ((0,), (0,))
+
+Templates may also apply operations to a slot's meaning, and a pattern may
+match any one word that its template writes as itself (the closed vocabulary
+of :mod:`sandbox.seqops`); the replayer applies them from the derivation
+alone:
+
+>>> from sandbox.seqops import ANY_WORD, THE_WORD, Apply
+>>> a = Derivation("copy", (ANY_WORD,), (THE_WORD,), (1, 2), (), ("t-0",), output=("x",))
+>>> b = Derivation("copy", (ANY_WORD,), (THE_WORD,), (2, 3), (), ("t-0",), output=("y",))
+>>> run = Derivation("sequence", (0, 1), (0, 1), (1, 3), (a, b), ("t-0",), output=("x", "y"))
+>>> rev = Derivation("r9", ("flip", 0), (Apply(("rev",), 0),), (0, 3), (run,), ("t-1",))
+>>> replay(rev, ("flip", "x", "y"))
+('y', 'x')
+>>> attribution(rev)
+((2,), (1,))
+>>> Derivation.from_json(rev.to_json()) == rev
+True
+
+A derivation's JSON names its format version (:data:`FORMAT_VERSION`); one of
+an unknown version is refused with a :class:`ValueError` rather than misread.
 """
 
 from __future__ import annotations
@@ -27,8 +47,12 @@ from dataclasses import dataclass
 from typing import Any
 
 from sandbox.data import Example, Tokens
+from sandbox.seqops import AnyWord, Apply, Item, TheWord, item_from_json, item_to_json, render_item
 
-Item = str | int  # a word or output token (str) or a slot number (int)
+# 1: words, tokens and slots; 2: adds applied operations and any-word items
+# (sandbox.seqops). Version 1 derivations read unchanged in version 2.
+FORMAT_VERSION = 2
+READABLE_VERSIONS = (1, 2)
 
 
 class ReplayError(ValueError):
@@ -93,9 +117,10 @@ class Derivation:
 
     def to_json(self) -> dict[str, Any]:
         return {
+            "format": FORMAT_VERSION,
             "rule": self.rule,
-            "pattern": list(self.pattern),
-            "template": list(self.template),
+            "pattern": [item_to_json(x) for x in self.pattern],
+            "template": [item_to_json(x) for x in self.template],
             "span": list(self.span),
             "evidence": list(self.evidence),
             "relaxations": [r.to_json() for r in self.relaxations],
@@ -105,8 +130,13 @@ class Derivation:
 
     @classmethod
     def from_json(cls, obj: Mapping[str, Any]) -> Derivation:
+        version = obj.get("format", 1)
+        if version not in READABLE_VERSIONS:
+            raise ValueError(f"derivation format {version!r} is not one this version reads "
+                             f"({', '.join(map(str, READABLE_VERSIONS))})")
+
         def items(seq: Sequence[Any]) -> tuple[Item, ...]:
-            return tuple(x if isinstance(x, int) and not isinstance(x, bool) else str(x) for x in seq)
+            return tuple(item_from_json(x) for x in seq)
 
         start, end = obj["span"]
         return cls(
@@ -143,12 +173,20 @@ def _replay(node: Derivation, src: Tokens) -> Tokens:
     if sorted(slots) != list(range(len(node.children))):
         raise ReplayError(f"rule {node.rule}: slots {slots} do not match {len(node.children)} children")
     pos = start
+    word: str | None = None  # the word an any-word item matched
     for item in node.pattern:
         if isinstance(item, int):
             child = node.children[item]
             if child.span[0] != pos or child.span[1] <= pos:
                 raise ReplayError(f"rule {node.rule}: slot {item} does not start at position {pos}")
             pos = child.span[1]
+        elif isinstance(item, AnyWord):
+            if pos >= end:
+                raise ReplayError(f"rule {node.rule}: expected a word at position {pos}")
+            word = src[pos]
+            pos += 1
+        elif isinstance(item, Apply | TheWord):
+            raise ReplayError(f"rule {node.rule}: a pattern holds the template item {render_item(item)}")
         else:
             if pos >= end or src[pos] != item:
                 raise ReplayError(f"rule {node.rule}: expected word {item!r} at position {pos}")
@@ -158,10 +196,17 @@ def _replay(node: Derivation, src: Tokens) -> Tokens:
     outputs = [_replay(child, src) for child in node.children]
     built: list[str] = []
     for item in node.template:
-        if isinstance(item, int):
-            if not 0 <= item < len(outputs):
-                raise ReplayError(f"rule {node.rule}: template names missing slot {item}")
-            built.extend(outputs[item])
+        if isinstance(item, int | Apply):
+            slot = item if isinstance(item, int) else item.slot
+            if not 0 <= slot < len(outputs):
+                raise ReplayError(f"rule {node.rule}: template names missing slot {slot}")
+            built.extend(outputs[slot] if isinstance(item, int) else item.apply(outputs[slot]))
+        elif isinstance(item, TheWord):
+            if word is None:
+                raise ReplayError(f"rule {node.rule}: template writes the matched word, pattern matches none")
+            built.append(word)
+        elif isinstance(item, AnyWord):
+            raise ReplayError(f"rule {node.rule}: a template holds the pattern item {render_item(item)}")
         else:
             built.append(item)
     result = tuple(built)
@@ -216,9 +261,27 @@ def attribution(derivation: Derivation) -> tuple[tuple[int, ...], ...]:
     for item in derivation.template:
         if isinstance(item, int):
             out.extend(child_attr[item])
+        elif isinstance(item, Apply):
+            # The operations select and reorder tokens, so applied to the
+            # positions behind each token they give the positions behind the result.
+            out.extend(item.apply(child_attr[item.slot]))
+        elif isinstance(item, TheWord):
+            out.append(_wild_positions(derivation))
         else:
             out.append(fixed)
     return tuple(out)
+
+
+def _wild_positions(node: Derivation) -> tuple[int, ...]:
+    pos = node.span[0]
+    for item in node.pattern:
+        if isinstance(item, int):
+            pos = node.children[item].span[1]
+        elif isinstance(item, AnyWord):
+            return (pos,)
+        else:
+            pos += 1
+    return ()
 
 
 def _fixed_positions(node: Derivation) -> tuple[int, ...]:
@@ -228,7 +291,8 @@ def _fixed_positions(node: Derivation) -> tuple[int, ...]:
         if isinstance(item, int):
             pos = node.children[item].span[1]
         else:
-            positions.append(pos)
+            if isinstance(item, str):
+                positions.append(pos)
             pos += 1
     return tuple(positions)
 
@@ -239,8 +303,8 @@ def render_tree(derivation: Derivation, source: Sequence[str]) -> str:
 
     def walk(node: Derivation, depth: int) -> None:
         words = " ".join(source[node.span[0] : node.span[1]])
-        pattern = " ".join(f"<{x}>" if isinstance(x, int) else x for x in node.pattern)
-        template = " ".join(f"<{x}>" if isinstance(x, int) else x for x in node.template)
+        pattern = " ".join(render_item(x) for x in node.pattern)
+        template = " ".join(render_item(x) for x in node.template)
         lines.append(f"{'  ' * depth}[{words}]  {node.rule}: {pattern} -> {template}")
         for step in node.relaxations:
             lines.append(

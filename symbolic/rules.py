@@ -24,6 +24,9 @@ from dataclasses import dataclass
 from enum import Enum
 from typing import Any
 
+from sandbox.seqops import Item as AnyItem
+from sandbox.seqops import render_item
+
 Item = str | int
 Tokens = tuple[str, ...]
 
@@ -113,9 +116,9 @@ class Rule:
         )
 
 
-def render_items(items: Sequence[Item]) -> str:
-    """Words and tokens as they are, slots as ``<i>``."""
-    return " ".join(f"<{x}>" if isinstance(x, int) else x for x in items)
+def render_items(items: Sequence[AnyItem]) -> str:
+    """Words and tokens as they are, slots as ``<i>``, applied operations as ``op(<i>)``."""
+    return " ".join(render_item(x) for x in items)
 
 
 def lexical_rule_id(word: str) -> str:
