@@ -36,6 +36,19 @@ alone:
 >>> Derivation.from_json(rev.to_json()) == rev
 True
 
+A pattern may name a slot more than once: the later occurrences match only
+a copy of the words the first one matched (a many-to-one map read backwards:
+an action repeated means a command "twice"):
+
+>>> w = Derivation("lex:walk", ("WALK",), ("walk",), (0, 1), (), ("t-0",))
+>>> twice = Derivation("r3", (0, 0), (0, "twice"), (0, 2), (w,), ("t-2",))
+>>> replay(twice, ("WALK", "WALK"))
+('walk', 'twice')
+>>> replay(twice, ("WALK", "RUN"))
+Traceback (most recent call last):
+...
+sandbox.derivation.ReplayError: rule r3: slot 0 repeated at position 1 does not hold the same words
+
 A derivation's JSON names its format version (:data:`FORMAT_VERSION`); one of
 an unknown version is refused with a :class:`ValueError` rather than misread.
 """
@@ -170,12 +183,21 @@ def replay(derivation: Derivation, source: Sequence[str]) -> Tokens:
 def _replay(node: Derivation, src: Tokens) -> Tokens:
     start, end = node.span
     slots = [x for x in node.pattern if isinstance(x, int)]
-    if sorted(slots) != list(range(len(node.children))):
+    if sorted(set(slots)) != list(range(len(node.children))):
         raise ReplayError(f"rule {node.rule}: slots {slots} do not match {len(node.children)} children")
     pos = start
     word: str | None = None  # the word an any-word item matched
+    matched: set[int] = set()
     for item in node.pattern:
-        if isinstance(item, int):
+        if isinstance(item, int) and item in matched:
+            # A slot named again matches only a copy of the words its first occurrence matched.
+            a, b = node.children[item].span
+            if src[pos:pos + b - a] != src[a:b] or pos + b - a > end:
+                raise ReplayError(f"rule {node.rule}: slot {item} repeated at position {pos} "
+                                  f"does not hold the same words")
+            pos += b - a
+        elif isinstance(item, int):
+            matched.add(item)
             child = node.children[item]
             if child.span[0] != pos or child.span[1] <= pos:
                 raise ReplayError(f"rule {node.rule}: slot {item} does not start at position {pos}")
@@ -273,28 +295,27 @@ def attribution(derivation: Derivation) -> tuple[tuple[int, ...], ...]:
 
 
 def _wild_positions(node: Derivation) -> tuple[int, ...]:
+    return tuple(pos for item, pos in _positions(node) if isinstance(item, AnyWord))[:1]
+
+
+def _positions(node: Derivation) -> list[tuple[Item, int]]:
+    """Each pattern item with the input position where it starts (a repeated slot: its copy's)."""
+    out: list[tuple[Item, int]] = []
     pos = node.span[0]
+    seen: set[int] = set()
     for item in node.pattern:
+        out.append((item, pos))
         if isinstance(item, int):
-            pos = node.children[item].span[1]
-        elif isinstance(item, AnyWord):
-            return (pos,)
+            a, b = node.children[item].span
+            pos = pos + b - a if item in seen else b
+            seen.add(item)
         else:
             pos += 1
-    return ()
+    return out
 
 
 def _fixed_positions(node: Derivation) -> tuple[int, ...]:
-    positions: list[int] = []
-    pos = node.span[0]
-    for item in node.pattern:
-        if isinstance(item, int):
-            pos = node.children[item].span[1]
-        else:
-            if isinstance(item, str):
-                positions.append(pos)
-            pos += 1
-    return tuple(positions)
+    return tuple(pos for item, pos in _positions(node) if isinstance(item, str))
 
 
 def render_tree(derivation: Derivation, source: Sequence[str]) -> str:

@@ -24,15 +24,25 @@ from symbolic.categories import build_hierarchy
 from symbolic.chart import InductionChart
 from symbolic.hierarchy import meaning_types
 from symbolic.induction import ME_OVERRIDDEN, ONE_TO_ONE_OVERRIDDEN, induce_rules, overrides_a_bias
+from symbolic.inverse import InverseReading, is_backward_function, swapped
 from symbolic.lexicon import SEEN_ALONE, induce_lexicon
 from symbolic.parser import NO_TIE, TIE_GROUPED, TIE_UNDECIDED, Analysis, Parser
+from symbolic.programs import Work
 from symbolic.proposals import State
 from symbolic.rules import Rule, RuleKind
+from symbolic.seqparse import SeqRule
+from symbolic.sequences import SequenceReading, read_sequences
 from symbolic.trace import TraceBuilder
 
 GROUPINGS = ("reading-order", "none")
 MAX_PROPOSALS = 20_000
-MAX_REVISIONS = 2  # words the lexicon revision tries reading as function words
+MAX_REVISIONS = 2
+SEQUENCE_COVERAGE = 0.98  # the share of training examples the sequence reading must derive
+MAX_SEQUENCE_WORK = 50_000_000  # steps of the sequence stage (PCFG SET's 10,000 examples: about 3 million)
+
+
+class NotFittedError(RuntimeError):
+    """``predict`` or ``explain`` before ``fit``."""  # words the lexicon revision tries reading as function words
 
 
 class SymbolicLearner(ParamsMixin):
@@ -64,6 +74,18 @@ class SymbolicLearner(ParamsMixin):
     - ``max_input_words``: longer inputs are refused with an abstention (the
       chart parser's cost grows steeply with length; the sandbox's loaders
       refuse inputs over the same documented limit).
+    - ``sequences``: first try the sequence reading (:mod:`symbolic.sequences`):
+      words that mean one token each, slots that hold runs of them, templates
+      that compute on them; kept only where it explains at least
+      ``sequence_coverage`` of the training examples (else the concatenative
+      rules below are learned). ``copy_bias``: a word that owns the token
+      spelled as itself reads as standing for itself, and unseen words may
+      (level 1). ``max_sequence_work``: that stage's work budget, in steps
+      (program-search term checks and parse steps); ``None``, no budget.
+    - ``inverse``: where the training pairs are a function only from outputs
+      to inputs (many right outputs per input, one input per output), learn
+      the rules from outputs to inputs and answer by inverting them
+      (:mod:`symbolic.inverse`).
     - ``max_proposals``: the work budget of induction, counted in examples
       whose proposals were computed (an example counts again each time a
       change touches its words). Once spent, the examples not yet derived are
@@ -75,7 +97,9 @@ class SymbolicLearner(ParamsMixin):
     def __init__(self, max_relaxation: int = 3, max_slots: int = 3, similarity: float = 0.5,
                  mutual_exclusivity: bool = True, paradigm: bool = True, iconic_order: bool = True,
                  grouping: str = "reading-order", max_input_words: int = MAX_INPUT_TOKENS,
-                 max_proposals: int | None = MAX_PROPOSALS):
+                 max_proposals: int | None = MAX_PROPOSALS, sequences: bool = True, copy_bias: bool = True,
+                 sequence_coverage: float = SEQUENCE_COVERAGE, max_sequence_work: int | None = MAX_SEQUENCE_WORK,
+                 inverse: bool = True):
         self.max_relaxation = max_relaxation
         self.max_slots = max_slots
         self.similarity = similarity
@@ -85,6 +109,11 @@ class SymbolicLearner(ParamsMixin):
         self.grouping = grouping
         self.max_input_words = max_input_words
         self.max_proposals = max_proposals
+        self.sequences = sequences
+        self.copy_bias = copy_bias
+        self.sequence_coverage = sequence_coverage
+        self.max_sequence_work = max_sequence_work
+        self.inverse = inverse
 
     def _check_params(self) -> None:
         if not 0 <= self.max_relaxation <= 3:
@@ -99,26 +128,54 @@ class SymbolicLearner(ParamsMixin):
             raise ValueError(f"max_input_words must be at least 1, not {self.max_input_words}")
         if self.max_proposals is not None and self.max_proposals < 0:
             raise ValueError(f"max_proposals must be at least 0 or None, not {self.max_proposals}")
+        if not 0 < self.sequence_coverage <= 1:
+            raise ValueError(f"sequence_coverage must be in (0, 1], not {self.sequence_coverage}")
+        if self.max_sequence_work is not None and self.max_sequence_work < 0:
+            raise ValueError(f"max_sequence_work must be at least 0 or None, not {self.max_sequence_work}")
 
     def fit(self, examples: Sequence[Example]) -> SymbolicLearner:
         """Learn the lexicon, the composition rules and the category hierarchy."""
         self._check_params()
         self.train_ = _distinct(examples)
+        self.sequence_: SequenceReading | None = None
+        self.sequence_reason_ = "not tried (sequences=False)"
+        if self.sequences:
+            work = Work(self.max_sequence_work)
+            found = read_sequences(self.train_, work, self.max_slots, self.sequence_coverage, self.copy_bias)
+            self.sequence_work_ = work.spent
+            if isinstance(found, str):
+                self.sequence_reason_ = found
+            else:
+                self.sequence_, self.sequence_reason_ = found, "kept"
+                self.rules_: dict[str, Rule | SeqRule] = found.rule_map()
+                self.work_: dict[str, Any] = {"sequence_steps": work.spent, "max_sequence_work": self.max_sequence_work}
+                self.revisions_: tuple[str, ...] = found.notes
+                return self
+        self.inverse_: InverseReading | None = None
+        if self.inverse and is_backward_function(self.train_):
+            forward = SymbolicLearner(**{**self.get_params(), "inverse": False}).fit(swapped(self.train_))
+            self.inverse_ = InverseReading(forward)
+            self.rules_ = dict(forward.rules_)
+            self.work_ = {**forward.work_, "direction": "outputs to inputs, answered by inversion"}
+            self.revisions_ = forward.revisions_
+            return self
         self.lexicon_, state, self.revisions_ = self._induce()
         self.work_ = {"proposals": state.proposals_made, "max_proposals": self.max_proposals,
                       "budget_exhausted": state.exhausted}
-        self.rules_: dict[str, Rule] = {r.id: r for r in self.lexicon_.values()}
-        self.rules_.update(state.rules)
+        rules: dict[str, Rule] = {r.id: r for r in self.lexicon_.values()}
+        rules.update(state.rules)
         mtypes = meaning_types(self.lexicon_, state.rules)
         slots = [(r.id, s) for r in state.rules.values() for s in range(r.n_slots)]
         self.hierarchy_ = build_hierarchy(state.chart, self.train_, mtypes,
-                                          {r.id: r.evidence for r in self.rules_.values()},
+                                          {r.id: r.evidence for r in rules.values()},
                                           self.similarity, slots)
+        self.rules_ = dict(rules)
         self._parser = Parser(self.lexicon_, state.rules, self.hierarchy_)
         self._exact: dict[Tokens, Rule] = self._recalled(state.chart)
         self._parser.forget()  # predictions start from what was learned, not from this check's parses
-        self.rules_.update({r.id: r for r in self._exact.values()})
-        self._traces = TraceBuilder(self.rules_, self.hierarchy_)
+        rules.update({r.id: r for r in self._exact.values()})
+        self.rules_.update(rules)
+        self._traces = TraceBuilder(rules, self.hierarchy_)
         return self
 
     def _recalled(self, chart: InductionChart) -> dict[Tokens, Rule]:
@@ -246,11 +303,17 @@ class SymbolicLearner(ParamsMixin):
     def explain(self, source: Tokens) -> Prediction:
         """The answer for ``source`` with its derivation, or an abstention with the reason."""
         source = tuple(source)
+        if not hasattr(self, "train_"):
+            raise NotFittedError("this SymbolicLearner is not fitted yet: call fit(examples) first")
         if not source:
             return Prediction.abstain("empty input")
         if len(source) > self.max_input_words:
             return Prediction.abstain(
                 f"input of {len(source)} words is longer than max_input_words ({self.max_input_words})")
+        if self.sequence_ is not None:
+            return self.sequence_.explain(source, self.max_relaxation)
+        if self.inverse_ is not None:
+            return self.inverse_.explain(source)
         if not self._parser.known.issuperset(source):
             unknown = self._parser.unknown_words(source)
             return Prediction.abstain(f"unknown word {unknown[0]!r}")
@@ -280,7 +343,15 @@ class SymbolicLearner(ParamsMixin):
         kinds: dict[str, int] = {}
         for r in self.rules_.values():
             kinds[r.kind.value] = kinds.get(r.kind.value, 0) + 1
-        return {"rules": len(self.rules_), "by_kind": kinds,
+        if self.inverse_ is not None:
+            return {"rules": len(self.rules_), "by_kind": kinds, "rule_language": "concatenative, inverted",
+                    **self.work_, "lexicon_revisions": list(self.revisions_)}
+        if self.sequence_ is not None:
+            return {"rules": len(self.rules_), "by_kind": kinds, "rule_language": "sequence",
+                    "sequence_words": len(self.sequence_.lexicon.meaning), **self.work_,
+                    "lexicon_revisions": list(self.revisions_)}
+        return {"rules": len(self.rules_), "by_kind": kinds, "rule_language": "concatenative",
+                "sequence_reading": self.sequence_reason_,
                 "categories": len(self.hierarchy_.seen), **self.work_,
                 "lexicon_revisions": list(self.revisions_)}
 
