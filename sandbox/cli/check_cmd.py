@@ -40,12 +40,13 @@ SIZES: dict[str, dict[str, Any]] = {
     "large": {"grammar_options": {"max_levels": 3}},
 }
 # The same sizes for --grammars sequence (bounds of sandbox.testing.sequence_languages):
-# small has at most three letters and two functions; large up to six letters,
-# four functions and templates of four terms.
+# small has at most three letters and two functions and runs of at most three
+# letters in training; large up to six letters, four functions, templates of
+# four terms and training runs of five letters.
 SEQUENCE_SIZES: dict[str, dict[str, Any]] = {
     "default": {},
-    "small": {"max_extra": 4, "grammar_options": {"max_letters": 3, "max_functions": 2}},
-    "large": {"grammar_options": {"max_letters": 6, "max_functions": 4, "max_terms": 4}},
+    "small": {"max_extra": 4, "grammar_options": {"max_letters": 3, "max_functions": 2, "train_run": 3}},
+    "large": {"grammar_options": {"max_letters": 6, "max_functions": 4, "max_terms": 4, "train_run": 5}},
 }
 GRAMMARS = {
     "operators": "random grammars of primitives and operators with concatenative templates (the default)",

@@ -18,6 +18,13 @@ runs a law under hypothesis, which shrinks a failing task to a minimal one.
 ``relaxation_monotone``   raising ``max_relaxation`` never changes an answer
                           given under a lower cap (learners with that parameter)
 ========================  =====================================================
+
+The same laws run on random sequence-function languages
+(:mod:`sandbox.testing.seqtasks`; ``check_law(..., family="sequence")``): there
+the primitives are letters, the held-out combinations a function applied to a
+call of another or a letter in a function's argument, and the longer
+compositions deeper nesting or longer runs. Answers are judged by the task's
+judge: exact match, or, for an inverse language, the meaning of the answer.
 """
 
 from __future__ import annotations

@@ -119,7 +119,8 @@ def check_law(
     :func:`~sandbox.testing.grammars.grammars`) or ``sequence`` (random
     sequence-function languages and their repetition inverses,
     :func:`~sandbox.testing.seqlang.sequence_languages`; ``grammar_options``
-    are then that strategy's bounds).
+    are then that strategy's bounds, and ``train_depth``/``train_run`` those of
+    :func:`~sandbox.testing.seqtasks.generated_sequence_tasks`).
     Do not call it inside a hypothesis test (hypothesis does not nest).
     """
     if family not in FAMILIES:
@@ -185,8 +186,12 @@ def check_law(
 def _cases(law: Law, family: str, max_extra: int, max_test: int,
            options: dict[str, Any] | None) -> SearchStrategy[Case]:
     if family == "sequence":
+        # Bounds on the training phrases travel with the language's bounds.
+        language = dict(options or {})
+        bounds = {k: language.pop(k) for k in ("train_depth", "train_run") if k in language}
         return generated_sequence_tasks(kinds=law.sequence_kinds, inverse=None if law.inverse else False,
-                                        max_extra=max_extra, max_test=max_test, language_options=options)
+                                        max_extra=max_extra, max_test=max_test, language_options=language,
+                                        **bounds)
     return generated_tasks(kinds=law.kinds, max_extra=max_extra, max_test=max_test, grammar_options=options)
 
 

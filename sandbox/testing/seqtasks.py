@@ -98,7 +98,7 @@ class SequenceSplit:
     inner: str = ""
     letter: str = ""
     train_depth: int = 2
-    train_run: int = 3
+    train_run: int = 4
 
     def __post_init__(self) -> None:
         if self.kind not in SEQUENCE_SPLITS or self.variant not in VARIANTS[self.kind]:
@@ -358,7 +358,7 @@ def coverage_problems(case: SequenceCase) -> list[str]:
 
 @st.composite
 def sequence_splits(draw: st.DrawFn, lang: SequenceLanguage, kinds: Sequence[str] = SEQUENCE_SPLITS,
-                    train_depth: int = 2, train_run: int = 3) -> SequenceSplit:
+                    train_depth: int = 2, train_run: int = 4) -> SequenceSplit:
     """A strategy for the splits of ``kinds`` over ``lang`` (infeasible draws rejected with ``assume``)."""
     kind = draw(st.sampled_from(list(kinds)))
     variants = VARIANTS[kind]
@@ -390,7 +390,7 @@ def generated_sequence_tasks(
     max_extra: int = 12,
     max_test: int = 60,
     train_depth: int = 2,
-    train_run: int = 3,
+    train_run: int = 4,
     language_options: Mapping[str, Any] | None = None,
 ) -> SequenceCase:
     """A strategy for :class:`SequenceCase` values: language, split and task.

@@ -189,9 +189,14 @@ def test_sandbox_check_selects_sequence_languages():
     assert re.search(r"^systematicity +BROKEN", done.stdout, flags=re.M)
 
 
+SMALL = dict(SEQUENCE_SIZES["small"]["grammar_options"])
+SMALL_RUN = SMALL.pop("train_run")
+
+
 @FAST
-@given(generated_sequence_tasks(**{k: v for k, v in SEQUENCE_SIZES["small"].items() if k != "grammar_options"},
-                                language_options=SEQUENCE_SIZES["small"]["grammar_options"]))
+@given(generated_sequence_tasks(max_extra=SEQUENCE_SIZES["small"]["max_extra"], language_options=SMALL,
+                                train_run=SMALL_RUN))
 def test_small_sequence_tasks_are_small(case):
     assert len(case.grammar.letters) <= 3 and len(case.grammar.functions) <= 2
     assert len(case.task.train) - case.n_coverage <= 4
+    assert case.split.train_run == 3
