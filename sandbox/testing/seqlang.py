@@ -365,6 +365,9 @@ def sequence_languages(
     ...     assert not lang.problems()
     >>> check()
     """
+    if min_letters < 2 or max_letters < min_letters or max_functions < min_functions:
+        raise ValueError("sequence_languages needs 2 <= min_letters <= max_letters and "
+                         "min_functions <= max_functions")
     seed = draw(st.integers(0, 2**16))
     n_letters = draw(st.integers(min_letters, max_letters))
     same = draw(st.booleans()) if identity is None else identity

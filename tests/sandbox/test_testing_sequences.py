@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 from dataclasses import replace
 
@@ -181,12 +182,17 @@ def test_the_laws_catch_a_learner_that_gets_the_operations_wrong(cls, law):
     assert "function:" in result.render()
 
 
-def test_sandbox_check_selects_sequence_languages():
+def test_sandbox_check_selects_sequence_languages(tmp_path):
+    out = tmp_path / "check.json"
     done = run_cli("check", "--learner", "memorize", "--grammars", "sequence", "--size", "small",
-                   "--laws", "reproduces", "systematicity", "--examples", "3")
+                   "--laws", "reproduces", "systematicity", "--examples", "3", "--json", str(out))
     assert done.returncode == 1, done.stderr
     assert "random sequence tasks" in done.stdout and "letters:" in done.stdout
     assert re.search(r"^systematicity +BROKEN", done.stdout, flags=re.M)
+    record = json.loads(out.read_text())
+    assert record["grammars"] == "sequence"
+    ce = record["laws"][1]["counterexample"]
+    assert ce["grammar"][0].startswith("letters:") and ce["split"].startswith("systematicity split")
 
 
 SMALL = dict(SEQUENCE_SIZES["small"]["grammar_options"])
