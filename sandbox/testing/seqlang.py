@@ -124,26 +124,22 @@ class Phrase:
     expr: Expr
     repeater: int = -1
 
-    def runs(self) -> list[Run]:
-        out: list[Run] = []
+    def nodes(self) -> list[Expr]:
+        """Every expression in the phrase, outermost first."""
+        out: list[Expr] = []
         stack: list[Expr] = [self.expr]
         while stack:
             e = stack.pop()
-            if isinstance(e, Run):
-                out.append(e)
-            else:
+            out.append(e)
+            if isinstance(e, Call):
                 stack.extend(reversed(e.args))
         return out
 
+    def runs(self) -> list[Run]:
+        return [e for e in self.nodes() if isinstance(e, Run)]
+
     def calls(self) -> list[Call]:
-        out: list[Call] = []
-        stack: list[Expr] = [self.expr]
-        while stack:
-            e = stack.pop()
-            if isinstance(e, Call):
-                out.append(e)
-                stack.extend(reversed(e.args))
-        return out
+        return [e for e in self.nodes() if isinstance(e, Call)]
 
 
 @dataclass(frozen=True)

@@ -115,6 +115,7 @@ def coverage_phrases(lang: SequenceLanguage, s: Sampler) -> list[Callable[[], Ph
 
 
 def first_allowed(make: Callable[[], Phrase], ok: Callable[[Phrase], bool]) -> Phrase | None:
+    """The first of at most :data:`ATTEMPTS` phrases from ``make`` that ``ok`` allows."""
     for _ in range(ATTEMPTS):
         p = make()
         if ok(p):
@@ -123,6 +124,7 @@ def first_allowed(make: Callable[[], Phrase], ok: Callable[[Phrase], bool]) -> P
 
 
 def probe_maker(lang: SequenceLanguage, s: Sampler) -> Callable[[], Phrase]:
+    """A constructor of the split's test phrases: what it holds out, or (``iid``) any phrase."""
     split = s.split
     if split.kind == "productivity" and split.variant == "depth":
         def deep(d: int) -> Expr:

@@ -44,7 +44,7 @@ from hypothesis import strategies as st
 from sandbox.data import Example, Generalization, Task
 from sandbox.testing.seqlang import Expr, Phrase, Run, SequenceLanguage, sequence_languages
 from sandbox.testing.seqsample import ATTEMPTS, Sampler, coverage_phrases, first_allowed, probe_maker
-from sandbox.testing.tasks import NoTestItems, SplitError
+from sandbox.testing.tasks import NoTestItems, SplitError, draw_task
 
 SEQUENCE_SPLITS = ("iid", "systematicity", "productivity")
 VARIANTS = {"iid": ("",), "systematicity": ("nesting", "letter"), "productivity": ("depth", "length")}
@@ -278,13 +278,7 @@ def generated_sequence_tasks(
     lang = draw(language_strategy if language_strategy is not None
                 else sequence_languages(inverse=inv, **(language_options or {})))
     split = draw(sequence_splits(lang, (kind,), train_depth=train_depth, train_run=train_run))
-    extra = draw(st.integers(0, max_extra))
-    seed = draw(st.integers(0, 255))
-    try:
-        return make_sequence_task(lang, split, extra=extra, seed=seed, max_test=max_test)
-    except NoTestItems:
-        assume(False)
-        raise
+    return draw_task(draw, make_sequence_task, lang, split, max_extra=max_extra, max_test=max_test)
 
 
 def sequence_tasks(language_strategy: st.SearchStrategy[SequenceLanguage] | None = None, *,
