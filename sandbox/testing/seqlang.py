@@ -46,7 +46,6 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Union
 
 from hypothesis import strategies as st
 
@@ -114,7 +113,7 @@ class Call:
         return 1 + max(a.depth for a in self.args)
 
 
-Expr = Union[Run, Call]  # noqa: UP007 (a forward reference the | form cannot hold at run time)
+Expr = Run | Call
 
 
 @dataclass(frozen=True)
