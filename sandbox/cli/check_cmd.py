@@ -39,6 +39,21 @@ SIZES: dict[str, dict[str, Any]] = {
     "small": {"max_extra": 4, "grammar_options": {"max_primitives": 3, "max_operators": 1}},
     "large": {"grammar_options": {"max_levels": 3}},
 }
+# The same sizes for --grammars sequence (bounds of sandbox.testing.sequence_languages):
+# small has at most three letters and two functions and runs of at most three
+# letters in training; large up to six letters, four functions, templates of
+# four terms and training runs of five letters.
+SEQUENCE_SIZES: dict[str, dict[str, Any]] = {
+    "default": {},
+    "small": {"max_extra": 4, "grammar_options": {"max_letters": 3, "max_functions": 2, "train_run": 3}},
+    "large": {"grammar_options": {"max_letters": 6, "max_functions": 4, "max_terms": 4, "train_run": 5}},
+}
+GRAMMARS = {
+    "operators": "random grammars of primitives and operators with concatenative templates (the default)",
+    "sequence": "random sequence-function languages: letter words, prefix functions whose templates apply "
+                "sequence operations (first, last, rest, init, rev) to runs of letters and nest, repeaters "
+                "(<0> twice), and their inverses (meaning to command, judged by interpreting the answer)",
+}
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -60,6 +75,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--budget", type=float, metavar="SECONDS",
                    help=f"time spent fitting per law before it stops (default: none; "
                         f"{NEURAL_BUDGET:g} for neural learners)")
+    p.add_argument("--grammars", choices=list(GRAMMARS), default="operators",
+                   help="family of random tasks: " + "; ".join(f"{k}: {v}" for k, v in GRAMMARS.items()))
     p.add_argument("--size", choices=list(SIZES),
                    help="size of the random tasks (default: small for neural learners, else default)")
     p.add_argument("--epochs", type=int, metavar="N", help="neural: training epochs (default: a fast budget)")
@@ -107,14 +124,15 @@ def cmd_check(args: argparse.Namespace) -> int:
     laws = args.laws or list(LAWS)
     shown = ", ".join(f"{k}={v}" for k, v in sorted(params.items()))
     print(f"sandbox check: learner {args.learner}" + (f" ({shown})" if shown else "")
-          + f", {examples} {size} random tasks per law, seed {args.seed}"
+          + f", {examples} {size} random {args.grammars} tasks per law, seed {args.seed}"
           + (f", budget {budget:g} s per law" if budget else ""))
     results = []
     for name in laws:
         bar = _progress(name, examples)
         try:
             result = check_law(args.learner, name, examples=examples, seed=args.seed, params=params,
-                               budget=budget, progress=bar.update_to, **SIZES[size])
+                               budget=budget, progress=bar.update_to, family=args.grammars,
+                               **(SEQUENCE_SIZES if args.grammars == "sequence" else SIZES)[size])
         finally:
             bar.close()
         results.append(result)
@@ -127,7 +145,8 @@ def cmd_check(args: argparse.Namespace) -> int:
             print(result.counterexample.render())
     if args.json:
         record = {"learner": args.learner, "params": {k: _jsonable(v) for k, v in params.items()},
-                  "examples": examples, "size": size, "seed": args.seed, "budget": budget,
+                  "examples": examples, "size": size, "grammars": args.grammars, "seed": args.seed,
+                  "budget": budget,
                   "laws": [r.to_json() for r in results]}
         atomic_write_text(Path(args.json), json.dumps(record, indent=1) + "\n")
         print(f"\nwrote {args.json}")

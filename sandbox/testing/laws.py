@@ -18,6 +18,13 @@ runs a law under hypothesis, which shrinks a failing task to a minimal one.
 ``relaxation_monotone``   raising ``max_relaxation`` never changes an answer
                           given under a lower cap (learners with that parameter)
 ========================  =====================================================
+
+The same laws run on random sequence-function languages
+(:mod:`sandbox.testing.seqtasks`; ``check_law(..., family="sequence")``): there
+the primitives are letters, the held-out combinations a function applied to a
+call of another or a letter in a function's argument, and the longer
+compositions deeper nesting or longer runs. Answers are judged by the task's
+judge: exact match, or, for an inverse language, the meaning of the answer.
 """
 
 from __future__ import annotations
@@ -33,7 +40,17 @@ from sandbox.grammar import Grammar
 from sandbox.protocol import Learner, Prediction
 from sandbox.registry import learner_parameters, make_learner
 from sandbox.testing.grammars import describe, example_grammar, primitive_meaning
+from sandbox.testing.seqlang import SequenceLanguage
+from sandbox.testing.seqtasks import SequenceCase, SequenceSplit
 from sandbox.testing.tasks import GeneratedTask, Split, make_task
+
+# A task of either family: a random grammar's, or a random sequence language's.
+Case = GeneratedTask | SequenceCase
+
+
+def describe_language(language: Grammar | SequenceLanguage) -> str:
+    """A grammar or sequence language, one rule per line."""
+    return language.describe() if isinstance(language, SequenceLanguage) else describe(language)
 
 
 @dataclass(frozen=True)
@@ -41,8 +58,8 @@ class Counterexample:
     """Where a law broke: the grammar, the split, the training set size, the input and both answers."""
 
     law: str
-    grammar: Grammar
-    split: Split
+    grammar: Grammar | SequenceLanguage
+    split: Split | SequenceSplit
     train_size: int
     input: Tokens
     expected: Tokens | None
@@ -55,10 +72,10 @@ class Counterexample:
         def show(tokens: Tokens | None) -> str:
             return "(abstained)" if tokens is None else " ".join(tokens) or "(empty)"
 
-        grammar = "\n".join(f"    {line}" for line in describe(self.grammar).splitlines())
+        grammar = "\n".join(f"    {line}" for line in describe_language(self.grammar).splitlines())
         lines = [
             f"  grammar:\n{grammar}",
-            f"  split:    {self.split.describe(self.grammar)}",
+            f"  split:    {self._split()}",
             f"  training: {self.train_size} examples",
             *(f"    {ex.line()}" for ex in self.train if len(self.train) <= max_train_lines),
             f"  input:    {' '.join(self.input)}",
@@ -69,11 +86,18 @@ class Counterexample:
             lines.append(f"  why:      {self.reason}")
         return "\n".join(lines)
 
+    def _split(self) -> str:
+        if isinstance(self.split, SequenceSplit) and isinstance(self.grammar, SequenceLanguage):
+            return self.split.describe(self.grammar)
+        if isinstance(self.split, Split) and isinstance(self.grammar, Grammar):
+            return self.split.describe(self.grammar)
+        raise TypeError("a counterexample's split and grammar come from different families")
+
     def to_json(self) -> dict[str, Any]:
         return {
             "law": self.law,
-            "grammar": describe(self.grammar).splitlines(),
-            "split": self.split.describe(self.grammar),
+            "grammar": describe_language(self.grammar).splitlines(),
+            "split": self._split(),
             "train_size": self.train_size,
             "train": [ex.line() for ex in self.train],
             "input": " ".join(self.input),
@@ -122,7 +146,7 @@ class LearnerSpec:
     def accepts(self, param: str) -> bool:
         return param in self.accepted
 
-    def make(self, case: GeneratedTask, **overrides: Any) -> Learner:
+    def make(self, case: Case, **overrides: Any) -> Learner:
         params = {**self.params, **overrides}
         if isinstance(self.learner, str):
             return make_learner(self.learner, **params)
@@ -135,7 +159,7 @@ class LearnerSpec:
         return copy.deepcopy(self.learner)
 
 
-def _fit_predict(spec: LearnerSpec, case: GeneratedTask, sources: Sequence[Tokens],
+def _fit_predict(spec: LearnerSpec, case: Case, sources: Sequence[Tokens],
                  **overrides: Any) -> list[Prediction]:
     learner = spec.make(case, **overrides)
     learner.fit(case.task.train)
@@ -149,35 +173,39 @@ def _by_length(sources: Sequence[Tokens]) -> list[Tokens]:
     return sorted(dict.fromkeys(sources), key=lambda s: (len(s), s))
 
 
-def _counter(law: str, case: GeneratedTask, source: Tokens, expected: Tokens | None,
+def _counter(law: str, case: Case, source: Tokens, expected: Tokens | None,
              actual: Tokens | None, reason: str = "") -> Counterexample:
     return Counterexample(law, case.grammar, case.split, len(case.task.train), source, expected, actual,
                           reason, case.task.train)
 
 
-def _gold_check(law: str, on: str) -> Callable[[LearnerSpec, GeneratedTask], Counterexample | None]:
+def _gold_check(law: str, on: str) -> Callable[[LearnerSpec, Case], Counterexample | None]:
     """A law that every answer on the task's ``train`` or ``test`` items is the gold one."""
 
-    def check(spec: LearnerSpec, case: GeneratedTask) -> Counterexample | None:
+    def check(spec: LearnerSpec, case: Case) -> Counterexample | None:
         items = case.task.train if on == "train" else case.task.test
-        gold = {ex.source: ex.target for ex in items}
+        gold = {ex.source: ex for ex in items}
         sources = _by_length(list(gold))
         for src, pred in zip(sources, _fit_predict(spec, case, sources), strict=True):
-            if pred.tokens != gold[src]:
-                return _counter(law, case, src, gold[src], pred.tokens, pred.reason)
+            # The task's judge: exact match, or (an inverse language) the meaning of the answer.
+            if not case.task.is_correct(gold[src], pred.tokens):
+                return _counter(law, case, src, gold[src].target, pred.tokens, pred.reason)
         return None
 
     return check
 
 
-def check_substitutivity(spec: LearnerSpec, case: GeneratedTask, max_pairs: int = 120) -> Counterexample | None:
+def check_substitutivity(spec: LearnerSpec, case: Case, max_pairs: int = 120) -> Counterexample | None:
     """Swap each primitive of each composed training input for every other primitive.
 
     The answer to the swapped input must be the learner's own answer to the
     original with the first primitive's meaning replaced by the second's
-    (primitives have distinct one-token meanings, so the replacement is exact).
+    (primitives have distinct one-token meanings, so the replacement is exact;
+    in a sequence language the primitives are its letters, and the operations
+    move tokens without reading them, so the law holds there too).
     """
-    meaning = primitive_meaning(case.grammar)
+    lang = case.grammar
+    meaning = lang.letter_meaning() if isinstance(lang, SequenceLanguage) else primitive_meaning(lang)
     pairs: list[tuple[Tokens, Tokens, str, str]] = []
     for src in _by_length([ex.source for ex in case.task.train if len(ex.source) > 1]):
         for old in sorted(set(src) & set(meaning)):
@@ -205,7 +233,7 @@ def check_substitutivity(spec: LearnerSpec, case: GeneratedTask, max_pairs: int 
     return None
 
 
-def check_trace_replay(spec: LearnerSpec, case: GeneratedTask) -> Counterexample | None:
+def check_trace_replay(spec: LearnerSpec, case: Case) -> Counterexample | None:
     """Every answer that carries a derivation replays to it and cites training evidence."""
     sources = _by_length([ex.source for ex in case.task.train + case.task.test])
     train_by_id = {ex.id: ex for ex in case.task.train}
@@ -230,7 +258,7 @@ def check_trace_replay(spec: LearnerSpec, case: GeneratedTask) -> Counterexample
 RELAXATION_CAPS = (0, 1, 2, 3)
 
 
-def check_relaxation_monotone(spec: LearnerSpec, case: GeneratedTask) -> Counterexample | None:
+def check_relaxation_monotone(spec: LearnerSpec, case: Case) -> Counterexample | None:
     """An answer given under ``max_relaxation=k`` is given unchanged under every higher cap."""
     sources = _by_length([ex.source for ex in case.task.test + case.task.train])
     answers = {k: [p.tokens for p in _fit_predict(spec, case, sources, max_relaxation=k)]
@@ -246,15 +274,23 @@ def check_relaxation_monotone(spec: LearnerSpec, case: GeneratedTask) -> Counter
 
 @dataclass(frozen=True)
 class Law:
-    """A law: the splits it draws tasks from, its check and when it applies."""
+    """A law: the splits it draws tasks from, its check and when it applies.
+
+    ``kinds`` are splits of random grammars (:data:`~sandbox.testing.tasks.SPLITS`),
+    ``sequence_kinds`` those of random sequence languages
+    (:data:`~sandbox.testing.seqtasks.SEQUENCE_SPLITS`); ``inverse`` says
+    whether the law also judges inverse (meaning to command) languages.
+    """
 
     name: str
     summary: str
     kinds: tuple[str, ...]
-    check: Callable[[LearnerSpec, GeneratedTask], Counterexample | None]
+    check: Callable[[LearnerSpec, Case], Counterexample | None]
     applies: Callable[[LearnerSpec], str | None] = field(default=lambda spec: None)
+    sequence_kinds: tuple[str, ...] = ("iid", "systematicity", "productivity")
+    inverse: bool = True
 
-    def run_once(self, spec: LearnerSpec, case: GeneratedTask) -> Counterexample | None:
+    def run_once(self, spec: LearnerSpec, case: Case) -> Counterexample | None:
         """The check, with a learner's crash turned into a counterexample."""
         try:
             return self.check(spec, case)
@@ -279,15 +315,18 @@ def _has_relaxation(spec: LearnerSpec) -> str | None:
 
 LAWS: dict[str, Law] = {law.name: law for law in (
     Law("reproduces", "answers every training input with its training output", ("iid", "primitive", "template"),
-        _gold_check("reproduces", "train")),
+        _gold_check("reproduces", "train"), sequence_kinds=("iid", "systematicity")),
     Law("systematicity", "answers held-out combinations of seen parts", ("primitive", "template"),
-        _gold_check("systematicity", "test")),
+        _gold_check("systematicity", "test"), sequence_kinds=("systematicity",)),
     Law("productivity", "answers compositions longer than any seen", ("length",),
-        _gold_check("productivity", "test")),
+        _gold_check("productivity", "test"), sequence_kinds=("productivity",)),
+    # An inverse language has many commands per meaning, so a swapped input
+    # may rightly be answered with a differently shaped command: not judged there.
     Law("substitutivity", "swapping a primitive changes the answer only where its meaning stood", ("iid",),
-        check_substitutivity),
+        check_substitutivity, sequence_kinds=("iid",), inverse=False),
     Law("trace_replay", "derivations replay to the answer and cite training evidence",
         ("iid", "primitive", "template", "length"), check_trace_replay, _gives_derivations),
     Law("relaxation_monotone", "raising max_relaxation never changes an answer given under a lower cap",
-        ("primitive", "template"), check_relaxation_monotone, _has_relaxation),
+        ("primitive", "template"), check_relaxation_monotone, _has_relaxation,
+        sequence_kinds=("systematicity",)),
 )}

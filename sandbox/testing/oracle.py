@@ -7,6 +7,9 @@ each step of its derivations cites training examples that use the same
 production, and an answer that puts a primitive in a slot (or an operator in
 a slot) never seen in training has relaxation level 1, so that
 ``max_relaxation=0`` makes it abstain there as a cautious learner would.
+Given a :class:`~sandbox.testing.seqlang.SequenceLanguage` instead of a
+grammar, it answers that language's tasks with derivations whose templates
+apply sequence operations (:mod:`sandbox.testing.seqoracle`).
 
 >>> from sandbox.testing.grammars import example_grammar
 >>> from sandbox.testing.tasks import Split, make_task
@@ -22,24 +25,33 @@ a slot) never seen in training has relaxation level 1, so that
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
 from sandbox.data import Example, Tokens
 from sandbox.derivation import Derivation, Relaxation, attribution
 from sandbox.grammar import Grammar, Production, Ref
 from sandbox.protocol import ParamsMixin, Prediction
+from sandbox.testing.seqlang import SequenceLanguage
+from sandbox.testing.seqoracle import explain_sequence, sequence_evidence
 from sandbox.testing.trees import Tree, is_operator, parse
 
 
 class OracleLearner(ParamsMixin):
     """Answer by parsing with ``grammar``; cite training examples as evidence."""
 
-    def __init__(self, grammar: Grammar, max_relaxation: int = 3) -> None:
+    uses_: dict[Any, list[str]]  # a production or rule, and the training examples that use it
+    shown_: set[Any]  # what training shows (a primitive or operator in a slot)
+
+    def __init__(self, grammar: Grammar | SequenceLanguage, max_relaxation: int = 3) -> None:
         self.grammar = grammar
         self.max_relaxation = max_relaxation
 
     def fit(self, examples: Sequence[Example]) -> OracleLearner:
-        uses: dict[Production, list[str]] = {}
-        shown: set[object] = set()
+        if isinstance(self.grammar, SequenceLanguage):
+            self.uses_, self.shown_ = sequence_evidence(self.grammar, examples)
+            return self
+        uses: dict[Any, list[str]] = {}
+        shown: set[Any] = set()
         for i, ex in enumerate(examples):
             found = parse(self.grammar, ex.source)
             if not found:
@@ -55,6 +67,8 @@ class OracleLearner(ParamsMixin):
         return [self.explain(tuple(s)) for s in sources]
 
     def explain(self, source: Tokens) -> Prediction:
+        if isinstance(self.grammar, SequenceLanguage):
+            return explain_sequence(self.grammar, self.uses_, self.shown_, source, self.max_relaxation)
         found = parse(self.grammar, source)
         if not found:
             return Prediction.abstain("not a sentence of the grammar")

@@ -27,9 +27,14 @@ from typing import Any
 from hypothesis import HealthCheck, Phase, Verbosity, given, settings
 from hypothesis import seed as hypothesis_seed
 from hypothesis.errors import Unsatisfiable
+from hypothesis.strategies import SearchStrategy
 
-from sandbox.testing.laws import LAWS, Counterexample, Law, LearnerSpec, NoEvidence, PerTask
-from sandbox.testing.tasks import GeneratedTask, generated_tasks
+from sandbox.testing.laws import LAWS, Case, Counterexample, Law, LearnerSpec, NoEvidence, PerTask
+from sandbox.testing.seqtasks import generated_sequence_tasks
+from sandbox.testing.tasks import generated_tasks
+
+# The families of random tasks a law can be judged on.
+FAMILIES = ("operators", "sequence")
 
 
 class Verdict(str, Enum):
@@ -98,6 +103,7 @@ def check_law(
     max_test: int = 60,
     grammar_options: dict[str, Any] | None = None,
     progress: Callable[[int], None] | None = None,
+    family: str = "operators",
 ) -> LawResult:
     """Judge ``law`` on ``learner`` over ``examples`` random tasks; shrink any failure.
 
@@ -108,9 +114,17 @@ def check_law(
     gives the same verdict and counterexample. ``budget`` (seconds) caps the
     time spent fitting; ``max_extra``, ``max_test`` and ``grammar_options``
     (bounds for :func:`~sandbox.testing.grammars.grammars`) size the tasks;
-    ``progress`` is called with the count of judged tasks.
+    ``progress`` is called with the count of judged tasks. ``family`` picks
+    the random tasks: ``operators`` (random grammars,
+    :func:`~sandbox.testing.grammars.grammars`) or ``sequence`` (random
+    sequence-function languages and their repetition inverses,
+    :func:`~sandbox.testing.seqlang.sequence_languages`; ``grammar_options``
+    are then that strategy's bounds, and ``train_depth``/``train_run`` those of
+    :func:`~sandbox.testing.seqtasks.generated_sequence_tasks`).
     Do not call it inside a hypothesis test (hypothesis does not nest).
     """
+    if family not in FAMILIES:
+        raise ValueError(f"unknown family of random tasks {family!r} (known: {', '.join(FAMILIES)})")
     the_law = LAWS[law] if isinstance(law, str) else law
     spec = LearnerSpec(learner, params)
     start = time.monotonic()
@@ -122,7 +136,7 @@ def check_law(
     judged = 0
     out_of_time = False
 
-    def judge(case: GeneratedTask) -> None:
+    def judge(case: Case) -> None:
         nonlocal judged, out_of_time
         key = (case.task.name, case.task.version)
         if key not in outcomes:
@@ -151,8 +165,7 @@ def check_law(
         verbosity=Verbosity.quiet,
         report_multiple_bugs=False,
         print_blob=False,
-    )(hypothesis_seed(seed)(given(generated_tasks(kinds=the_law.kinds, max_extra=max_extra, max_test=max_test,
-                                                  grammar_options=grammar_options))(judge)))
+    )(hypothesis_seed(seed)(given(_cases(the_law, family, max_extra, max_test, grammar_options))(judge)))
     note = ""
     try:
         test()
@@ -168,6 +181,18 @@ def check_law(
     if not judged:
         note = note or "no drawn task gave the law anything to judge"
     return LawResult(the_law.name, spec.name, verdict, judged, None, note, time.monotonic() - start)
+
+
+def _cases(law: Law, family: str, max_extra: int, max_test: int,
+           options: dict[str, Any] | None) -> SearchStrategy[Case]:
+    if family == "sequence":
+        # Bounds on the training phrases travel with the language's bounds.
+        language = dict(options or {})
+        bounds = {k: language.pop(k) for k in ("train_depth", "train_run") if k in language}
+        return generated_sequence_tasks(kinds=law.sequence_kinds, inverse=None if law.inverse else False,
+                                        max_extra=max_extra, max_test=max_test, language_options=language,
+                                        **bounds)
+    return generated_tasks(kinds=law.kinds, max_extra=max_extra, max_test=max_test, grammar_options=options)
 
 
 def check_laws(learner: str | PerTask | Any, laws: Sequence[str] | None = None, **options: Any) -> list[LawResult]:

@@ -31,9 +31,9 @@ from __future__ import annotations
 
 import hashlib
 import random
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 from hypothesis import assume
 from hypothesis import strategies as st
@@ -44,6 +44,7 @@ from sandbox.testing.grammars import describe, grammars, operators, primitives
 from sandbox.testing.trees import Tree, n_refs, sort_key, trees
 
 SPLITS = ("iid", "primitive", "template", "length")
+T = TypeVar("T")
 GENERALIZATION = {
     "iid": Generalization.IID,
     "primitive": Generalization.PRIMITIVE,
@@ -273,10 +274,17 @@ def generated_tasks(
     grammar = draw(grammar_strategy if grammar_strategy is not None
                    else default_grammars(kind, **(grammar_options or {})))
     split = draw(splits(grammar, (kind,)))
+    return draw_task(draw, make_task, grammar, split, max_extra=max_extra, max_test=max_test)
+
+
+def draw_task(draw: st.DrawFn, make: Callable[..., T], language: Any, split: Any, *, max_extra: int,
+              max_test: int) -> T:
+    """``make(language, split, extra=..., seed=..., max_test=...)`` with drawn ``extra`` and ``seed``;
+    a split with no test items is rejected with ``assume``."""
     extra = draw(st.integers(0, max_extra))
     seed = draw(st.integers(0, 255))
     try:
-        return make_task(grammar, split, extra=extra, seed=seed, max_test=max_test)
+        return make(language, split, extra=extra, seed=seed, max_test=max_test)
     except NoTestItems:
         assume(False)
         raise
