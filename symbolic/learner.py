@@ -14,7 +14,7 @@
 from __future__ import annotations
 
 import gc
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from sandbox.data import MAX_INPUT_TOKENS, Example, Tokens
@@ -37,6 +37,7 @@ from symbolic.trace import TraceBuilder
 GROUPINGS = ("reading-order", "none")
 MAX_PROPOSALS = 20_000
 MAX_REVISIONS = 2
+INVERSE_TRIGGER = 0.05  # the share of memorized examples at which the backward reading is tried
 SEQUENCE_COVERAGE = 0.98  # the share of training examples the sequence reading must derive
 MAX_SEQUENCE_WORK = 50_000_000  # steps of the sequence stage (PCFG SET's 10,000 examples: about 3 million)
 
@@ -138,6 +139,7 @@ class SymbolicLearner(ParamsMixin):
         self._check_params()
         self.train_ = _distinct(examples)
         self.sequence_: SequenceReading | None = None
+        self.inverse_: InverseReading | None = None
         self.sequence_reason_ = "not tried (sequences=False)"
         if self.sequences:
             work = Work(self.max_sequence_work)
@@ -151,14 +153,8 @@ class SymbolicLearner(ParamsMixin):
                 self.work_: dict[str, Any] = {"sequence_steps": work.spent, "max_sequence_work": self.max_sequence_work}
                 self.revisions_: tuple[str, ...] = found.notes
                 return self
-        self.inverse_: InverseReading | None = None
         if self.inverse and is_backward_function(self.train_):
-            forward = SymbolicLearner(**{**self.get_params(), "inverse": False}).fit(swapped(self.train_))
-            self.inverse_ = InverseReading(forward)
-            self.rules_ = dict(forward.rules_)
-            self.work_ = {**forward.work_, "direction": "outputs to inputs, answered by inversion"}
-            self.revisions_ = forward.revisions_
-            return self
+            return self._invert(self._backward())
         self.lexicon_, state, self.revisions_ = self._induce()
         self.work_ = {"proposals": state.proposals_made, "max_proposals": self.max_proposals,
                       "budget_exhausted": state.exhausted}
@@ -176,6 +172,24 @@ class SymbolicLearner(ParamsMixin):
         rules.update({r.id: r for r in self._exact.values()})
         self.rules_.update(rules)
         self._traces = TraceBuilder(rules, self.hierarchy_)
+        memorized = _memorized(self.rules_)
+        # Rules that had to memorize a share of the data may read better backwards (a source
+        # pattern that repeats a phrase is a template that repeats a slot, read the other way).
+        if self.inverse and memorized >= INVERSE_TRIGGER * len(self.train_) and _backward_is_function(self.train_):
+            backward = self._backward()
+            if _memorized(backward.rules_) < memorized:
+                return self._invert(backward)
+        return self
+
+    def _backward(self) -> SymbolicLearner:
+        """The learner fitted from outputs to inputs (concatenative rules, which read backwards; never inverting again)."""
+        return SymbolicLearner(**{**self.get_params(), "inverse": False, "sequences": False}).fit(swapped(self.train_))
+
+    def _invert(self, forward: SymbolicLearner) -> SymbolicLearner:
+        self.inverse_ = InverseReading(forward)
+        self.rules_ = dict(forward.rules_)
+        self.work_ = {**forward.work_, "direction": "outputs to inputs, answered by inversion"}
+        self.revisions_ = forward.revisions_
         return self
 
     def _recalled(self, chart: InductionChart) -> dict[Tokens, Rule]:
@@ -354,6 +368,15 @@ class SymbolicLearner(ParamsMixin):
                 "sequence_reading": self.sequence_reason_,
                 "categories": len(self.hierarchy_.seen), **self.work_,
                 "lexicon_revisions": list(self.revisions_)}
+
+
+def _memorized(rules: Mapping[str, object]) -> int:
+    return sum(1 for r in rules.values() if isinstance(r, Rule) and r.kind is RuleKind.MEMORIZED)
+
+
+def _backward_is_function(examples: Sequence[Example]) -> bool:
+    sources: dict[Tokens, Tokens] = {}
+    return all(sources.setdefault(ex.target, ex.source) == ex.source for ex in examples)
 
 
 def _suspects(lexicon: dict[str, Rule], examples: list[frozenset[str]], tried: frozenset[str],

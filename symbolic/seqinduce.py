@@ -35,7 +35,7 @@ from dataclasses import dataclass, field
 from sandbox.data import Example, Tokens
 from symbolic.programs import Instance, Program, Work, find_program, render, run_program
 from symbolic.seqlex import SequenceLexicon
-from symbolic.seqparse import BudgetSpent, Reading, SeqParser, SeqRule
+from symbolic.seqparse import BudgetSpent, Nesting, Reading, SeqParser, SeqRule
 
 MAX_ROUNDS = 64
 SAMPLE = 12  # instances a program is first searched on
@@ -61,6 +61,7 @@ class SeqInduction:
     exhausted: bool = False
     refits: list[str] = field(default_factory=list)
     lexicon: SequenceLexicon = field(default_factory=SequenceLexicon)
+    nestings: frozenset[Nesting] = frozenset()
 
 
 def induce_sequence_rules(examples: Sequence[Example], lexicon: SequenceLexicon, work: Work,
@@ -76,15 +77,7 @@ def induce_sequence_rules(examples: Sequence[Example], lexicon: SequenceLexicon,
     try:
         while True:
             _induce(examples, working, out, work, max_slots)
-            parser = SeqParser(out.lexicon, out.rules)
-            out.explained = set()
-            wrong: list[int] = []
-            for k, ex in enumerate(examples):
-                reading = _read(parser, ex.source, work)
-                if reading is not None and reading.meaning == ex.target and reading.ties == 1:
-                    out.explained.add(k)
-                else:
-                    wrong.append(k)
+            wrong = _check(examples, out, work)
             joining = [k for k in wrong if k not in set(working)][:JOIN]
             if not joining:
                 break
@@ -93,6 +86,34 @@ def induce_sequence_rules(examples: Sequence[Example], lexicon: SequenceLexicon,
         out.exhausted = True
     out.exhausted |= work.exhausted
     return out
+
+
+def _check(examples: Sequence[Example], out: SeqInduction, work: Work) -> list[int]:
+    """The examples the rules do not explain; the nestings of those they do.
+
+    An example read two ways is explained by the reading that gives its
+    output, and its nestings are what settles precedence: the rules then read
+    every training example again under them.
+    """
+    nestings: set[Nesting] = set()
+    for _ in range(2):
+        parser = SeqParser(out.lexicon, out.rules, nestings=frozenset(nestings))
+        out.explained = set()
+        wrong: list[int] = []
+        for k, ex in enumerate(examples):
+            reading = _read(parser, ex.source, work)
+            if reading is not None and reading.meaning != ex.target and reading.alt is not None:
+                reading = reading.alt
+            if reading is not None and reading.meaning == ex.target:
+                nestings.update(reading.nestings())
+                if reading.ties == 1:
+                    out.explained.add(k)
+                    continue
+            wrong.append(k)
+        if frozenset(nestings) == parser.nestings:
+            break
+    out.nestings = frozenset(nestings)
+    return wrong
 
 
 def _induce(examples: Sequence[Example], working: Sequence[int], out: SeqInduction, work: Work,

@@ -11,10 +11,13 @@ holds ``t`` has ``w`` in its input. Where several words own a token:
   owning the token spelled as itself reads as standing for itself; it is
   recorded in the word's notes and in every trace that uses it;
 - **mutual exclusivity**: a token read already as one word's meaning is not
-  another's; repeated until nothing changes.
+  another's; repeated until nothing changes;
+- where several words still own a token, the one whose inputs show it most
+  often (a rare symbol word beside a frequent function word), if it is ahead.
 
-A word that owns several tokens after that (it stands beside them all, as a
-function word does in a small training set) is not a sequence word. With
+A word that is the best owner of several tokens after that (it stands beside
+them all, as a function word does in a small training set) is not a
+sequence word. With
 tokens spelled unlike their words, ownership and mutual exclusivity do the
 work alone; a word that shares a token's spelling by accident but does not
 own it gains nothing from the bias.
@@ -64,6 +67,11 @@ class SequenceLexicon:
         return any(n == COPY_BIAS for n in self.notes.values())
 
     @property
+    def copied_words(self) -> frozenset[str]:
+        """The words read as standing for themselves (by the copy bias, or promoted to it)."""
+        return frozenset(w for w, t in self.meaning.items() if w == t and self.notes[w] != OWNED)
+
+    @property
     def copy_evidence(self) -> tuple[str, ...]:
         """A few examples that showed words copied (the evidence for reading a new word as itself)."""
         ids: list[str] = []
@@ -86,13 +94,15 @@ class SequenceLexicon:
 def sequence_lexicon(examples: Sequence[Example], copy_bias: bool = True) -> SequenceLexicon:
     """The sequence words of ``examples`` (see the module docstring)."""
     owners = _owners(examples)
-    shown: dict[tuple[str, str], str] = {}  # (word, token) -> the first example showing both
+    together: dict[tuple[str, str], int] = {}  # (owner, token) -> examples showing both
+    alone: dict[str, int] = {}  # word -> examples with it in the input
     for ex in examples:
         out = set(ex.target)
-        for w in ex.source:
+        for w in set(ex.source):
+            alone[w] = alone.get(w, 0) + 1
             for t in out:
                 if w in owners.get(t, ()):
-                    shown.setdefault((w, t), ex.id)
+                    together[w, t] = together.get((w, t), 0) + 1
     meaning: dict[str, str] = {}
     notes: dict[str, str] = {}
     if copy_bias:
@@ -107,12 +117,15 @@ def sequence_lexicon(examples: Sequence[Example], copy_bias: bool = True) -> Seq
         for t, ws in owners.items():
             if t in named:
                 continue
-            free = [w for w in ws if w not in meaning]
-            if len(free) == 1:
+            free = sorted((w for w in ws if w not in meaning),
+                          key=lambda w: (-together.get((w, t), 0) / alone[w], w))
+            # Several owners: the one whose inputs show the token most often (a rare symbol
+            # word beside a frequent function word), where that one is ahead.
+            if len(free) == 1 or (len(free) > 1 and together.get((free[0], t), 0) / alone[free[0]]
+                                  > together.get((free[1], t), 0) / alone[free[1]]):
                 candidates.setdefault(free[0], set()).add(t)
         for w, ts in sorted(candidates.items()):
-            owned_elsewhere = {t for t, ws in owners.items() if w in ws and t not in named}
-            if len(ts) == 1 and owned_elsewhere == ts:
+            if len(ts) == 1:
                 (t,) = ts
                 meaning[w], notes[w] = t, OWNED
                 named.add(t)

@@ -14,8 +14,11 @@ words of a run, one level per step up the word hierarchy:
   fixed word of a rule, read as standing for itself (same condition).
 
 A reading's level is the highest of its words'; the parser returns the least
-relaxed reading within the cap, or says why there is none. Distinct meanings
-at the least level are a tie (the learner abstains). Work is counted in
+relaxed reading within the cap, or says why there is none. Among equally
+relaxed readings with different meanings, the one whose nestings (a rule's
+phrase in a slot of another) training examples showed wins (precedence, read
+off the data as the concatenative learner's categories read it); otherwise
+they are a tie (the learner abstains). Work is counted in
 steps (spans tried and cut points checked), bounded per input.
 """
 
@@ -88,6 +91,18 @@ class Reading:
     children: tuple[Reading, ...] = ()
     word_levels: tuple[int, ...] = ()  # of a run
     ties: int = 1  # distinct meanings at this level for this span (capped at MAX_TIES)
+    novel: int = 0  # nestings in this subtree that no training example showed (a rule's phrase in a slot)
+    alt: Reading | None = None  # an equally ranked reading with another meaning
+
+    def nestings(self) -> Iterable[Nesting]:
+        """(rule, slot, filler rule) for every slot in the subtree (``sequence`` for a run)."""
+        if self.rule is not None:
+            for k, child in enumerate(self.children):
+                yield (self.rule.id, k, child.rule.id if child.rule is not None else RUN_RULE)
+                yield from child.nestings()
+
+
+Nesting = tuple[str, int, str]
 
 
 @dataclass
@@ -95,6 +110,7 @@ class SeqParser:
     lexicon: SequenceLexicon
     rules: Sequence[SeqRule]
     seen_words: frozenset[str] = frozenset()
+    nestings: frozenset[Nesting] = frozenset()  # seen in training; precedence among equal readings
     max_steps: int = MAX_PARSE_STEPS
     _by_first: dict[str | None, list[SeqRule]] = field(default_factory=dict)
     _fixed: frozenset[str] = frozenset()
@@ -167,7 +183,10 @@ class _Parse:
                 level = max((c.level for c in children), default=0)
                 meaning = run_program(rule.template, [c.meaning for c in children])
                 ties = max((c.ties for c in children), default=1)
-                reading = Reading(level, meaning, (i, j), rule, children, (), ties)
+                novel = sum(c.novel for c in children) + sum(
+                    (rule.id, k, c.rule.id if c.rule is not None else RUN_RULE) not in self.p.nestings
+                    for k, c in enumerate(children))
+                reading = Reading(level, meaning, (i, j), rule, children, (), ties, novel)
                 best = _better(best, reading)
         self.memo[key] = best
         return best
@@ -199,10 +218,14 @@ class _Parse:
 
 
 def _better(old: Reading | None, new: Reading) -> Reading:
-    if old is None or new.level < old.level:
+    """The less relaxed reading; at one level, the one with fewer nestings training never showed
+    (precedence from the data: ``f x g`` read as training read its like); else a tie."""
+    if old is None or (new.level, new.novel) < (old.level, old.novel):
         return new
-    if new.level == old.level and new.meaning != old.meaning:
+    if (new.level, new.novel) == (old.level, old.novel) and new.meaning != old.meaning:
         old.ties = min(MAX_TIES, old.ties + new.ties)
+        if old.alt is None:
+            old.alt = new
     return old
 
 
@@ -215,7 +238,12 @@ def derivation(reading: Reading, source: Sequence[str], parser: SeqParser,
         steps: list[Relaxation] = []
         lex = parser.lexicon
         for k, (w, lv) in enumerate(zip(source[i:j], reading.word_levels, strict=True)):
-            if lv == 0:
+            if lv == 0 and w in lex.copied_words:
+                # Read as itself by the copy bias: the generic copy rule, cited by the examples
+                # that showed the word (one never copied has no example with its token).
+                leaves.append(Derivation(COPY_RULE, (ANY_WORD,), (THE_WORD,), (i + k, i + k + 1), (),
+                                         lex.evidence.get(w, ()), output=(w,)))
+            elif lv == 0:
                 leaves.append(Derivation(f"lex:{w}", (w,), (lex.meaning[w],), (i + k, i + k + 1), (),
                                          lex.evidence.get(w, ()), output=(lex.meaning[w],)))
             else:

@@ -130,7 +130,7 @@ def read_sequences(train: Sequence[Example], work: Work, max_slots: int, coverag
             memorized[ex.source] = Rule(rid, ex.source, ex.target, (ex.id,), RuleKind.MEMORIZED, notes=(
                 "memorized: the sequence rules do not derive this training example",))
     seen = frozenset(w for ex in train for w in ex.source)
-    parser = SeqParser(found.lexicon, found.rules, seen)
+    parser = SeqParser(found.lexicon, found.rules, seen, found.nestings)
     evidence = next((r.evidence for r in found.rules if r.n_slots), ())
     notes = tuple(found.refits)
     return SequenceReading(found.lexicon, found.rules, memorized, parser, evidence, notes)
