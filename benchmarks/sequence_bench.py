@@ -19,8 +19,8 @@ import time
 from collections.abc import Sequence
 from typing import Any
 
-from sandbox.evaluation import is_traceable
 from sandbox.data import Task
+from sandbox.evaluation import is_traceable
 from sandbox.tasks.pcfg import localism_consistent
 from sandbox.tasks.registry import load_task
 from symbolic import SymbolicLearner

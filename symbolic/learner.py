@@ -182,8 +182,9 @@ class SymbolicLearner(ParamsMixin):
         return self
 
     def _backward(self) -> SymbolicLearner:
-        """The learner fitted from outputs to inputs (concatenative rules, which read backwards; never inverting again)."""
-        return SymbolicLearner(**{**self.get_params(), "inverse": False, "sequences": False}).fit(swapped(self.train_))
+        """The learner fitted from outputs to inputs (concatenative rules read backwards; never inverting again)."""
+        params = {**self.get_params(), "inverse": False, "sequences": False}
+        return SymbolicLearner(**params).fit(swapped(self.train_))
 
     def _invert(self, forward: SymbolicLearner) -> SymbolicLearner:
         self.inverse_ = InverseReading(forward)

@@ -101,7 +101,7 @@ def test_a_longer_argument_than_training_showed_is_said_and_stays_level_0(pcfg):
 
 def test_nested_calls_explain_and_replay(pcfg):
     learner = _fit(list(pcfg.train[:300]))
-    source = tuple("append shift A1 B2 , swap_first_last C3 D4 E5".split())
+    source = tuple(["append", "shift", "A1", "B2", ",", "swap_first_last", "C3", "D4", "E5"])
     pred = learner.explain(source)
     assert pred.tokens == ("B2", "A1", "E5", "D4", "C3")
     assert replay(pred.derivation, source) == pred.tokens
