@@ -332,6 +332,11 @@ def render_tree(derivation: Derivation, source: Sequence[str]) -> str:
                 f"{'  ' * depth}  relaxed slot <{step.slot}> to level {step.level}: "
                 f"{step.from_category} -> {step.to_category}"
             )
+        for item in node.template:
+            if isinstance(item, Apply) and item.slot < len(node.children):
+                meaning = node.children[item.slot].output
+                lines.append(f"{'  ' * depth}  applied {item.render()} to {' '.join(meaning) or '(nothing)'}: "
+                             f"{' '.join(item.apply(meaning)) or '(nothing)'}")
         for child in node.children:
             walk(child, depth + 1)
 

@@ -182,3 +182,16 @@ def test_eval_prints_a_lexicon_revision(tmp_path: Path):
     assert len(revised) == 1 and "'vin' read as a function word" in revised[0]
     result = json.loads((tmp_path / "r.json").read_text())
     assert result["exact_match"] == 1.0 and len(result["learned"]["lexicon_revisions"]) == 1
+
+
+def test_eval_and_explain_pcfg_with_sequence_rules(tmp_path: Path):
+    out = run_cli("eval", "--learner", "symbolic", "--task", "pcfg/systematicity", "--json", str(tmp_path / "r.json"))
+    assert out.returncode == 0, out.stderr
+    result = json.loads((tmp_path / "r.json").read_text())
+    assert result["exact_match"] >= 0.99 and result["learned"]["rule_language"] == "sequence"
+    source = "append shift A1 B2 C3 , swap_first_last D4 E5 F6"
+    shown = run_cli("explain", "--learner", "symbolic", "--task", "pcfg/systematicity", source)
+    assert shown.returncode == 0, shown.stderr
+    assert "output: B2 C3 A1 F6 E5 D4" in shown.stdout
+    assert "applied rest(<0>) to A1 B2 C3: B2 C3" in shown.stdout
+    assert "last(<0>) init(rest(<0>)) first(<0>)" in shown.stdout
