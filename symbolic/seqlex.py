@@ -45,6 +45,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from sandbox.data import Example
 
@@ -61,12 +62,12 @@ class SequenceLexicon:
     notes: dict[str, str] = field(default_factory=dict)
     evidence: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
-    @property
+    @cached_property
     def copied(self) -> bool:
         """Whether any word was read by the copy bias (then an unseen word may read as itself)."""
         return any(n == COPY_BIAS for n in self.notes.values())
 
-    @property
+    @cached_property
     def copied_words(self) -> frozenset[str]:
         """The words read as standing for themselves (by the copy bias, or promoted to it)."""
         return frozenset(w for w, t in self.meaning.items() if w == t and self.notes[w] != OWNED)
