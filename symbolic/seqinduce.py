@@ -65,18 +65,26 @@ class SeqInduction:
 
 
 def induce_sequence_rules(examples: Sequence[Example], lexicon: SequenceLexicon, work: Work,
-                          max_slots: int) -> SeqInduction:
+                          max_slots: int, coverage: float = 0.0) -> SeqInduction:
     """The sequence rules of ``examples`` (see the module docstring).
 
     Induction reads a working set, first the first FIRST_READ examples; every
     example the rules then leave unexplained joins it (a few at a time), and
-    induction runs again, until all are explained or none joins.
+    induction runs again, until all are explained or none joins. Where the
+    rules explain less than ``coverage`` of the working set, it stops there.
     """
     out = SeqInduction(lexicon=lexicon)
     working = list(range(min(FIRST_READ, len(examples))))
     try:
         while True:
             _induce(examples, working, out, work, max_slots)
+            if len(working) < len(examples):
+                # Rules that miss more of the examples they were read from than the whole may
+                # miss will not get there: stop before checking every example.
+                _check([examples[k] for k in working], out, work)
+                if len(out.explained) < coverage * len(working):
+                    out.explained = set()
+                    break
             wrong = _check(examples, out, work)
             joining = [k for k in wrong if k not in set(working)][:JOIN]
             if not joining:

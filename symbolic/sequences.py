@@ -104,20 +104,38 @@ def _prediction(found: Reading, source: Tokens, reading: SequenceReading) -> Pre
     return Prediction(found.meaning, note, found.level, node, attribution(node))
 
 
+SAMPLE = 2000  # examples of the first look
+
+
+def _category_law(lexicon: SequenceLexicon, train: Sequence[Example], tolerance: float) -> str | None:
+    """Why the sequence category does not fit (no runs, or runs that do not mean their words), or None."""
+    meaning = lexicon.meaning
+    if not meaning:
+        return "no sequence words"
+    if not any(a in meaning and b in meaning for ex in train for a, b in zip(ex.source, ex.source[1:], strict=False)):
+        return "no input holds two sequence words side by side (no run for a sequence slot to hold)"
+    runs = {ex.source: ex.target for ex in train if all(w in meaning for w in ex.source)}
+    broken = sum(1 for source, target in runs.items() if tuple(meaning[w] for w in source) != target)
+    if broken > tolerance * len(runs):
+        return f"{broken} of {len(runs)} inputs of sequence words alone do not mean their words' tokens"
+    return None
+
+
 def read_sequences(train: Sequence[Example], work: Work, max_slots: int, coverage: float,
                    copy_bias: bool = True) -> SequenceReading | str:
     """The sequence reading of ``train``, or why there is none (see the module docstring)."""
+    # A first look at a sample: where its runs already contradict the category (the usual
+    # case for a task of primitives), nothing more is computed.
+    sample = train[:SAMPLE]
+    if len(train) > SAMPLE:
+        refused = _category_law(sequence_lexicon(sample, copy_bias), sample, 1 - coverage)
+        if refused:
+            return refused
     lexicon = sequence_lexicon(train, copy_bias)
-    if not lexicon.meaning:
-        return "no sequence words"
-    meaning = lexicon.meaning
-    if not any(a in meaning and b in meaning for ex in train for a, b in zip(ex.source, ex.source[1:], strict=False)):
-        return "no input holds two sequence words side by side (no run for a sequence slot to hold)"
-    runs = [ex for ex in train if all(w in meaning for w in ex.source)]
-    broken = sum(1 for ex in runs if tuple(lexicon.meaning[w] for w in ex.source) != ex.target)
-    if broken > (1 - coverage) * len(runs):
-        return f"{broken} of {len(runs)} inputs of sequence words alone do not mean their words' tokens"
-    found = induce_sequence_rules(train, lexicon, work, max_slots)
+    refused = _category_law(lexicon, train, 1 - coverage)
+    if refused:
+        return refused
+    found = induce_sequence_rules(train, lexicon, work, max_slots, coverage)
     share = len(found.explained) / max(1, len(train))
     if found.exhausted:
         return f"work budget spent ({work.limit} steps) after explaining {share:.1%} of the training examples"
