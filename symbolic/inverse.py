@@ -24,7 +24,7 @@ repeated-slot patterns for free.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -37,6 +37,7 @@ MAX_CANDIDATES = 8  # outputs kept per input span (one per root rule), least rel
 MAX_TRIES = 12  # whole-input candidates checked by the forward rules
 MAX_STEPS = 400_000  # span and cut checks per input
 MAX_CACHE = 200_000  # spans' outputs kept between inputs
+MAX_COST = 6  # the most the slot levels of one output may add up to
 MIN_SHARE = 0.05  # inputs with several outputs that make the data a relation, not noise
 MAX_BACKWARD = 0.01  # outputs with several inputs tolerated in the function direction
 
@@ -88,18 +89,44 @@ class InverseReading:
         # A rule whose template is one slot alone reads a span as itself: applied after the others.
         self._unary = [r for r in rules if r.template == (0,)]
         self._rules = [r for r in rules if r.template != (0,)]
-        self._cache: dict[Tokens, list[Candidate]] = {}
+        self._cache: dict[tuple[Tokens, int], list[Candidate]] = {}
+        self._levels: dict[tuple[str, int, str], int] = {}
 
     def explain(self, source: Tokens) -> Prediction:
-        """An output the forward rules map to ``source``, with the turned-around derivation."""
+        """An output the forward rules map to ``source``, with the turned-around derivation.
+
+        The search deepens a cap on the slot levels its outputs may add up
+        to, 0 first, so that a phrase that needs no relaxation is found
+        without reading every stretch every way.
+        """
         if len(self._cache) > MAX_CACHE:
             self._cache.clear()  # outputs depend on a span's tokens only, so dropping them changes nothing
-        search = _Search(self._rules, self._unary, source, self.forward.hierarchy_, self._cache)
+        search = _Search(self._rules, self._unary, source, self._level, self._cache)
         first: Prediction | None = None
-        try:
-            candidates = search.span(0, len(source))
-        except _Spent:
-            return Prediction.abstain(f"search budget spent ({MAX_STEPS} steps)")
+        for cap in range(MAX_COST + 1):
+            try:
+                candidates = search.span(0, len(source), cap)
+            except _Spent:
+                return Prediction.abstain(f"search budget spent ({MAX_STEPS} steps)")
+            found = self._check(source, candidates)
+            if isinstance(found, Prediction) and found.tokens is not None:
+                return found
+            first = first or found
+        if first is not None:
+            return Prediction.abstain(f"the forward rules give no proposed output this input: {first.reason}",
+                                      first.relaxation_level)
+        return Prediction.abstain("no rule read backwards covers this input")
+
+    def _level(self, rule: str, slot: int, filler: str) -> int:
+        key = (rule, slot, filler)
+        found = self._levels.get(key)
+        if found is None:
+            found = self._levels[key] = self.forward.hierarchy_.level(rule, slot, filler)
+        return found
+
+    def _check(self, source: Tokens, candidates: Sequence[Candidate]) -> Prediction | None:
+        """The least relaxed candidate the forward rules map to ``source``; else the first refusal."""
+        first: Prediction | None = None
         best: tuple[int, int, Tokens, Prediction] | None = None
         for _, candidate, _ in candidates[:MAX_TRIES]:
             pred = self.forward.explain(candidate)
@@ -121,10 +148,7 @@ class InverseReading:
                 # A forward slot whose meaning the template drops has no place in the input.
                 return Prediction(candidate, pred.reason, pred.relaxation_level, None, ())
             return Prediction(candidate, pred.reason, pred.relaxation_level, node, attribution(node))
-        if first is not None:
-            return Prediction.abstain(f"the forward rules give no proposed output this input: {first.reason}",
-                                      first.relaxation_level)
-        return Prediction.abstain("no rule read backwards covers this input")
+        return first
 
 
 class _Spent(Exception):
@@ -132,7 +156,7 @@ class _Spent(Exception):
 
 
 Candidate = tuple[tuple[int, int], Tokens, str]  # ((slot levels summed, length), output, root rule)
-Bound = tuple[int, int, Candidate]  # a slot's span and its filler
+Bound = tuple[int, int, Candidate, int]  # a slot's span, its filler, and what the filler costs there
 
 
 class _Search:
@@ -142,12 +166,12 @@ class _Search:
     need, summed, then its length (the least relaxed and shortest first).
     """
 
-    def __init__(self, rules: Sequence[Rule], unary: Sequence[Rule], src: Tokens, levels: Levels,
-                 cache: dict[Tokens, list[Candidate]]):
+    def __init__(self, rules: Sequence[Rule], unary: Sequence[Rule], src: Tokens,
+                 level: Callable[[str, int, str], int], cache: dict[tuple[Tokens, int], list[Candidate]]):
         self.rules = rules
         self.unary = unary
         self.src = src
-        self.levels = levels
+        self.level = level
         self.memo = cache  # keyed by a span's tokens: what a span can mean does not depend on where it is
         self.steps = 0
 
@@ -156,25 +180,27 @@ class _Search:
         if self.steps > MAX_STEPS:
             raise _Spent
 
-    def span(self, i: int, j: int) -> list[Candidate]:
-        key = self.src[i:j]
+    def span(self, i: int, j: int, cap: int) -> list[Candidate]:
+        """The outputs of ``src[i:j]`` whose slot levels add up to ``cap`` at most."""
+        key = (self.src[i:j], cap)
         found_before = self.memo.get(key)
         if found_before is not None:
             return found_before
         self._step()
         found: dict[Tokens, Candidate] = {}
-        present = set(key)
+        present = set(key[0])
         for rule in self.rules:
             if len(rule.template) > j - i or not present.issuperset(x for x in rule.template if isinstance(x, str)):
                 continue
-            for binding in self._match(rule, 0, i, j, {}):
+            for binding, spent in self._match(rule, 0, i, j, {}, cap):
                 words = _fill(rule.pattern, binding)
-                relaxed = sum(self.levels.level(rule.id, s, b[2][2]) + b[2][0][0] for s, b in binding.items())
-                _keep(found, ((relaxed, len(words)), words, rule.id))
+                _keep(found, ((spent, len(words)), words, rule.id))
         for rule in self.unary:  # every template item is non-empty, so only these keep a span's length
             for cand in list(found.values()):
-                words = _fill(rule.pattern, {0: (i, j, cand)})
-                _keep(found, ((cand[0][0] + self.levels.level(rule.id, 0, cand[2]), len(words)), words, rule.id))
+                cost = cand[0][0] + self.level(rule.id, 0, cand[2])
+                if cost <= cap:
+                    words = _fill(rule.pattern, {0: (i, j, cand, 0)})
+                    _keep(found, ((cost, len(words)), words, rule.id))
         # The least costly output per root rule: a parent's slot levels depend on the filler's rule
         # (precedence: a phrase of one rule may stand in a slot where another's never has).
         per_rule: dict[str, Candidate] = {}
@@ -184,33 +210,37 @@ class _Search:
         self.memo[key] = best
         return best
 
-    def _match(self, rule: Rule, k: int, pos: int, end: int,
-               bound: dict[int, Bound]) -> Iterator[dict[int, Bound]]:
+    def _match(self, rule: Rule, k: int, pos: int, end: int, bound: dict[int, Bound],
+               room: int) -> Iterator[tuple[dict[int, Bound], int]]:
+        """Bindings of the template's slots to stretches of ``src[pos:end]``, with the cost left unspent."""
         template = rule.template
         if k == len(template):
             if pos == end:
-                yield dict(bound)
+                yield dict(bound), sum(b[3] for b in bound.values())
             return
         item = template[k]
         if isinstance(item, str):
             if pos < end and self.src[pos] == item:
-                yield from self._match(rule, k + 1, pos + 1, end, bound)
+                yield from self._match(rule, k + 1, pos + 1, end, bound, room)
             return
         if item in bound:
-            a, b, _ = bound[item]
+            a, b = bound[item][:2]
             n = b - a
             if pos + n <= end and self.src[pos:pos + n] == self.src[a:b]:
-                yield from self._match(rule, k + 1, pos + n, end, bound)
+                yield from self._match(rule, k + 1, pos + n, end, bound, room)
             return
         for q in self._cuts(template, k, pos, end, bound):
             self._step()
-            fillers = self.span(pos, q)
-            if not fillers:
-                continue
             # The cost adds up slot by slot, so each slot takes its own least relaxed filler.
-            bound[item] = (pos, q, min(fillers, key=lambda c: (self.levels.level(rule.id, item, c[2]) + c[0][0],
-                                                                  c[0][1], c[1])))
-            yield from self._match(rule, k + 1, q, end, bound)
+            best: tuple[int, Candidate] | None = None
+            for c in self.span(pos, q, room):
+                cost = self.level(rule.id, item, c[2]) + c[0][0]
+                if cost <= room and (best is None or (cost, c[0][1], c[1]) < (best[0], best[1][0][1], best[1][1])):
+                    best = (cost, c)
+            if best is None:
+                continue
+            bound[item] = (pos, q, best[1], best[0])
+            yield from self._match(rule, k + 1, q, end, bound, room - best[0])
             del bound[item]
 
     def _cuts(self, template: tuple[str | int, ...], k: int, pos: int, end: int,
