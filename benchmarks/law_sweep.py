@@ -16,7 +16,7 @@ import argparse
 import time
 from collections.abc import Sequence
 
-from sandbox.cli.check_cmd import SIZES
+from sandbox.cli.check_cmd import GRAMMARS, SEQUENCE_SIZES, SIZES
 from sandbox.testing.runner import check_law
 
 
@@ -33,15 +33,18 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser.add_argument("--seeds", type=seed_range, default=seed_range("0-39"), help="FIRST-LAST")
     parser.add_argument("--examples", type=int, default=100, help="random tasks per law and seed")
     parser.add_argument("--size", choices=sorted(SIZES), default="large", help="as in sandbox check")
+    parser.add_argument("--grammars", choices=list(GRAMMARS), default="operators", help="as in sandbox check")
     args = parser.parse_args(argv)
-    print(f"learner {args.learner}, {args.examples} {args.size} random tasks per law and seed, "
+    sizes = SEQUENCE_SIZES if args.grammars == "sequence" else SIZES
+    print(f"learner {args.learner}, {args.examples} {args.size} random {args.grammars} tasks per law and seed, "
           f"seeds {args.seeds[0]}-{args.seeds[-1]}")
     print(f"{'law':22} {'held':>9}  {'seconds':>8}  broken at seeds")
     for law in args.laws:
         broken: list[int] = []
         start = time.process_time()
         for seed in args.seeds:
-            result = check_law(args.learner, law, examples=args.examples, seed=seed, **SIZES[args.size])
+            result = check_law(args.learner, law, examples=args.examples, seed=seed, family=args.grammars,
+                               **sizes[args.size])
             if result.broken:
                 broken.append(seed)
         held = f"{len(args.seeds) - len(broken)}/{len(args.seeds)}"
