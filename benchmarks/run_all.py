@@ -11,7 +11,10 @@
    grammars each compositional law holds on for the symbolic learner
    (``--seeds 0-39`` for the figure in ``benchmarks/results``);
 5. ``benchmarks.grammar_shapes``: the symbolic learner on grammar shapes the
-   laws do not draw, and on few-shot tasks with random templates.
+   laws do not draw, and on few-shot tasks with random templates;
+6. ``benchmarks.sequence_bench``: the symbolic learner's rules beyond
+   concatenation on PCFG SET and NACS (accuracy, consistency, sample
+   efficiency, time, traceability).
 
 The neural accuracy grid (3 seeds, every split, trained to convergence) takes
 hours on a CPU; run ``python -m benchmarks.neural_bench --sections accuracy``
@@ -29,6 +32,7 @@ STEPS = [
     ["benchmarks.quick_suite"],
     ["benchmarks.law_sweep", "--seeds", "0-9"],
     ["benchmarks.grammar_shapes"],
+    ["benchmarks.sequence_bench"],
 ]
 
 
