@@ -7,6 +7,15 @@ training examples behind every step.
 
 The pipeline (one module per stage):
 
+0. :mod:`symbolic.sequences` (with :mod:`symbolic.seqlex`,
+   :mod:`symbolic.seqinduce`, :mod:`symbolic.programs`,
+   :mod:`symbolic.seqparse`) — rules beyond concatenation, tried first and
+   kept only where the data call for them: sequence words (ownership and the
+   copy bias), slots that hold runs of them, templates that compute with the
+   closed operations of :mod:`sandbox.seqops`, found by a size-ordered
+   program search. Where the pairs are a function only from outputs to
+   inputs, :mod:`symbolic.inverse` learns stages 1-4 in that direction and
+   answers by reading the rules backwards (repeated slots).
 1. :mod:`symbolic.lexicon` — word meanings: words seen alone, then
    cross-situational evidence with mutual exclusivity, ownership and the
    paradigm test; every other word is a function word.
@@ -31,7 +40,8 @@ The pipeline (one module per stage):
    JSON and DOT exports.
 
 The named inductive biases (each a documented choice, most a parameter of
-:class:`SymbolicLearner`): fewest constants (a known meaning is read as a
+:class:`SymbolicLearner`): the copy bias (a word owning the token spelled as
+itself stands for itself), smallest program first, fewest constants (a known meaning is read as a
 slot), mutual exclusivity (a preference: a rule may write a token a word
 names only where nothing else fits), paradigm, one-to-one (a pattern has one
 template), iconic concatenation (on ties), reading-order grouping (on ties),
