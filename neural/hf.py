@@ -142,7 +142,7 @@ class HFSeq2SeqLearner(ParamsMixin):
         with torch.random.fork_rng(devices=cuda):
             torch.manual_seed(self.seed)
             self._adopt(*self._start(examples), device)
-            self.max_len_ = max_decode_length((len(self.pieces_.target_row(e.target)) for e in examples),
+            self.max_len_ = max_decode_length((len(self.pieces_.target_row(e.target)) - 1 for e in examples),
                                               self.max_len_factor, self.max_len_margin)  # fmt: skip
             self.train_result_ = self._train(examples)
         self.net_.train(False)
