@@ -200,3 +200,16 @@ def test_an_answer_without_an_end_token_is_cut_off_with_a_reason():
             assert pred.reason.startswith("no end token") and len(pred.tokens) == 2
         else:
             assert len(pred.tokens) <= 1
+
+
+def test_compare_reports_hf_seq2seq_beside_the_others(cli, tmp_path):
+    out = tmp_path / "cmp"
+    done = cli("compare", "--learners", "symbolic,hf-seq2seq", "--task", "fewshot/colors", "--epochs", "2",
+               "--device", "cpu", "--out", str(out))
+    assert done.returncode == 0, done.stdout + done.stderr
+    cells = {c["learner"]: c for c in json.loads((out / "results.json").read_text())["cells"]}
+    hf = cells["hf-seq2seq"]
+    assert hf["test"]["traceability"] == 0.0 and hf["test"]["n"] == 10
+    assert hf["geometry"]["dim"] == 128  # encode() fed the distance and hull analysis
+    assert hf["attribution"]["n_swaps"] > 0 and hf["attribution"]["n_without_attribution"] == 0
+    assert cells["symbolic"]["geometry"] is None
