@@ -190,9 +190,9 @@ class HFSeq2SeqLearner(ParamsMixin):
                 total, count = total + float(loss.detach()) * n, count + n
             trained = time.perf_counter() - start
             val_loss, val_acc = self._validate(val_part) if val_part else (None, None)
-            result.history.append(EpochStats(epoch, total / max(count, 1), val_loss, val_acc, trained,
-                                             time.perf_counter() - start))  # fmt: skip
-            epochs.set_postfix(loss=f"{total / max(count, 1):.4f}", val_acc="-" if val_acc is None else f"{val_acc:.3f}")
+            mean = total / max(count, 1)
+            result.history.append(EpochStats(epoch, mean, val_loss, val_acc, trained, time.perf_counter() - start))
+            epochs.set_postfix(loss=f"{mean:.4f}", val_acc="-" if val_acc is None else f"{val_acc:.3f}")
             if val_loss is None or val_acc is None:
                 result.best_epoch = epoch
                 continue

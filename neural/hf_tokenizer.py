@@ -15,14 +15,9 @@ decoding and attribution:
 
 With a word-level tokenizer every piece is one word and all of this is the
 identity. :func:`word_level_tokenizer` builds one from a task's words (T5's
-special tokens first: ``<pad>`` 0, ``</s>`` 1, ``<unk>`` 2).
-
->>> tok = word_level_tokenizer(["jump", "twice", "I_JUMP"])
->>> wp = WordPieces(tok, eos_id=1)
->>> wp.source_row(("jump", "twice", "zzz"))
-([4, 5, 2, 1], [0, 1, 2, 3])
->>> wp.words([3, 3, 1, 0])
-(('I_JUMP', 'I_JUMP'), [0, 1])
+special tokens first: ``<pad>`` 0, ``</s>`` 1, ``<unk>`` 2). Both need the
+``hf`` extra (``tests/neural/test_hf.py`` exercises them); this module imports
+it only when called, so that it loads without it.
 """
 
 from __future__ import annotations
@@ -95,7 +90,8 @@ class WordPieces:
         if self.eos_id in ids:
             ids = ids[: ids.index(self.eos_id)]
         if self.word_level:
-            owner, words = [], []
+            owner: list[int] = []
+            words: list[str] = []
             for tok_id, tok in zip(ids, self.tokenizer.convert_ids_to_tokens(ids), strict=True):
                 owner.append(-1 if tok_id in self.special else len(words))
                 if tok_id not in self.special:

@@ -12,12 +12,12 @@ import pytest
 pytest.importorskip("transformers", reason="the hf extra is not installed (pip install '.[hf]')")
 pytest.importorskip("tokenizers", reason="the hf extra is not installed (pip install '.[hf]')")
 
-from neural.hf import HFSeq2SeqLearner  # noqa: E402
-from neural.hf_checkpoint import check_model_dir, read_meta, require_hf  # noqa: E402
-from neural.hf_tokenizer import WordPieces, word_level_tokenizer  # noqa: E402
-from sandbox.conformance import _default_examples, check_learner  # noqa: E402
-from sandbox.data import Example  # noqa: E402
-from sandbox.errors import InputError, UsageError  # noqa: E402
+from neural.hf import HFSeq2SeqLearner
+from neural.hf_checkpoint import check_model_dir, read_meta, require_hf
+from neural.hf_tokenizer import WordPieces, word_level_tokenizer
+from sandbox.conformance import _default_examples, check_learner
+from sandbox.data import Example
+from sandbox.errors import InputError, UsageError
 
 FAST = {"epochs": 4, "batch_size": 4, "progress": False, "device": "cpu"}
 DATA = _default_examples()
@@ -102,7 +102,8 @@ def test_model_and_config_together_is_a_usage_error(tmp_path):
         HFSeq2SeqLearner(config="huge").fit(DATA)
 
 
-def _model_dir(tmp_path, config: dict | str | None = None, files: tuple[str, ...] = ("model.safetensors", "tokenizer.json")):
+def _model_dir(tmp_path, config: dict | str | None = None,
+               files: tuple[str, ...] = ("model.safetensors", "tokenizer.json")):  # fmt: skip
     d = tmp_path / "m"
     d.mkdir()
     if config is not None:

@@ -70,7 +70,9 @@ def test_the_readme_commands_run_on_the_installed_package(installed, tmp_path):
         assert done.returncode == 0, f"{line}\n{done.stdout}{done.stderr}"
         outputs.append(done.stdout)
     check, evaluated, compared = outputs
+    assert check == ""  # check_learner found nothing to complain about
     assert "learner word-by-word on scan/simple" in evaluated
+    assert re.search(r"fewshot/colors\s+word-by-word\s+OOD", compared)
     # Every scan/simple test input is unseen and holds a word with no one-word
     # example ("twice", "left"...), so this learner honestly abstains on it.
     assert re.search(r"coverage\s+[\d.]+%", evaluated) and "exact match" in evaluated
