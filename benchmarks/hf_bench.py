@@ -30,7 +30,9 @@ import torch
 
 from neural import TransformerLearner
 from neural.hf import HFSeq2SeqLearner
+from neural.hf_checkpoint import require_hf
 from sandbox.data import Example
+from sandbox.errors import UsageError
 from sandbox.tasks.registry import load_task
 
 
@@ -54,6 +56,11 @@ def main(argv: Sequence[str] | None = None) -> None:
     p.add_argument("--device", default="cpu", choices=["auto", "cpu", "cuda"])
     p.add_argument("--threads", type=int, default=0, help="torch CPU threads (default: torch's)")
     args = p.parse_args(argv)
+    try:
+        require_hf()
+    except UsageError as err:
+        print(f"hf_bench: nothing measured: {err}")
+        return
     if args.threads:
         torch.set_num_threads(args.threads)
     task = load_task("scan/simple")

@@ -12,6 +12,9 @@
    (``--seeds 0-39`` for the figure in ``benchmarks/results``);
 5. ``benchmarks.grammar_shapes``: the symbolic learner on grammar shapes the
    laws do not draw, and on few-shot tasks with random templates.
+6. ``benchmarks.hf_bench``: the ``hf-seq2seq`` learner's tiny T5 against the
+   ``transformer`` learner on scan/simple (loss per epoch, seconds per epoch
+   and their ratio); it says so and measures nothing without the ``hf`` extra.
 
 The neural accuracy grid (3 seeds, every split, trained to convergence) takes
 hours on a CPU; run ``python -m benchmarks.neural_bench --sections accuracy``
@@ -29,6 +32,7 @@ STEPS = [
     ["benchmarks.quick_suite"],
     ["benchmarks.law_sweep", "--seeds", "0-9"],
     ["benchmarks.grammar_shapes"],
+    ["benchmarks.hf_bench"],
 ]
 
 
