@@ -29,7 +29,6 @@ cross-attention averaged over heads, summed over each input word's pieces.
 
 from __future__ import annotations
 
-import os
 import sys
 import time
 from collections.abc import Sequence
@@ -49,11 +48,6 @@ from neural.vocab import max_decode_length
 from sandbox.data import Example, Tokens
 from sandbox.errors import UsageError
 from sandbox.protocol import ParamsMixin, Prediction
-
-# Loading must never reach the network, whoever imports transformers first.
-os.environ.setdefault("HF_HUB_OFFLINE", "1")
-os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
-os.environ.setdefault("HF_HUB_DISABLE_TELEMETRY", "1")
 
 # The built-in configurations: a T5 the size of the project's own Transformer.
 CONFIGS: dict[str, dict[str, Any]] = {

@@ -16,8 +16,8 @@ the file (exit code 2 from the CLI):
 - a config that asks for the model's own Python code (``auto_map``).
 
 Loading is ``local_files_only`` with ``trust_remote_code=False`` and
-``use_safetensors=True``; offline mode is set by :mod:`neural.hf` before
-``transformers`` is imported. A fitted learner is saved as such a directory
+``use_safetensors=True``; offline mode is set when this module is imported,
+before it imports ``transformers``. A fitted learner is saved as such a directory
 plus ``sandbox_learner.json`` (its hyperparameters, decoding limit and
 training history), written last, so that a directory without it is
 incomplete.
@@ -26,11 +26,18 @@ incomplete.
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 from typing import Any
 
 from sandbox.errors import InputError, UsageError
 from sandbox.formats import atomic_write_text
+
+# Set before transformers (and huggingface_hub, which reads them once) is
+# imported by this module; every load is local_files_only besides.
+os.environ["HF_HUB_OFFLINE"] = "1"
+os.environ["TRANSFORMERS_OFFLINE"] = "1"
+os.environ["HF_HUB_DISABLE_TELEMETRY"] = "1"
 
 HF_KIND = "hf-seq2seq"
 META = "sandbox_learner.json"

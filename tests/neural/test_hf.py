@@ -214,3 +214,9 @@ def test_compare_reports_hf_seq2seq_beside_the_others(cli, tmp_path):
     assert hf["geometry"]["dim"] == 128  # encode() fed the distance and hull analysis
     assert hf["attribution"]["n_swaps"] > 0 and hf["attribution"]["n_without_attribution"] == 0
     assert cells["symbolic"]["geometry"] is None
+
+
+def test_offline_mode_is_set_once_the_learner_is_imported():
+    import os
+
+    assert os.environ["HF_HUB_OFFLINE"] == "1" and os.environ["TRANSFORMERS_OFFLINE"] == "1"
