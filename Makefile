@@ -5,8 +5,9 @@ PYTHON ?= python3
 VENV   ?= .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
-# Optional extras to install: dev (test and lint tools) and ray (the Ray executor).
-EXTRAS ?= dev,ray
+# Optional extras to install: dev (test and lint tools), ray (the Ray executor) and hf
+# (the hf-seq2seq learner: transformers, tokenizers, safetensors).
+EXTRAS ?= dev,ray,hf
 
 .PHONY: install demo test lint typecheck bench clean
 

@@ -14,7 +14,10 @@
    laws do not draw, and on few-shot tasks with random templates;
 6. ``benchmarks.sequence_bench``: the symbolic learner's rules beyond
    concatenation on PCFG SET and NACS (accuracy, consistency, sample
-   efficiency, time, traceability).
+   efficiency, time, traceability);
+7. ``benchmarks.hf_bench``: the ``hf-seq2seq`` learner's tiny T5 against the
+   ``transformer`` learner on scan/simple (loss per epoch, seconds per epoch
+   and their ratio); it says so and measures nothing without the ``hf`` extra.
 
 The neural accuracy grid (3 seeds, every split, trained to convergence) takes
 hours on a CPU; run ``python -m benchmarks.neural_bench --sections accuracy``
@@ -33,6 +36,7 @@ STEPS = [
     ["benchmarks.law_sweep", "--seeds", "0-9"],
     ["benchmarks.grammar_shapes"],
     ["benchmarks.sequence_bench"],
+    ["benchmarks.hf_bench"],
 ]
 
 
