@@ -8,7 +8,7 @@ STAMP  := $(VENV)/.installed
 # Optional extras to install: dev (test and lint tools) and ray (the Ray executor).
 EXTRAS ?= dev,ray
 
-.PHONY: install demo test lint typecheck bench clean
+.PHONY: install demo test lint typecheck bench fuzz faults clean
 
 install: $(STAMP)
 
@@ -33,6 +33,15 @@ lint: install
 
 bench: install
 	$(PY) -m benchmarks.run_all
+
+# Thousands of hostile inputs (700 per fuzz test, FUZZ_EXAMPLES=N to change) against every reader and every
+# learner's predict; prints the counts by kind and outcome. CI runs the same tests with a few dozen each.
+fuzz: install
+	HYPOTHESIS_PROFILE=fuzz $(PY) -m pytest tests/sandbox/test_fuzz.py -q -p no:cacheprovider
+
+# SIGKILL `sandbox bench` and neural training at 20 seeded moments each; check every resume.
+faults: install
+	$(PY) -m benchmarks.faults
 
 clean:
 	rm -rf $(VENV) reports .pytest_cache .mypy_cache .ruff_cache

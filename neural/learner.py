@@ -184,8 +184,9 @@ class NeuralLearner(ParamsMixin):
         meta, state = load_checkpoint(path)
         kinds = {sub.kind: sub for sub in (GRULearner, TransformerLearner)}
         kind = meta.get("kind")
-        if kind not in kinds or (cls is not NeuralLearner and kind != cls.kind):
-            raise CheckpointError(f"checkpoint holds a {kind!r} model, not a {cls.kind!r}", path)
+        if not isinstance(kind, str) or kind not in kinds or (cls is not NeuralLearner and kind != cls.kind):
+            wanted = " or ".join(map(repr, kinds)) if cls is NeuralLearner else repr(cls.kind)
+            raise CheckpointError(f"checkpoint holds a {kind!r} model, not a {wanted}", path)
         try:
             params = dict(meta["params"])
             if device is not None:

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import argparse
 import sys
+from pathlib import Path
 from typing import Any
 
 from sandbox.cli.common import add_data_dir, add_wait, task_from_files
 from sandbox.cli.eval_cmd import parse_value
 from sandbox.compare.config import Cell, CompareConfig, plan_cells
 from sandbox.data import Task
-from sandbox.errors import UsageError
+from sandbox.errors import InputError, UsageError
 from sandbox.formats import FORMATS, output_parent
 from sandbox.registry import learner_names, learner_parameters
 from sandbox.tasks.registry import load_task
@@ -173,6 +174,12 @@ def cmd_report(args: argparse.Namespace) -> int:
     from sandbox.compare.results import read_results
 
     results = read_results(args.dir)
-    reports = write_reports(args.dir, results)
+    try:
+        reports = write_reports(args.dir, results)
+    except (KeyError, IndexError, TypeError, ValueError, AttributeError) as err:
+        # The checksum matched, so the file was edited and restamped by hand (or by another program):
+        # a field the reports need is missing or of another type.
+        raise InputError(f"not a results file the reports can read: a field is missing or malformed "
+                         f"({type(err).__name__}: {err})", Path(args.dir) / "results.json") from None
     print(f"wrote {reports[0]}, {reports[1]}")
     return 0
