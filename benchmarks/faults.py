@@ -3,10 +3,15 @@
     python -m benchmarks.faults [--kills 20] [--seed 0] [--work DIR]
 
 (``make faults``.) Each part first runs its command once, uninterrupted, as
-the reference, and times it. Then, ``--kills`` times, it starts the command
-afresh, SIGKILLs it at a moment drawn from a seeded generator (uniform over
-the reference's duration), looks at what the killed run left, runs the same
-command again to the end, and checks:
+the reference and notes when each unit of work (a cell file, a saved epoch)
+appeared. Then, ``--kills`` times, it starts the command afresh and SIGKILLs
+it at a moment drawn from a seeded generator: a number k of finished units
+(0 to all of them) and a fraction f; the kill lands f of the way through the
+(k+1)-th unit's interval in the reference (for k = all: through the final
+writes), after k units were seen finished. So kills spread over start-up,
+every unit and the final writes rather than bunching where a run spends most
+of its wall time. It looks at what the killed run left, runs the same command
+again to the end, and checks:
 
 ``sandbox bench`` (a tiny suite: memorize on four SCAN splits)
     - lost: a cell file finished before the kill is missing or changed after
@@ -24,8 +29,9 @@ neural training (``sandbox eval --learner gru ... --param state_path=state.pt``)
     - the final ``--json`` output equals the reference's, field for field
       except the two timing fields (``fit_seconds``, ``predict_seconds``).
 
-The kill moments use a clock (they are moments), but which moments is fixed by
-the seed; what the checks count does not depend on the machine's speed. Prints
+The kill moments use a clock (a fraction of an interval measured in the
+reference), but which unit they fall in is fixed by the seed; what the checks
+count does not depend on the machine's speed. Prints
 the counts and exits 1 if any check failed.
 """
 
@@ -42,10 +48,12 @@ import sys
 import tempfile
 import time
 from collections import Counter
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 REPO = Path(__file__).resolve().parents[1]
+POLL = 0.02  # seconds between two looks at a running command
 SUITE = """
 name = "faults"
 description = "memorize on four SCAN splits"
@@ -69,24 +77,48 @@ def sandbox(args: list[str], cwd: Path) -> subprocess.Popen[str]:
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE)
 
 
-def finish(args: list[str], cwd: Path) -> tuple[int, str, float]:
-    """Run to the end; (exit code, stderr, seconds)."""
+def finish(args: list[str], cwd: Path, units: Callable[[], int] = lambda: 0) -> tuple[int, str, list[float]]:
+    """Run to the end; (exit code, stderr, [seconds at which units 1, 2, ... appeared] + [seconds at the end])."""
     start = time.perf_counter()
     child = sandbox(args, cwd)
+    arrivals: list[float] = []
+    while child.poll() is None:  # its output is a few lines: the pipes cannot fill up
+        while units() > len(arrivals):
+            arrivals.append(time.perf_counter() - start)
+        time.sleep(POLL)
     _, err = child.communicate()
-    return child.returncode, err, time.perf_counter() - start
+    return child.returncode, err, [*arrivals, time.perf_counter() - start]
 
 
-def kill_at(args: list[str], cwd: Path, moment: float) -> bool:
-    """Start the command and SIGKILL it after ``moment`` seconds; ``False`` if it had already ended."""
+def kill_at(args: list[str], cwd: Path, units: Callable[[], int], k: int, delay: float) -> bool:
+    """Start the command, wait until ``k`` units are finished, then ``delay`` seconds, then SIGKILL it.
+
+    ``False`` when the command ended first.
+    """
     child = sandbox(args, cwd)
+    while units() < k:
+        if child.poll() is not None:
+            child.communicate()
+            return False
+        time.sleep(POLL)
     try:
-        child.communicate(timeout=moment)
+        child.communicate(timeout=delay)
         return False
     except subprocess.TimeoutExpired:
         child.send_signal(signal.SIGKILL)
         child.communicate()
         return True
+
+
+def moment(rng: random.Random, arrivals: list[float]) -> tuple[int, float]:
+    """A seeded kill moment: k units finished, then a fraction of the next interval of the reference run."""
+    k = rng.randrange(len(arrivals))  # arrivals ends with the end of the run: k = all units is the final writes
+    begin = arrivals[k - 1] if k else 0.0
+    return k, rng.random() * (arrivals[k] - begin)
+
+
+def cells_in(out: Path) -> Callable[[], int]:
+    return lambda: len(list((out / "cells").glob("*.json")))
 
 
 def cell_files(out: Path) -> dict[str, tuple[bytes, int, int]]:
@@ -102,18 +134,19 @@ def bench_faults(work: Path, kills: int, rng: random.Random, counts: Counter[str
     suite = work / "faults.toml"
     suite.write_text(SUITE)
     args = ["bench", "--suite", str(suite), "--no-progress", "--out"]
-    code, err, seconds = finish([*args, str(work / "bench-ref")], REPO)
+    code, err, arrivals = finish([*args, str(work / "bench-ref")], REPO, cells_in(work / "bench-ref"))
     if code != 0:
         raise SystemExit(f"the reference bench run failed:\n{err}")
     reference = (work / "bench-ref" / "results.json").read_bytes()
     n_cells = len(cell_files(work / "bench-ref"))
-    print(f"bench: reference run {seconds:.1f} s, {n_cells} cells", flush=True)
+    print(f"bench: reference run {arrivals[-1]:.1f} s, {n_cells} cells, finished at "
+          f"{', '.join(f'{a:.1f}' for a in arrivals[:-1])} s", flush=True)
     trial = 0
     while counts["bench kills"] < kills and trial < 3 * kills:
         out = work / f"bench-{trial}"
-        moment = rng.uniform(0.0, seconds)
+        k, delay = moment(rng, arrivals)
         trial += 1
-        if not kill_at([*args, str(out)], REPO, moment):
+        if not kill_at([*args, str(out)], REPO, cells_in(out), k, delay):
             counts["bench runs that ended before their moment"] += 1
             continue
         counts["bench kills"] += 1
@@ -126,7 +159,7 @@ def bench_faults(work: Path, kills: int, rng: random.Random, counts: Counter[str
         counts["bench tracebacks"] += "Traceback" in err
         if code != 0:
             counts["bench failed resumes"] += 1
-            print(f"  kill {trial} at {moment:.2f} s: the resume failed:\n{err}", flush=True)
+            print(f"  kill {trial} ({k} cells + {delay:.2f} s): the resume failed:\n{err}", flush=True)
             continue
         after = cell_files(out)
         said = re.search(r"resuming: (\d+) of (\d+) cells already finished", err)
@@ -143,7 +176,7 @@ def bench_faults(work: Path, kills: int, rng: random.Random, counts: Counter[str
         counts["bench results.json different"] += not same
         left = [p.name for p in out.rglob("*") if p.name.endswith((".tmp", ".corrupt")) or p.name == ".lock"]
         counts["bench files left after the resume"] += len(left)
-        print(f"  kill {counts['bench kills']:2} at {moment:5.2f} s: {len(before):2} of {n_cells} cells finished; "
+        print(f"  kill {counts['bench kills']:2} ({k} cells + {delay:5.2f} s): {len(before)} of {n_cells} finished; "
               f"resume: {len(written)} computed, lost {len(lost)}, twice {len(again)}, "
               f"results.json {'identical' if same else 'DIFFERENT'}", flush=True)
 
@@ -176,6 +209,22 @@ def saved_epoch(state: Path) -> int:
     return int(saved_progress(state).get("epoch", 0))
 
 
+class EpochsIn:
+    """The epochs saved in a training-state file so far (read again only when the file changed)."""
+
+    def __init__(self, state: Path):
+        self.state, self.seen, self.epoch = state, (0, 0), 0
+
+    def __call__(self) -> int:
+        try:
+            st = self.state.stat()
+        except FileNotFoundError:
+            return 0
+        if (st.st_mtime_ns, st.st_ino) != self.seen:
+            self.seen, self.epoch = (st.st_mtime_ns, st.st_ino), saved_epoch(self.state)
+        return self.epoch
+
+
 def saved_history(state: Path) -> list[dict[str, Any]]:
     return list(saved_progress(state).get("history", []))
 
@@ -191,20 +240,21 @@ def training_faults(work: Path, kills: int, rng: random.Random, counts: Counter[
     training_data(work)
     ref = work / "train-ref"
     ref.mkdir()
-    code, err, seconds = finish(TRAIN_ARGS, ref)
+    code, err, arrivals = finish(TRAIN_ARGS, ref, EpochsIn(ref / "state.pt"))
     if code != 0:
         raise SystemExit(f"the reference training run failed:\n{err}")
     reference = without_timing(ref / "out.json")
     epochs = saved_epoch(ref / "state.pt")
     reference_history = [e["epoch"] for e in saved_history(ref / "state.pt")]
-    print(f"training: reference run {seconds:.1f} s, {epochs} epochs", flush=True)
+    print(f"training: reference run {arrivals[-1]:.1f} s, {epochs} epochs, saved at "
+          f"{', '.join(f'{a:.1f}' for a in arrivals[:-1])} s", flush=True)
     trial = 0
     while counts["training kills"] < kills and trial < 3 * kills:
         cwd = work / f"train-{trial}"
         cwd.mkdir()
-        moment = rng.uniform(0.0, seconds)
+        k, delay = moment(rng, arrivals)
         trial += 1
-        if not kill_at(TRAIN_ARGS, cwd, moment):
+        if not kill_at(TRAIN_ARGS, cwd, EpochsIn(cwd / "state.pt"), k, delay):
             counts["training runs that ended before their moment"] += 1
             continue
         counts["training kills"] += 1
@@ -215,7 +265,7 @@ def training_faults(work: Path, kills: int, rng: random.Random, counts: Counter[
         counts["training tracebacks"] += "Traceback" in err
         if code != 0:
             counts["training failed resumes"] += 1
-            print(f"  kill {trial} at {moment:.2f} s: the resume failed:\n{err}", flush=True)
+            print(f"  kill {trial} ({k} epochs + {delay:.2f} s): the resume failed:\n{err}", flush=True)
             continue
         said = re.search(r"resuming training from \S+ after epoch (\d+) of", err)
         after = int(said.group(1)) if said else 0
@@ -228,7 +278,7 @@ def training_faults(work: Path, kills: int, rng: random.Random, counts: Counter[
         same = without_timing(cwd / "out.json") == reference
         counts["training results identical"] += same
         counts["training results different"] += not same
-        print(f"  kill {counts['training kills']:2} at {moment:5.2f} s: {saved:2} of {epochs} epochs saved; "
+        print(f"  kill {counts['training kills']:2} ({k} epochs + {delay:5.2f} s): {saved} of {epochs} saved; "
               f"resumed after epoch {after}; results {'identical' if same else 'DIFFERENT'}", flush=True)
 
 

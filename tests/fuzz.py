@@ -21,11 +21,13 @@ with a few dozen inputs each.
 
 from __future__ import annotations
 
+import os
 import signal
 from collections import Counter
 from collections.abc import Callable
 from typing import Any, TypeVar
 
+from hypothesis import settings
 from hypothesis import strategies as st
 
 HANG_SECONDS = 60
@@ -71,6 +73,13 @@ def attempt(kind: str, run: Callable[[], T], clean: tuple[type[BaseException], .
         signal.signal(signal.SIGALRM, previous)
     counts["result"] += 1
     return value
+
+
+def quick_in_ci(n: int) -> Callable[[T], T]:
+    """At most ``n`` inputs under the CI profile, for the kinds that cost most per input; unchanged elsewhere."""
+    if os.environ.get("HYPOTHESIS_PROFILE", "ci") == "ci":
+        return settings(max_examples=n)  # type: ignore[return-value]
+    return lambda test: test
 
 
 def report() -> list[str]:

@@ -31,7 +31,7 @@ from sandbox.registry import learner_names, make_learner
 from sandbox.tasks.arith_parse import ArithError, parse_target, parse_words
 from sandbox.tasks.grammar_toml import generate_examples, parse_grammar_text
 from tests.conftest import REPO
-from tests.fuzz import attempt, damaged, forged
+from tests.fuzz import attempt, damaged, forged, quick_in_ci
 
 VALID = {
     "scan": b"IN: jump twice OUT: I_JUMP I_JUMP\nIN: walk left OUT: I_TURN_LEFT I_WALK\nIN: run OUT: I_RUN\n",
@@ -132,6 +132,7 @@ def results_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 def test_results_files(tmp_path_factory: pytest.TempPathFactory, capsys: pytest.CaptureFixture[str],
                        results_file: Path):
+    @quick_in_ci(12)
     @given(damaged(results_file.read_bytes()))
     def run(blob: bytes) -> None:
         out = tmp_path_factory.mktemp("res")
@@ -148,6 +149,7 @@ def test_results_forged_with_a_valid_checksum(tmp_path_factory: pytest.TempPathF
     valid = json.loads(results_file.read_text())
     valid.pop("checksum")
 
+    @quick_in_ci(12)
     @given(forged(valid))
     def run(tree: Any) -> None:
         out = tmp_path_factory.mktemp("res")
@@ -196,6 +198,7 @@ def checkpoint(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def test_checkpoints_damaged(tmp_path_factory: pytest.TempPathFactory, checkpoint: Path):
     from neural import NeuralLearner
 
+    @quick_in_ci(12)
     @given(damaged(checkpoint.read_bytes()))
     def run(blob: bytes) -> None:
         path = tmp_path_factory.mktemp("ck") / "model.pt"
@@ -211,6 +214,7 @@ def test_checkpoints_forged_with_a_valid_checksum(tmp_path_factory: pytest.TempP
 
     meta, state = load_checkpoint(checkpoint)
 
+    @quick_in_ci(12)
     @given(forged(meta))
     def run(tree: Any) -> None:
         path = tmp_path_factory.mktemp("ck") / "model.pt"
