@@ -51,6 +51,14 @@ def run_cli(*args: str, cwd: Path | None = None, env: dict[str, str] | None = No
                           capture_output=True, text=True, timeout=timeout)
 
 
+def bench_process(suite: Path, out: Path, *extra: str) -> subprocess.Popen[str]:
+    """``sandbox bench --suite SUITE --out OUT`` started in a subprocess (without progress bars)."""
+    env = {k: v for k, v in os.environ.items() if k != "SANDBOX_DATA"}
+    return subprocess.Popen([sys.executable, "-m", "sandbox", "bench", "--suite", str(suite), "--out", str(out),
+                             "--no-progress", *extra], cwd=REPO, env=env, text=True,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+
+
 @pytest.fixture()
 def cli():
     return run_cli

@@ -17,7 +17,7 @@ import pytest
 
 from sandbox.bench.lock import LOCK_NAME, OutLock, holder, is_stale, process_start
 from sandbox.errors import UsageError
-from tests.conftest import REPO, run_cli
+from tests.conftest import REPO, bench_process, run_cli
 
 SUITE = """
 name = "tiny"
@@ -51,13 +51,6 @@ def hold(out: Path) -> subprocess.Popen[str]:
     return child
 
 
-def bench(suite: Path, out: Path, *extra: str) -> subprocess.Popen[str]:
-    env = {k: v for k, v in os.environ.items() if k != "SANDBOX_DATA"}
-    return subprocess.Popen([sys.executable, "-m", "sandbox", "bench", "--suite", str(suite), "--out", str(out),
-                             "--no-progress", *extra], cwd=REPO, env=env, text=True,
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-
-
 def test_second_run_refuses_naming_the_holder(tmp_path: Path, suite_file: Path):
     out = tmp_path / "out"
     child = hold(out)
@@ -79,7 +72,7 @@ def test_second_run_refuses_naming_the_holder(tmp_path: Path, suite_file: Path):
 def test_waiting_run_goes_on_once_the_holder_is_done(tmp_path: Path, suite_file: Path):
     out = tmp_path / "out"
     child = hold(out)
-    waiter = bench(suite_file, out, "--wait", "600")
+    waiter = bench_process(suite_file, out, "--wait", "600")
     assert waiter.stderr is not None
     line = waiter.stderr.readline()  # it printed this while the lock was held
     assert f"in use by process {child.pid}" in line and "waiting" in line
@@ -92,7 +85,7 @@ def test_waiting_run_goes_on_once_the_holder_is_done(tmp_path: Path, suite_file:
 
 def test_two_live_runs_never_compute_the_same_cell(tmp_path: Path, suite_file: Path):
     out = tmp_path / "out"
-    first, second = bench(suite_file, out, "--wait", "600"), bench(suite_file, out, "--wait", "600")
+    first, second = bench_process(suite_file, out, "--wait", "600"), bench_process(suite_file, out, "--wait", "600")
     errs = [p.communicate(timeout=600)[1] for p in (first, second)]
     assert first.returncode == 0 and second.returncode == 0, errs
     # Whichever ran second found every cell finished: none was computed twice.
