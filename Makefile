@@ -36,8 +36,10 @@ bench: install
 
 # Thousands of hostile inputs (700 per fuzz test, FUZZ_EXAMPLES=N to change) against every reader and every
 # learner's predict; prints the counts by kind and outcome. CI runs the same tests with a few dozen each.
+# A temporary folder of its own: pytest prunes the shared /tmp/pytest-of-USER while other runs start.
 fuzz: install
-	HYPOTHESIS_PROFILE=fuzz $(PY) -m pytest tests/sandbox/test_fuzz.py -q -p no:cacheprovider
+	tmp=$$(mktemp -d) && HYPOTHESIS_PROFILE=fuzz $(PY) -m pytest tests/sandbox/test_fuzz.py -q -p no:cacheprovider \
+		--basetemp=$$tmp/base; status=$$?; rm -rf $$tmp; exit $$status
 
 # SIGKILL `sandbox bench` and neural training at 20 seeded moments each; check every resume.
 faults: install

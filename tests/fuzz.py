@@ -75,10 +75,13 @@ def attempt(kind: str, run: Callable[[], T], clean: tuple[type[BaseException], .
     return value
 
 
-def quick_in_ci(n: int) -> Callable[[T], T]:
-    """At most ``n`` inputs under the CI profile, for the kinds that cost most per input; unchanged elsewhere."""
-    if os.environ.get("HYPOTHESIS_PROFILE", "ci") == "ci":
+def quick_in_ci(n: int, fuzz: int | None = None) -> Callable[[T], T]:
+    """At most ``n`` inputs under the CI profile (and ``fuzz`` under ``fuzz``), for the kinds that cost most."""
+    profile = os.environ.get("HYPOTHESIS_PROFILE", "ci")
+    if profile == "ci":
         return settings(max_examples=n)  # type: ignore[return-value]
+    if profile == "fuzz" and fuzz is not None:
+        return settings(max_examples=fuzz)  # type: ignore[return-value]
     return lambda test: test
 
 

@@ -149,7 +149,7 @@ def test_results_forged_with_a_valid_checksum(tmp_path_factory: pytest.TempPathF
     valid = json.loads(results_file.read_text())
     valid.pop("checksum")
 
-    @quick_in_ci(12)
+    @quick_in_ci(12, fuzz=200)  # each renders both reports: about 20 times the cost of a refusal
     @given(forged(valid))
     def run(tree: Any) -> None:
         out = tmp_path_factory.mktemp("res")
