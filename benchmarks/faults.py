@@ -29,7 +29,8 @@ neural training (``sandbox eval --learner gru ... --param state_path=state.pt``)
     - the final ``--json`` output equals the reference's, field for field
       except the two timing fields (``fit_seconds``, ``predict_seconds``).
 
-The kill moments use a clock (a fraction of an interval measured in the
+``results.json`` records the git commit it ran from: commit nothing while
+this runs. The kill moments use a clock (a fraction of an interval measured in the
 reference), but which unit they fall in is fixed by the seed; what the checks
 count does not depend on the machine's speed. Prints
 the counts and exits 1 if any check failed.
@@ -172,6 +173,9 @@ def bench_faults(work: Path, kills: int, rng: random.Random, counts: Counter[str
         counts["bench cells computed twice"] += len(again) + max(0, len(written) - (n_cells - len(before)))
         counts["bench cells finished before a kill, kept"] += len(before) - len(lost)
         same = (out / "results.json").read_bytes() == reference
+        if not same:  # say where, for whoever reads the log
+            ours, theirs = json.loads((out / "results.json").read_text()), json.loads(reference)
+            print(f"  results.json differs in: {sorted(k for k in ours if ours[k] != theirs.get(k))}", flush=True)
         counts["bench results.json identical"] += same
         counts["bench results.json different"] += not same
         left = [p.name for p in out.rglob("*") if p.name.endswith((".tmp", ".corrupt")) or p.name == ".lock"]
