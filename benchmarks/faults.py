@@ -13,7 +13,7 @@ every unit and the final writes rather than bunching where a run spends most
 of its wall time. It looks at what the killed run left, runs the same command
 again to the end, and checks:
 
-``sandbox bench`` (a tiny suite: memorize on four SCAN splits)
+``sandbox bench`` (a tiny suite: memorize and symbolic on fewshot/colors and scan/addprim_turn_left)
     - lost: a cell file finished before the kill is missing or changed after
       the resume, or the resume says it found fewer finished cells than were there;
     - computed twice: a cell finished before the kill was written again by
@@ -57,11 +57,11 @@ REPO = Path(__file__).resolve().parents[1]
 POLL = 0.02  # seconds between two looks at a running command
 SUITE = """
 name = "faults"
-description = "memorize on four SCAN splits"
+description = "memorize and the symbolic learner on few-shot colours and a SCAN split"
 seeds = 1
 [[group]]
-learners = ["memorize"]
-tasks = ["scan/simple", "scan/length", "scan/addprim_jump", "scan/addprim_turn_left"]
+learners = ["memorize", "symbolic"]
+tasks = ["fewshot/colors", "scan/addprim_turn_left"]
 [compare]
 swaps = 20
 bootstrap_resamples = 100
