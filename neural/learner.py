@@ -231,7 +231,12 @@ class NeuralLearner(ParamsMixin):
             learner.train_result_ = TrainResult.from_json(meta.get("train", {}))
         except (KeyError, TypeError, ValueError, RuntimeError, AttributeError) as err:
             raise CheckpointError(f"checkpoint does not fit a {kind} model: {err}", path) from err
-        learner.device_ = resolve_device(learner.device)
+        try:
+            learner.device_ = resolve_device(learner.device)
+        except UsageError as err:
+            if device is not None:  # the caller's own choice: a usage error, not the file's
+                raise
+            raise CheckpointError(f"the device the checkpoint names: {err}", path) from None
         learner.model_ = model.to(learner.device_).train(False)
         return learner
 
