@@ -9,7 +9,7 @@ STAMP  := $(VENV)/.installed
 # (the hf-seq2seq learner: transformers, tokenizers, safetensors).
 EXTRAS ?= dev,ray,hf
 
-.PHONY: install demo test lint typecheck bench clean
+.PHONY: install demo test lint typecheck bench fuzz faults clean
 
 install: $(STAMP)
 
@@ -34,6 +34,17 @@ lint: install
 
 bench: install
 	$(PY) -m benchmarks.run_all
+
+# Thousands of hostile inputs (700 per fuzz test, FUZZ_EXAMPLES=N to change) against every reader and every
+# learner's predict; prints the counts by kind and outcome. CI runs the same tests with a few dozen each.
+# A temporary folder of its own: pytest prunes the shared /tmp/pytest-of-USER while other runs start.
+fuzz: install
+	tmp=$$(mktemp -d) && HYPOTHESIS_PROFILE=fuzz $(PY) -m pytest tests/sandbox/test_fuzz.py -q -p no:cacheprovider \
+		--basetemp=$$tmp/base; status=$$?; rm -rf $$tmp; exit $$status
+
+# SIGKILL `sandbox bench` and neural training at 20 seeded moments each; check every resume.
+faults: install
+	$(PY) -m benchmarks.faults
 
 clean:
 	rm -rf $(VENV) reports .pytest_cache .mypy_cache .ruff_cache

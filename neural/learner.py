@@ -42,11 +42,33 @@ def resolve_device(name: str) -> torch.device:
     """``auto`` picks CUDA when present, else the CPU; asking for absent CUDA is a usage error."""
     if name == "auto":
         return torch.device("cuda" if torch.cuda.is_available() else "cpu")
-    if name not in ("cpu", "cuda") and not name.startswith("cuda:"):
+    if not isinstance(name, str) or (name not in ("cpu", "cuda") and not name.startswith("cuda:")):
         raise UsageError(f"unknown device {name!r} (use auto, cpu or cuda)")
     if name.startswith("cuda") and not torch.cuda.is_available():
         raise UsageError(f"device {name!r} asked for, but CUDA is not available here")
     return torch.device(name)
+
+
+# The decoder's step limit of the longest target a loader accepts (100,000 characters: at most 50,000
+# tokens) under max_decode_length's defaults; a checkpoint asking for more was not written by fit.
+MAX_DECODE_STEPS = 2 * 50_000 + 10
+
+
+def _check_config(config: Any, state: dict[str, torch.Tensor]) -> None:
+    """Refuse a model config no fitted model has, before building it (a forged size could exhaust memory).
+
+    Every size or count in a config is at most the largest dimension of the
+    weights it describes; dropout is a probability.
+    """
+    if not isinstance(config, dict):
+        raise TypeError("model_config is not a table")
+    largest = max((d for t in state.values() for d in t.shape), default=0)
+    for key, value in config.items():
+        if key == "dropout":
+            if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0.0 <= value < 1.0:
+                raise ValueError(f"model_config dropout {value!r} is not a probability below 1")
+        elif isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= largest:
+            raise ValueError(f"model_config {key} {value!r} is not a size between 1 and {largest}")
 
 
 class NeuralLearner(ParamsMixin):
@@ -184,8 +206,9 @@ class NeuralLearner(ParamsMixin):
         meta, state = load_checkpoint(path)
         kinds = {sub.kind: sub for sub in (GRULearner, TransformerLearner)}
         kind = meta.get("kind")
-        if kind not in kinds or (cls is not NeuralLearner and kind != cls.kind):
-            raise CheckpointError(f"checkpoint holds a {kind!r} model, not a {cls.kind!r}", path)
+        if not isinstance(kind, str) or kind not in kinds or (cls is not NeuralLearner and kind != cls.kind):
+            wanted = " or ".join(map(repr, kinds)) if cls is NeuralLearner else repr(cls.kind)
+            raise CheckpointError(f"checkpoint holds a {kind!r} model, not a {wanted}", path)
         try:
             params = dict(meta["params"])
             if device is not None:
@@ -194,6 +217,9 @@ class NeuralLearner(ParamsMixin):
             learner.src_vocab_ = Vocab.from_list(meta["src_vocab"])
             learner.tgt_vocab_ = Vocab.from_list(meta["tgt_vocab"])
             learner.max_len_ = int(meta["max_len"])
+            if not 1 <= learner.max_len_ <= MAX_DECODE_STEPS:
+                raise ValueError(f"max_len {learner.max_len_} is outside 1..{MAX_DECODE_STEPS}")
+            _check_config(meta["model_config"], state)
             learner.config_ = learner.config_type(**meta["model_config"])
             if (learner.config_.src_vocab_size, learner.config_.tgt_vocab_size) != (
                 len(learner.src_vocab_),
@@ -203,9 +229,14 @@ class NeuralLearner(ParamsMixin):
             model = learner.build(learner.config_)
             model.load_state_dict(state, strict=True)
             learner.train_result_ = TrainResult.from_json(meta.get("train", {}))
-        except (KeyError, TypeError, ValueError, RuntimeError) as err:
+        except (KeyError, TypeError, ValueError, RuntimeError, AttributeError) as err:
             raise CheckpointError(f"checkpoint does not fit a {kind} model: {err}", path) from err
-        learner.device_ = resolve_device(learner.device)
+        try:
+            learner.device_ = resolve_device(learner.device)
+        except UsageError as err:
+            if device is not None:  # the caller's own choice: a usage error, not the file's
+                raise
+            raise CheckpointError(f"the device the checkpoint names: {err}", path) from None
         learner.model_ = model.to(learner.device_).train(False)
         return learner
 

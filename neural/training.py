@@ -189,6 +189,8 @@ def train(
             result.stopped_early = progress.stopped_early
             if progress.stopped_early:
                 first = config.epochs + 1  # nothing left to run
+            print(f"sandbox: resuming training from {state_path} after epoch {progress.epoch} of {config.epochs}",
+                  file=sys.stderr, flush=True)
     bars = show_progress(config.progress)
     epochs = tqdm(range(first, config.epochs + 1), desc="epochs", disable=not bars, file=sys.stderr,
                   initial=first - 1, total=config.epochs)

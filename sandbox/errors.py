@@ -35,3 +35,7 @@ class InputError(SandboxError):
 
 class DataMissingError(SandboxError):
     """A task needs an outside data file that is not there."""
+
+
+class OutputError(SandboxError):
+    """An output place cannot be written: missing parent, read-only, full disk."""

@@ -22,7 +22,7 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from sandbox.data import MAX_INPUT_TOKENS, Example, Tokens
-from sandbox.errors import InputError
+from sandbox.errors import InputError, OutputError
 
 FORMATS = ("scan", "cogs", "jsonl")
 # Lines longer than this are refused rather than tokenized: no task in the
@@ -190,19 +190,44 @@ def format_examples(examples: Iterable[Example], fmt: str) -> str:
 
 
 def atomic_write_text(path: str | Path, text: str) -> None:
-    """Write ``text`` to ``path`` through a temporary file and a rename."""
+    """Write ``text`` to ``path`` through a temporary file and a rename.
+
+    A write that fails (full disk, read-only place, no permission) removes its
+    temporary file, leaves any earlier ``path`` as it was and ends in one
+    :class:`~sandbox.errors.OutputError` naming the place and the reason.
+    """
     p = Path(path)
-    p.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=p.parent, prefix=f".{p.name}.", suffix=".tmp")
+    tmp: str | None = None
     try:
+        p.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=p.parent, prefix=f".{p.name}.", suffix=".tmp")
         with os.fdopen(fd, "w", encoding="utf-8") as fh:
             fh.write(text)
             fh.flush()
             os.fsync(fh.fileno())
         os.replace(tmp, p)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    except OSError as err:
+        raise OutputError(f"cannot write {p}: {err.strerror or err}; nothing was changed there") from None
+    finally:
+        if tmp is not None and os.path.exists(tmp):
+            Path(tmp).unlink(missing_ok=True)
+
+
+def output_parent(path: str | Path, flag: str) -> Path:
+    """``path`` as a :class:`Path`, refused when its parent directory does not exist.
+
+    Output options name a place to write, not a tree to build: a missing
+    parent is most often a typing mistake, reported before any work.
+
+    >>> output_parent("/no/such/dir/out.json", "--json")
+    Traceback (most recent call last):
+    ...
+    sandbox.errors.OutputError: --json /no/such/dir/out.json: its parent directory /no/such/dir does not exist
+    """
+    p = Path(path)
+    if not p.parent.is_dir():
+        raise OutputError(f"{flag} {p}: its parent directory {p.parent} does not exist")
+    return p
 
 
 def write_examples(path: str | Path, examples: Iterable[Example], fmt: str = "scan") -> None:

@@ -6,6 +6,7 @@ import os
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 from hypothesis import HealthCheck, settings
@@ -16,6 +17,12 @@ REPO = Path(__file__).resolve().parents[1]
 # shared), modest example counts so that the suite stays within its budget.
 settings.register_profile("ci", deadline=None, max_examples=40,
                           suppress_health_check=[HealthCheck.too_slow])
+# `make fuzz`: thousands of inputs per fuzz test (tests/sandbox/test_fuzz.py), derandomized so that a run
+# is repeatable, without the example database (a run must not depend on earlier ones).
+settings.register_profile("fuzz", deadline=None, max_examples=int(os.environ.get("FUZZ_EXAMPLES", "700")),
+                          derandomize=True, database=None,
+                          suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large,
+                                                 HealthCheck.large_base_example, HealthCheck.filter_too_much])
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 
 
@@ -44,6 +51,25 @@ def run_cli(*args: str, cwd: Path | None = None, env: dict[str, str] | None = No
                           capture_output=True, text=True, timeout=timeout)
 
 
+def bench_process(suite: Path, out: Path, *extra: str) -> subprocess.Popen[str]:
+    """``sandbox bench --suite SUITE --out OUT`` started in a subprocess (without progress bars)."""
+    env = {k: v for k, v in os.environ.items() if k != "SANDBOX_DATA"}
+    return subprocess.Popen([sys.executable, "-m", "sandbox", "bench", "--suite", str(suite), "--out", str(out),
+                             "--no-progress", *extra], cwd=REPO, env=env, text=True,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+
+
 @pytest.fixture()
 def cli():
     return run_cli
+
+
+def pytest_terminal_summary(terminalreporter: Any) -> None:
+    """The fuzzing counts by kind and outcome, when fuzz tests ran (tests/fuzz.py)."""
+    from tests.fuzz import report
+
+    lines = report()
+    if lines:
+        terminalreporter.write_sep("=", "fuzzing: inputs and outcomes by kind")
+        for line in lines:
+            terminalreporter.write_line(line)

@@ -4,6 +4,12 @@ Both executors hand each finished record to ``on_done`` as soon as it is
 ready, so the caller writes it to disk at once; a run that is killed loses only
 unfinished cells. Results do not depend on the executor: every random choice
 of a cell is seeded, and a cell fixes its own thread count.
+
+On Ray, a cell whose worker process dies (killed, out of memory, its node
+lost) runs again from the start, up to ``MAX_RETRIES`` times: a cell is a pure
+function of its inputs, so a retried cell gives the record it would have given
+the first time. An exception raised by the cell's own code is not retried (it
+would raise again) and ends the run, as it does locally.
 """
 
 from __future__ import annotations
@@ -13,10 +19,11 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 from sandbox.compare.config import Cell
-from sandbox.errors import UsageError
+from sandbox.errors import SandboxError, UsageError
 
 CellResult = tuple[dict[str, Any], dict[str, Any]]  # (record, timing)
 OnDone = Callable[[Cell, dict[str, Any], dict[str, Any]], None]
+MAX_RETRIES = 3  # runs of a cell after its worker died, beyond the first
 
 
 def run_local(cells: Sequence[Cell], work: Callable[[Cell], CellResult], on_done: OnDone) -> None:
@@ -49,13 +56,17 @@ def run_ray(
         else:
             ray.init(num_cpus=num_cpus, include_dashboard=False, log_to_driver=False, logging_level=logging.ERROR)
     try:
-        remote = ray.remote(num_cpus=1)(work)
+        remote = ray.remote(num_cpus=1, max_retries=MAX_RETRIES, retry_exceptions=False)(work)
         pending = {remote.remote(cell.to_json(), *extra): cell for cell in cells}
         while pending:
             done, _ = ray.wait(list(pending), num_returns=1)
             for ref in done:
                 cell = pending.pop(ref)
-                record, timing = ray.get(ref)
+                try:
+                    record, timing = ray.get(ref)
+                except (ray.exceptions.WorkerCrashedError, ray.exceptions.NodeDiedError) as err:
+                    raise SandboxError(f"cell {cell.key}: its Ray worker died {MAX_RETRIES + 1} times "
+                                       f"({type(err).__name__}); finished cells are kept, rerun to resume") from None
                 on_done(cell, record, timing)
     finally:
         if started_here:

@@ -21,10 +21,11 @@ from typing import Any
 from tqdm import tqdm
 
 from sandbox.bench.executors import run_local, run_ray
+from sandbox.bench.lock import OutLock
 from sandbox.bench.store import CellStore
 from sandbox.compare.config import Cell, CompareConfig
 from sandbox.data import Task
-from sandbox.errors import UsageError
+from sandbox.errors import OutputError, UsageError
 from sandbox.formats import atomic_write_text
 
 THREADS = 1  # per cell, so that a cell's numbers do not depend on where it ran
@@ -67,15 +68,43 @@ def execute(
     data_dir: str | None = None,
     progress: bool | None = None,
     announce: Announce | None = None,
+    wait_polls: int = 0,
 ) -> dict[str, Any]:
-    """Run every unfinished cell, then write results.json, timings.json and the reports."""
+    """Run every unfinished cell, then write results.json, timings.json and the reports.
+
+    The whole run holds the lock on ``out`` (:mod:`sandbox.bench.lock`), so
+    that two runs never compute the same cell; a second run waits up to
+    ``wait_polls`` polls for it, then refuses.
+    """
+    if out.exists() and not out.is_dir():
+        raise UsageError(f"--out {out} exists and is not a directory")
+    with OutLock(out, wait_polls):
+        return _execute_locked(cells, tasks, out, config, executor=executor, address=address, ray_cpus=ray_cpus,
+                               fresh=fresh, data_dir=data_dir, progress=progress, announce=announce)
+
+
+def _execute_locked(
+    cells: Sequence[Cell],
+    tasks: dict[str, Task],
+    out: Path,
+    config: CompareConfig,
+    *,
+    executor: str,
+    address: str | None,
+    ray_cpus: int | None,
+    fresh: bool,
+    data_dir: str | None,
+    progress: bool | None,
+    announce: Announce | None,
+) -> dict[str, Any]:
     from sandbox.compare.reports import write_reports
     from sandbox.compare.results import merge_cells, write_results
 
-    if out.exists() and not out.is_dir():
-        raise UsageError(f"--out {out} exists and is not a directory")
     if fresh and (out / "cells").exists():
-        shutil.rmtree(out / "cells")
+        try:
+            shutil.rmtree(out / "cells")
+        except OSError as err:
+            raise OutputError(f"--fresh: cannot remove {out / 'cells'}: {err.strerror or err}") from None
     store = CellStore(out)
     store.clean_partial()
 

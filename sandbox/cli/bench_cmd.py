@@ -7,7 +7,7 @@ from pathlib import Path
 
 from sandbox.bench.run import execute, load_tasks
 from sandbox.bench.suite import load_suite
-from sandbox.cli.common import add_data_dir
+from sandbox.cli.common import add_data_dir, add_wait
 from sandbox.tasks.registry import resolve_data_dir
 
 
@@ -26,6 +26,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--ray-cpus", type=int, metavar="N", help="CPUs of a local Ray started by this command")
     p.add_argument("--fresh", action="store_true", help="discard finished cells and start over")
     p.add_argument("--no-progress", action="store_true", help="no progress bars")
+    add_wait(p)
     add_data_dir(p)
     p.set_defaults(handler=cmd_bench)
 
@@ -39,7 +40,8 @@ def cmd_bench(args: argparse.Namespace) -> int:
     cells = list(suite.cells)
     tasks = load_tasks(cells, data)
     execute(cells, tasks, out, suite.config, executor=args.executor, address=args.address,
-            ray_cpus=args.ray_cpus, fresh=args.fresh, data_dir=data, progress=False if args.no_progress else None)
+            ray_cpus=args.ray_cpus, fresh=args.fresh, data_dir=data, progress=False if args.no_progress else None,
+            wait_polls=args.wait)
     print(f"results: {out / 'results.json'}")
     print(f"report:  {out / 'report.html'}")
     return 0

@@ -76,3 +76,9 @@ def task_from_files(train_file: str, test_file: str | None, fmt: str | None = No
         generalization=Generalization.MIXED,
         description=f"user files {train_file}" + (f" and {test_file}" if test_file else ""),
     )
+
+
+def add_wait(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--wait", type=int, default=0, metavar="N",
+                        help="when another run is writing --out, look again up to N times, one second apart, "
+                             "before giving up (default 0: refuse at once)")

@@ -7,12 +7,12 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from sandbox.cli.common import add_data_dir, task_from_files
+from sandbox.cli.common import add_data_dir, add_wait, task_from_files
 from sandbox.cli.eval_cmd import parse_value
 from sandbox.compare.config import Cell, CompareConfig, plan_cells
 from sandbox.data import Task
-from sandbox.errors import UsageError
-from sandbox.formats import FORMATS
+from sandbox.errors import InputError, UsageError
+from sandbox.formats import FORMATS, output_parent
 from sandbox.registry import learner_names, learner_parameters
 from sandbox.tasks.registry import load_task
 
@@ -55,6 +55,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--bootstrap", type=int, default=defaults.bootstrap_resamples, metavar="N",
                    help=f"bootstrap resamples (default {defaults.bootstrap_resamples})")
     p.add_argument("--fresh", action="store_true", help="rerun every cell even if DIR/cells holds it")
+    add_wait(p)
     p.set_defaults(handler=cmd_compare)
 
     p = sub.add_parser("report", help="re-render report.md and report.html from DIR/results.json",
@@ -135,7 +136,7 @@ def config_from_args(args: argparse.Namespace) -> CompareConfig:
 def cmd_compare(args: argparse.Namespace) -> int:
     if args.seeds < 1:
         raise UsageError("--seeds must be at least 1")
-    out = Path(args.out)
+    out = output_parent(args.out, "--out")
     if out.exists() and not out.is_dir():
         raise UsageError(f"--out {out} exists and is not a directory")
     learners = learner_list(args.learners)
@@ -160,7 +161,7 @@ def cmd_compare(args: argparse.Namespace) -> int:
         print(f"{head}: test exact match {pct(record['test']['exact_match'])} ({how})", file=sys.stderr, flush=True)
 
     results = execute(cells, tasks, out, config, fresh=args.fresh, data_dir=args.data_dir, progress=False,
-                      announce=announce)
+                      announce=announce, wait_polls=args.wait)
     for row in results["summary"]:
         print(f"{row['task']:24} {row['learner']:12} OOD {with_ci(row['exact_match'])}  "
               f"traceability {mean_pct(row['traceability'])}")
@@ -173,6 +174,12 @@ def cmd_report(args: argparse.Namespace) -> int:
     from sandbox.compare.results import read_results
 
     results = read_results(args.dir)
-    reports = write_reports(args.dir, results)
+    try:
+        reports = write_reports(args.dir, results)
+    except (KeyError, IndexError, TypeError, ValueError, AttributeError) as err:
+        # The checksum matched, so the file was edited and restamped by hand (or by another program):
+        # a field the reports need is missing or of another type.
+        raise InputError(f"not a results file the reports can read: a field is missing or malformed "
+                         f"({type(err).__name__}: {err})", Path(args.dir) / "results.json") from None
     print(f"wrote {reports[0]}, {reports[1]}")
     return 0

@@ -36,6 +36,8 @@ def cmd_demo(args: argparse.Namespace) -> int:
     start = time.perf_counter()
     cells = list(suite.cells)
     out = Path(args.out)
+    if out == DEFAULT_OUT:  # the default's parent is ours to make; a user's --out must have one
+        out.parent.mkdir(exist_ok=True)
     results = execute(cells, load_tasks(cells, None), out, suite.config, fresh=args.fresh,
                       announce=_announce(len(cells)))
     print()

@@ -5,7 +5,6 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from pathlib import Path
 from typing import Any
 
 from sandbox.cli.common import add_task_source, task_from_args
@@ -13,7 +12,7 @@ from sandbox.data import MAX_INPUT_TOKENS
 from sandbox.derivation import render_tree
 from sandbox.errors import UsageError
 from sandbox.evaluation import evaluate
-from sandbox.formats import atomic_write_text
+from sandbox.formats import atomic_write_text, output_parent
 from sandbox.registry import learner_names, learner_parameters, make_learner
 
 # Options that map to a learner's constructor parameter of the same meaning.
@@ -88,14 +87,15 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def cmd_eval(args: argparse.Namespace) -> int:
+    json_out = None if args.json is None else output_parent(args.json, "--json")
     task = task_from_args(args)
     if not task.test:
         raise UsageError(f"task {task.name} has no test examples")
     learner = learner_from_args(args)
     result = evaluate(learner, task, args.learner)
     print(summary(result))
-    if args.json:
-        atomic_write_text(Path(args.json), json.dumps(result, indent=1) + "\n")
+    if json_out is not None:
+        atomic_write_text(json_out, json.dumps(result, indent=1) + "\n")
         print(f"wrote {args.json}")
     return 0
 

@@ -3,10 +3,7 @@
 from __future__ import annotations
 
 import json
-import os
 import signal
-import subprocess
-import sys
 import time
 from pathlib import Path
 
@@ -16,7 +13,7 @@ from sandbox.bench.store import CellStore
 from sandbox.bench.suite import load_suite
 from sandbox.compare.config import Cell
 from sandbox.errors import InputError, UsageError
-from tests.conftest import REPO, run_cli
+from tests.conftest import bench_process, run_cli
 
 SUITE = """
 name = "tiny"
@@ -89,19 +86,12 @@ def test_corrupt_cell_is_detected_and_recomputed(tmp_path: Path, capsys):
     assert store.load(cell) is None
 
 
-def _bench(suite: Path, out: Path, *extra: str) -> subprocess.Popen[str]:
-    env = {k: v for k, v in os.environ.items() if k != "SANDBOX_DATA"}
-    return subprocess.Popen([sys.executable, "-m", "sandbox", "bench", "--suite", str(suite), "--out", str(out),
-                             "--no-progress", *extra], cwd=REPO, env=env, text=True,
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-
-
 def test_sigkill_half_way_then_resume_gives_the_same_results(tmp_path: Path, suite_file: Path):
-    whole = _bench(suite_file, tmp_path / "whole")
+    whole = bench_process(suite_file, tmp_path / "whole")
     assert whole.wait(timeout=300) == 0, whole.stderr.read() if whole.stderr else ""
 
     out = tmp_path / "killed"
-    victim = _bench(suite_file, out)
+    victim = bench_process(suite_file, out)
     deadline = time.time() + 240
     while time.time() < deadline and len(list((out / "cells").glob("*.json"))) < 3:
         time.sleep(0.05)
@@ -111,7 +101,7 @@ def test_sigkill_half_way_then_resume_gives_the_same_results(tmp_path: Path, sui
     assert 3 <= finished_before < 12, "the kill must land half way"
     assert not (out / "results.json").exists()
 
-    resumed = _bench(suite_file, out)
+    resumed = bench_process(suite_file, out)
     _, err = resumed.communicate(timeout=300)
     assert resumed.returncode == 0, err
     assert f"{finished_before} of 12 cells already finished" in err
