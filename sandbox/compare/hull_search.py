@@ -29,11 +29,18 @@ Work is bounded by counts (Gilbert steps, LP rounds), never by clocks.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import contextlib
+import os
+import sys
+import threading
+from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any
 
 import numpy as np
 from scipy.optimize import linprog
 from scipy.spatial import Delaunay
+from threadpoolctl import threadpool_limits
 
 from sandbox.compare.hull import (
     _CHUNK_CELLS,
@@ -49,12 +56,18 @@ from sandbox.compare.hull import (
 )
 
 Progress = Callable[[str], None]
+INITIAL, ADD = 6, 4  # LP subset: nearest INITIAL * (k + 1) vectors to start, ADD * (k + 1) more per round
 
 
 def hull_membership(train: np.ndarray, points: dict[str, np.ndarray], *, gilbert_steps: int = 48,
-                    lp_rounds: int = 40, delaunay_max: int = 2,
-                    progress: Progress | None = None) -> HullCertificates:
-    """Certificates of hull membership of every row of every ``points[split]`` against all rows of ``train``."""
+                    lp_rounds: int = 40, delaunay_max: int = 4,
+                    workers: int = 2, progress: Progress | None = None) -> HullCertificates:
+    """Certificates of hull membership of every row of every ``points[split]`` against all rows of ``train``.
+
+    ``workers`` threads run the per-point LPs (HiGHS releases the GIL for part
+    of each solve); every point's answer is its own, so the result does not
+    depend on their number or order.
+    """
     space = Space.of(train)
     d = space.train.shape[1]
     blocks, splits, start = [], {}, 0
@@ -68,16 +81,19 @@ def hull_membership(train: np.ndarray, points: dict[str, np.ndarray], *, gilbert
     certs = HullCertificates(space, P, splits, np.full(len(P), -1, dtype=np.int64),
                              np.full(len(P), L, dtype=np.int64))
     coords = [(space.coords(j, space.train), space.coords(j, P)) for j in range(L)]
+    hints: dict[tuple[int, int], np.ndarray] = {}
     for level, (Z, Pk) in enumerate(coords):
         open_ = np.flatnonzero((certs.outside_level > level) & (certs.inside_level < level))
         if space.levels[level] <= delaunay_max:
             _delaunay(certs, level, Z, Pk, open_)
             open_ = open_[certs.inside_level[open_] < level]
-        _gilbert(certs, level, Z, Pk, open_, gilbert_steps)
+        _gilbert(certs, level, Z, Pk, open_, gilbert_steps, hints)
         if progress:
             progress(f"k={space.levels[level]}: Gilbert/Delaunay pass done")
-    for i in range(len(P)):
-        _binary_search(certs, i, coords, lp_rounds)
+    with ThreadPoolExecutor(max(1, workers)) as pool:
+        list(pool.map(lambda i: _binary_search(certs, i, coords, lp_rounds, hints), range(len(P))))
+    if progress:
+        progress("LP stage done")
     return certs
 
 
@@ -111,14 +127,24 @@ def _delaunay(certs: HullCertificates, level: int, Z: np.ndarray, Pk: np.ndarray
         tri = Delaunay(Z)
     except Exception:  # Qhull refuses degenerate input (collinear, all equal): the other stages remain
         return
-    simplex = tri.find_simplex(Pk[rows])
-    k = Z.shape[1]
-    for i, s in zip(rows, simplex, strict=True):
-        if s < 0:
-            continue
-        T = tri.transform[s]
-        b = T[:k] @ (Pk[i] - T[k])
-        idx, lam = _convex(tri.simplices[s], np.append(b, 1.0 - b.sum()))
+    # Locating points computes one small LAPACK factorization per simplex; a
+    # multithreaded BLAS makes each of those calls slow (seconds become minutes).
+    with threadpool_limits(1):
+        simplex = tri.find_simplex(Pk[rows])
+    found = simplex >= 0
+    rows, simplex = rows[found], simplex[found]
+    if len(rows) == 0:
+        return
+    # Barycentric coordinates by one batched solve (scipy's ``tri.transform`` is slow for many simplices).
+    corners = tri.simplices[simplex]  # (m, k + 1)
+    M = np.concatenate([np.transpose(Z[corners], (0, 2, 1)), np.ones((len(rows), 1, corners.shape[1]))], axis=1)
+    rhs = np.concatenate([Pk[rows], np.ones((len(rows), 1))], axis=1)
+    try:
+        bary = np.linalg.solve(M, rhs[:, :, None])[:, :, 0]
+    except np.linalg.LinAlgError:  # a flat simplex among them: leave these points to the other stages
+        return
+    for i, idx0, b in zip(rows, corners, bary, strict=True):
+        idx, lam = _convex(idx0, b)
         if inside_holds(Z, Pk[i], idx, lam, tol=INSIDE_TOL / 10):
             _set_inside(certs, int(i), level, idx, lam)
 
@@ -134,7 +160,7 @@ def _nearest(Z: np.ndarray, P: np.ndarray) -> np.ndarray:
 
 
 def _gilbert(certs: HullCertificates, level: int, Z: np.ndarray, Pk: np.ndarray, rows: np.ndarray,
-             steps: int) -> None:
+             steps: int, hints: dict[tuple[int, int], np.ndarray]) -> None:
     """Batched Gilbert iteration from each point's nearest training vector (see the module docstring)."""
     if len(rows) == 0:
         return
@@ -174,6 +200,8 @@ def _gilbert(certs: HullCertificates, level: int, Z: np.ndarray, Pk: np.ndarray,
                     if good:
                         _set_outside(certs, int(ids[j]), level, w)
             if t == steps:
+                for j in live:  # the vertices Gilbert leant on start the LP's subset
+                    hints[(int(ids[j]), level)] = np.unique(verts[j])
                 break
             step = Z[best] - Q[live]
             length = (step * step).sum(axis=1)
@@ -199,7 +227,7 @@ def _gilbert_weights(verts: np.ndarray, gammas: np.ndarray) -> tuple[np.ndarray,
 
 
 def _binary_search(certs: HullCertificates, i: int, coords: list[tuple[np.ndarray, np.ndarray]],
-                   rounds: int) -> None:
+                   rounds: int, hints: dict[tuple[int, int], np.ndarray]) -> None:
     """Settle point ``i``'s open levels with LPs, each at the middle of an open interval."""
     stack = [(int(certs.inside_level[i]), int(certs.outside_level[i]))]
     while stack:
@@ -209,7 +237,7 @@ def _binary_search(certs: HullCertificates, i: int, coords: list[tuple[np.ndarra
             continue
         mid = (lo + hi + 1) // 2
         Z, Pk = coords[mid]
-        kind, a, b = lp_decide(Z, Pk[i], rounds)
+        kind, a, b = lp_decide(Z, Pk[i], rounds, hints.get((i, mid)))
         if kind == "inside":
             _set_inside(certs, i, mid, a, b)
             stack.append((mid, hi))
@@ -220,7 +248,8 @@ def _binary_search(certs: HullCertificates, i: int, coords: list[tuple[np.ndarra
             stack += [(lo, mid), (mid, hi)]
 
 
-def lp_decide(Z: np.ndarray, p: np.ndarray, rounds: int = 40) -> tuple[str, np.ndarray, np.ndarray]:
+def lp_decide(Z: np.ndarray, p: np.ndarray, rounds: int = 40,
+              hint: np.ndarray | None = None) -> tuple[str, np.ndarray, np.ndarray]:
     """``("inside", indices, weights)``, ``("outside", w32, [])`` or ``("undecided", [], [])`` for ``p``.
 
     Column generation on the phase-one LP ``min |Z_S.T @ lam - p|_1`` over the
@@ -237,28 +266,24 @@ def lp_decide(Z: np.ndarray, p: np.ndarray, rounds: int = 40) -> tuple[str, np.n
     none = np.zeros(0)
     scale = _scale(Z, p)
     d2 = ((Z - p) ** 2).sum(axis=1)
-    size = min(n, 2 * (k + 1) + 8)
+    size = min(n, INITIAL * (k + 1))
     S = np.argpartition(d2, size - 1)[:size] if size < n else np.arange(n)
-    add = 2 * (k + 1)
+    if hint is not None:  # indices of vectors worth starting with (``hint`` of the caller's earlier search)
+        S = np.union1d(S, hint)
+    add = ADD * (k + 1)
+    lp = _PhaseOne(Z, p)
+    lp.add(S)
     for _ in range(rounds):
-        s = len(S)
-        A = np.zeros((k + 1, s + 2 * k))
-        A[:k, :s] = Z[S].T
-        A[:k, s:s + k] = np.eye(k)
-        A[:k, s + k:] = -np.eye(k)
-        A[k, :s] = 1.0
-        c = np.concatenate([np.zeros(s), np.ones(2 * k)])
-        res = linprog(c, A_eq=A, b_eq=np.append(p, 1.0), bounds=(0, None), method="highs")
-        if res.status != 0:
+        solved = lp.solve()
+        if solved is None:
             return "undecided", none, none
-        lam = res.x[:s]
-        if res.fun <= _FIND_INSIDE * scale:
+        fun, lam, dual = solved
+        if fun <= _FIND_INSIDE * scale:
             idx, weights = _polish(Z, p, S, lam)
             if inside_holds(Z, p, idx, weights, tol=INSIDE_TOL / 10):
                 return "inside", idx, weights
             return "undecided", none, none
-        y = np.asarray(res.eqlin.marginals[:k])  # the dual: the optimum's slope in the right-hand side
-        y0 = float(res.eqlin.marginals[k])
+        y, y0 = dual[:k], float(dual[k])
         w32 = y.astype(np.float32)
         if _separates(Z, p[None, :], w32.astype(np.float64)[None, :], OUTSIDE_MARGIN * 10)[0]:
             return "outside", w32, none
@@ -269,7 +294,102 @@ def lp_decide(Z: np.ndarray, p: np.ndarray, rounds: int = 40) -> tuple[str, np.n
         if len(new) == 0:
             return "undecided", none, none
         S = np.concatenate([S, new])
+        lp.add(new)
     return "undecided", none, none
+
+
+class _PhaseOne:
+    """``min |Z_S.T @ lam - p|_1`` over the simplex, with columns added between solves.
+
+    With ``highspy`` the model stays loaded and each solve starts from the
+    last basis (column generation's usual warm start); without it, scipy's
+    ``linprog`` (the same HiGHS) solves the whole LP each time. Either returns
+    the optimum, the weights and the duals of the ``k + 1`` equality rows.
+    """
+
+    def __init__(self, Z: np.ndarray, p: np.ndarray):
+        self.Z, self.p, self.k = Z, p, Z.shape[1]
+        self.columns: list[int] = []
+        self.highs = _highs()
+        if self.highs is not None:
+            import highspy
+
+            h, k, inf = self.highs, self.k, highspy.kHighsInf
+            rhs = np.append(p, 1.0)
+            h.addRows(k + 1, rhs, rhs, 0, np.zeros(1, np.int32), np.zeros(0, np.int32), np.zeros(0))
+            rows = np.repeat(np.arange(k, dtype=np.int32), 2)
+            values = np.tile([1.0, -1.0], k)
+            h.addCols(2 * k, np.ones(2 * k), np.zeros(2 * k), np.full(2 * k, inf), 2 * k,
+                      np.arange(2 * k, dtype=np.int32), rows, values)
+
+    def add(self, indices: np.ndarray) -> None:
+        self.columns += [int(i) for i in indices]
+        if self.highs is not None and len(indices):
+            import highspy
+
+            k, m = self.k, len(indices)
+            values = np.hstack([self.Z[indices], np.ones((m, 1))]).ravel()
+            self.highs.addCols(m, np.zeros(m), np.zeros(m), np.full(m, highspy.kHighsInf), len(values),
+                               (np.arange(m) * (k + 1)).astype(np.int32),
+                               np.tile(np.arange(k + 1, dtype=np.int32), m), values)
+
+    def solve(self) -> tuple[float, np.ndarray, np.ndarray] | None:
+        k, s = self.k, len(self.columns)
+        if self.highs is not None:
+            import highspy
+
+            h = self.highs
+            h.run()
+            if h.getModelStatus() != highspy.HighsModelStatus.kOptimal:
+                return None
+            sol = h.getSolution()
+            return (float(h.getInfo().objective_function_value), np.asarray(sol.col_value)[2 * k:],
+                    np.asarray(sol.row_dual))
+        A = np.zeros((k + 1, s + 2 * k))
+        A[:k, :s] = self.Z[self.columns].T
+        A[:k, s:s + k] = np.eye(k)
+        A[:k, s + k:] = -np.eye(k)
+        A[k, :s] = 1.0
+        c = np.concatenate([np.zeros(s), np.ones(2 * k)])
+        res = linprog(c, A_eq=A, b_eq=np.append(self.p, 1.0), bounds=(0, None), method="highs")
+        if res.status != 0:
+            return None
+        return float(res.fun), res.x[:s], np.asarray(res.eqlin.marginals)
+
+
+_LOCAL = threading.local()
+_QUIET = threading.Lock()
+
+
+@contextlib.contextmanager
+def _silenced_stdout() -> Iterator[None]:
+    """File descriptor 1 sent to the null device (C libraries write there, past ``sys.stdout``)."""
+    sys.stdout.flush()
+    saved = os.dup(1)
+    try:
+        with open(os.devnull, "wb") as null:
+            os.dup2(null.fileno(), 1)
+        yield
+    finally:
+        os.dup2(saved, 1)
+        os.close(saved)
+
+
+def _highs() -> Any:
+    """A fresh model on this thread's quiet ``highspy.Highs`` (``None`` without highspy)."""
+    try:
+        import highspy
+    except ImportError:  # pragma: no cover - highspy is a dependency; scipy's linprog remains
+        return None
+    h = getattr(_LOCAL, "highs", None)
+    if h is None:
+        with _QUIET, _silenced_stdout():  # the banner some versions print (from C) on creation
+            h = highspy.Highs()
+        h.setOptionValue("output_flag", False)
+        h.setOptionValue("random_seed", 0)
+        _LOCAL.highs = h
+    h.clearModel()
+    return h
 
 
 def _polish(Z: np.ndarray, p: np.ndarray, S: np.ndarray, lam: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
