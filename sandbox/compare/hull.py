@@ -34,9 +34,11 @@ The search lives in :mod:`sandbox.compare.hull_search`.
 
 from __future__ import annotations
 
+import hashlib
 import io
+import os
 from dataclasses import dataclass, field
-from typing import Any
+from pathlib import Path
 
 import numpy as np
 
@@ -231,3 +233,32 @@ def _separates(Z: np.ndarray, P: np.ndarray, W: np.ndarray, margin: float) -> np
         norm = np.linalg.norm(w, axis=1)
         out[s:s + chunk] = (norm > 0) & ((w * p).sum(axis=1) - reach > margin * norm * scale)
     return out
+
+
+def save_certificates(certs: HullCertificates, directory: Path, key: str) -> dict[str, str]:
+    """Write ``directory/KEY.npz`` atomically; return its path (relative to ``directory``'s parent) and SHA-256."""
+    data = certs.to_npz()
+    directory.mkdir(parents=True, exist_ok=True)
+    path = directory / f"{key}.npz"
+    partial = path.with_name(path.name + ".partial")
+    partial.write_bytes(data)
+    os.replace(partial, path)
+    return {"file": f"{directory.name}/{path.name}", "sha256": hashlib.sha256(data).hexdigest()}
+
+
+def verify_saved(out_dir: str | Path, reference: dict[str, str]) -> list[str]:
+    """Re-verify the certificates a record names (``{"file", "sha256"}`` under ``out_dir``) from the file alone.
+
+    A missing, altered or unreadable file is a failure like a broken certificate.
+    """
+    path = Path(out_dir) / reference["file"]
+    if not path.is_file():
+        return [f"{path}: missing"]
+    data = path.read_bytes()
+    if hashlib.sha256(data).hexdigest() != reference["sha256"]:
+        return [f"{path}: checksum mismatch"]
+    try:
+        certs = HullCertificates.from_npz(data)
+    except (ValueError, KeyError, OSError) as err:
+        return [f"{path}: unreadable ({err})"]
+    return [f"{path}: {p}" for p in verify(certs)]

@@ -147,6 +147,8 @@ def _pool_geometry(geos: list[dict[str, Any]]) -> dict[str, Any] | None:
         "dim": geos[0]["dim"],
         "n_train_used": geos[0]["n_train_used"],
         "hull_train_used": geos[0]["hull"]["n_train_used"],
+        "hull_inside_tol": geos[0]["hull"].get("inside_tol"),
+        "hull_certificates": [g["hull"].get("certificates") for g in geos],
         "test_median_distance": mean_std([g["test"]["median_distance"] for g in geos])[0],
         "heldout_median_distance": mean_std([g["heldout"]["median_distance"] for g in geos])[0]
         if all("heldout" in g for g in geos) else None,

@@ -177,17 +177,30 @@ def hull_table(results: dict[str, Any], task: str) -> Table | None:
         for k in ks:
             test = hull.get("test", {}).get(str(k))
             held = hull.get("heldout", {}).get(str(k))
-            text = share(test, "inside")
+            text = _hull_share(test)
             if held:
-                text += f"; held-out {share(held, 'inside')}"
+                text += f"; held-out {_hull_share(held)}"
             cells.append(text)
         rows.append(cells)
     dims = sorted({r["geometry"]["dim"] for r in rows_in})
+    tol = rows_in[0]["geometry"].get("hull_inside_tol")
     return Table("Neural side: share inside the convex hull of the training vectors", header, rows,
-                 f"LP feasibility (Balestriero, Pesenti & LeCun 2021) after projection onto the top-k principal "
-                 f"components of the training vectors; k equal to the dimension ({', '.join(map(str, dims))}) is "
-                 f"the full space. Sampled points (summed over seeds) in parentheses; "
-                 f"{rows_in[0]['geometry']['hull_train_used']} training vectors span the hull.")
+                 f"Every test and held-out point against every training vector (no sampling), after projection "
+                 f"onto the top-k principal components of the training vectors; k equal to the dimension "
+                 f"({', '.join(map(str, dims))}) is the full space (Balestriero, Pesenti & LeCun 2021). Points "
+                 f"(summed over seeds) in parentheses; {rows_in[0]['geometry']['hull_train_used']} training vectors "
+                 f"span the hull. Each answer carries a certificate, saved under certificates/ and re-checked "
+                 f"against every training vector: inside, convex weights reproducing the point within "
+                 f"{tol if tol is not None else 'n/a'} x its largest absolute coordinate; outside, a separating "
+                 f"hyperplane. 'undecided' counts points neither certificate was found for within the budget.")
+
+
+def _hull_share(counts: dict[str, int] | None) -> str:
+    """Share inside with the number of points, and the undecided ones if any."""
+    text = share(counts, "inside")
+    if counts and counts.get("undecided"):
+        text += f", {counts['undecided']} undecided"
+    return text
 
 
 def errors_table(results: dict[str, Any], task: str) -> Table:

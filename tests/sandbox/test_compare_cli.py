@@ -13,7 +13,7 @@ from sandbox.formats import write_examples
 from tests.conftest import run_cli
 
 register_fakes()
-FAST = ["--swaps", "10", "--hull-points", "4", "--bootstrap", "100", "--heldout-fraction", "0.2"]
+FAST = ["--swaps", "10", "--bootstrap", "100", "--heldout-fraction", "0.2"]
 
 
 @pytest.fixture()

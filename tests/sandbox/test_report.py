@@ -29,7 +29,7 @@ from sandbox.compare.runner import run_cell
 from sandbox.data import Example
 
 register_fakes()
-FAST = CompareConfig(heldout_fraction=0.2, bootstrap_resamples=200, swaps=20, hull_points=5, hull_train=50)
+FAST = CompareConfig(heldout_fraction=0.2, bootstrap_resamples=200, swaps=20)
 LEARNERS = ["fake-sym", "fake-liar", "fake-neural", "memorize"]
 
 
