@@ -18,7 +18,7 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt
 from matplotlib.figure import Figure
 
-from sandbox.compare.tables import rows_for
+from sandbox.compare.tables import routing_rows, rows_for
 
 _STYLE: dict[str, Any] = {"text.parse_math": False, "font.size": 9, "axes.spines.top": False,
                           "axes.spines.right": False, "figure.dpi": 80}
@@ -182,6 +182,35 @@ def hull_plot(results: dict[str, Any], task: str) -> str | None:
     return _png(draw)
 
 
+def hybrid_plot(results: dict[str, Any], task: str) -> str | None:
+    """The hybrid's controllability: coverage, precision, routed and combined accuracy against the symbolic cap."""
+    rows = [r for r in rows_for(results, task) if r.get("routing")]
+    if not rows:
+        return None
+
+    def draw(fig: Figure) -> None:
+        ax = fig.add_subplot(1, 1, 1)
+        series = (("symbolic coverage", lambda c: (c["symbolic"], c["n"]), "o-"),
+                  ("symbolic precision", lambda c: (c["symbolic_correct"], c["symbolic"]), "s--"),
+                  ("neural acc. on routed", lambda c: (c["routed_correct"], c["routed"]), "^:"),
+                  ("combined accuracy", lambda c: (c["correct"], c["n"]), "D-"))
+        for i, row in enumerate(rows):
+            caps = routing_rows(row)
+            for j, (label, part, style) in enumerate(series):
+                pts = [(cap, part(c)) for cap, c in caps if part(c)[1]]
+                ax.plot([cap for cap, _ in pts], [100 * a / b for _, (a, b) in pts], style, color=f"C{j}",
+                        alpha=1.0 - 0.3 * i, label=label if len(rows) == 1 else f"{row['learner']}: {label}")
+        caps_all = sorted({cap for row in rows for cap, _ in routing_rows(row)})
+        ax.set_xticks(caps_all, [str(c) for c in caps_all])
+        ax.set_xlabel("symbolic relaxation cap")
+        ax.set_ylabel("%")
+        ax.set_ylim(-5, 105)
+        ax.set_title("Hybrid: what the cap buys")
+        ax.legend(fontsize=7)
+
+    return _png(draw)
+
+
 def task_plots(results: dict[str, Any], task: str) -> list[tuple[str, str]]:
     """(caption, base64 PNG) of every figure of one task that has data."""
     makers = (
@@ -190,6 +219,7 @@ def task_plots(results: dict[str, Any], task: str) -> list[tuple[str, str]]:
         ("Symbolic side: relaxation level histogram and accuracy per level", relaxation_plot),
         ("Neural side: accuracy against distance to the training set", distance_plot),
         ("Neural side: share inside the convex hull against k", hull_plot),
+        ("Hybrid: coverage, precision and accuracy against the symbolic cap", hybrid_plot),
     )
     out = []
     for caption, make in makers:

@@ -23,8 +23,12 @@ Schema ``sandbox.compare.results/1`` (a JSON object):
   ``null`` with one seed); the two exact matches add ``ci``, a 95% percentile
   bootstrap interval over test items of the per-item accuracy averaged over
   seeds; ``attribution`` (swap counts summed over seeds); ``relaxation``,
-  ``errors``, ``by_length``, ``by_category``, ``by_kind`` (counts summed over
-  seeds); ``geometry`` (pooled over seeds, or ``null`` for a learner without
+  ``errors``, ``by_length``, ``by_category``, ``by_kind``, ``by_source``
+  (counts summed over seeds; ``by_source`` splits a composite learner's
+  answers by the side that gave them); ``routing`` (``null`` except for a
+  learner with ``routing_curve``, the hybrid: per symbolic cap, the test
+  items answered by the symbolic side and routed to the neural one, with the
+  correct ones of each, summed over seeds); ``geometry`` (pooled over seeds, or ``null`` for a learner without
   ``encode``); ``showcase`` (the first seed's answers to the showcase inputs).
 - ``cells``: every cell record (see :mod:`sandbox.compare.runner`), in run order.
 - ``timing``: ``created_utc`` and ``cells_seconds``. Together with each cell's
@@ -190,8 +194,10 @@ def summarize(records: Sequence[dict[str, Any]], config: CompareConfig) -> dict[
         for name, count in r["test"]["errors"].items():
             errors[name] += count
     row["errors"] = {name: errors[name] for name in ERROR_CLASSES if errors.get(name)}
-    for key in ("by_length", "by_category", "by_kind"):
-        row[key] = _pooled_counts([r["test"][key] for r in records])
+    for key in ("by_length", "by_category", "by_kind", "by_source"):
+        row[key] = _pooled_counts([r["test"].get(key, {}) for r in records])
+    routing = [r["routing"]["caps"] for r in records if r.get("routing")]
+    row["routing"] = _pooled_counts(routing) if routing else None
     row["geometry"] = _pool_geometry([r["geometry"] for r in records if r["geometry"] is not None])
     row["showcase"] = first["showcase"]
     return row

@@ -117,6 +117,7 @@ def score_items(task: Task, examples: Sequence[Example], predictions: Sequence[P
             kind=ex.get("kind"),
             relaxation_level=pred.relaxation_level if pred.tokens is not None else None,
             error=None if correct else error_class(pred.tokens, ex.target),
+            source=pred.source,
         ))
     return items
 
@@ -187,6 +188,7 @@ def run_cell(cell: Cell, task: Task, config: CompareConfig, learner: Learner | N
     probed = time.perf_counter()
 
     analysed = _geometry(learner, fit, task.test, heldout, [it.correct for it in test_items], config)
+    routing = _routing(learner, fit_task, task.test)
     geometry = None if analysed is None else analysed[0]
     if analysed is not None and geometry is not None:
         geometry["hull"]["certificates"] = None if certificates is None else \
@@ -214,6 +216,7 @@ def run_cell(cell: Cell, task: Task, config: CompareConfig, learner: Learner | N
         "relaxation": relaxation_summary(test_items),
         "attribution": fidelity,
         "geometry": geometry,
+        "routing": routing,
         "showcase": _showcase(task, showcase_indices(task, config.showcase, config.showcase_seed), test_preds),
         "timing": {
             "fit_seconds": round(fitted - start, 4),
@@ -257,6 +260,23 @@ def _geometry(learner: Learner, fit: Sequence[Example], test: Sequence[Example],
         gilbert_steps=config.hull_gilbert_steps,
         lp_rounds=config.hull_lp_rounds,
     )
+
+
+def _routing(learner: Learner, fit_task: Task, test: Sequence[Example]) -> dict[str, Any] | None:
+    """For a learner with ``routing_curve`` (the hybrid): per symbolic cap, who answered and how well."""
+    curve = getattr(learner, "routing_curve", None)
+    if not callable(curve):
+        return None
+    out = {}
+    for cap, preds in curve([ex.source for ex in test]).items():
+        items = score_items(fit_task, test, preds)
+        symbolic = [it for it in items if it.source == "symbolic" and it.answered]
+        routed = [it for it in items if not (it.source == "symbolic" and it.answered)]
+        out[str(cap)] = {"n": len(items), "symbolic": len(symbolic),
+                         "symbolic_correct": sum(it.correct for it in symbolic),
+                         "routed": len(routed), "routed_correct": sum(it.correct for it in routed),
+                         "correct": sum(it.correct for it in items)}
+    return {"caps": out}
 
 
 def _jsonable(value: Any) -> Any:

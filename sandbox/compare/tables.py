@@ -203,6 +203,36 @@ def _hull_share(counts: dict[str, int] | None) -> str:
     return text
 
 
+def ratio(num: int, den: int) -> str:
+    """``num / den`` as a percent with the denominator, or an em dash when it is zero."""
+    return "—" if not den else f"{pct(num / den)} ({den})"
+
+
+def routing_rows(row: dict[str, Any]) -> list[tuple[int, dict[str, int]]]:
+    """A hybrid's routing counts per symbolic cap, in cap order."""
+    return sorted(((int(c), v) for c, v in (row.get("routing") or {}).items()), key=lambda cv: cv[0])
+
+
+def hybrid_table(results: dict[str, Any], task: str) -> Table | None:
+    rows_in = [r for r in rows_for(results, task) if r.get("routing")]
+    if not rows_in:
+        return None
+    rows = []
+    for row in rows_in:
+        for cap, c in routing_rows(row):
+            rows.append([row["learner"], str(cap), ratio(c["symbolic"], c["n"]),
+                         ratio(c["symbolic_correct"], c["symbolic"]), ratio(c["routed_correct"], c["routed"]),
+                         ratio(c["correct"], c["n"])])
+    return Table("Hybrid: symbolic where it answers within the cap, neural elsewhere",
+                 ["learner", "symbolic cap", "symbolic coverage", "symbolic precision",
+                  "neural accuracy on routed items", "combined accuracy"], rows,
+                 "Test items, summed over seeds (number of items in parentheses). Symbolic coverage: share "
+                 "answered by the symbolic learner within the relaxation cap; precision: its exact match on "
+                 "those; routed items go to the neural learner (one fit, shared by every cap). Traceability "
+                 "counts only symbolic answers (a neural answer has no derivation). After NQG-T5 "
+                 "(Shaw et al. 2021).")
+
+
 def errors_table(results: dict[str, Any], task: str) -> Table:
     rows_in = rows_for(results, task)
     # The taxonomy's own order (the order its classes are tried in), not the JSON file's.
@@ -241,6 +271,7 @@ def task_tables(results: dict[str, Any], task: str) -> list[Table]:
         relaxation_table(results, task),
         distance_table(results, task),
         hull_table(results, task),
+        hybrid_table(results, task),
         errors_table(results, task),
         breakdown_table(results, task, "by_kind", "Accuracy by kind of generalization"),
         breakdown_table(results, task, "by_category", "Accuracy by generalization category"),
