@@ -68,8 +68,9 @@ def test_conformance(params):
 
 
 def test_the_comparator_records_the_routing_curve(tmp_path):
-    from sandbox.registry import register_learner
     from test_compare_support import register_fakes
+
+    from sandbox.registry import register_learner
 
     register_fakes()
     register_learner("hybrid-fake")(lambda seed=0: HybridLearner(neural="fake-neural", seed=seed))
