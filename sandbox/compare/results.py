@@ -28,8 +28,11 @@ Schema ``sandbox.compare.results/1`` (a JSON object):
   answers by the side that gave them); ``routing`` (``null`` except for a
   learner with ``routing_curve``, the hybrid: per symbolic cap, the test
   items answered by the symbolic side and routed to the neural one, with the
-  correct ones of each, summed over seeds); ``geometry`` (pooled over seeds, or ``null`` for a learner without
-  ``encode``); ``showcase`` (the first seed's answers to the showcase inputs).
+  correct ones of each, summed over seeds); ``human_errors`` (counts of the
+  error classes people make, see :mod:`sandbox.compare.human_errors`, summed
+  over seeds; ``null`` for a task without two primitive words); ``geometry``
+  (pooled over seeds, or ``null`` for a learner without ``encode``);
+  ``showcase`` (the first seed's answers to the showcase inputs).
 - ``cells``: every cell record (see :mod:`sandbox.compare.runner`), in run order.
 - ``timing``: ``created_utc`` and ``cells_seconds``. Together with each cell's
   ``timing`` these are the only fields that differ between two runs of the
@@ -198,6 +201,8 @@ def summarize(records: Sequence[dict[str, Any]], config: CompareConfig) -> dict[
         row[key] = _pooled_counts([r["test"].get(key, {}) for r in records])
     routing = [r["routing"]["caps"] for r in records if r.get("routing")]
     row["routing"] = _pooled_counts(routing) if routing else None
+    human = [r["human_errors"] for r in records if r.get("human_errors")]
+    row["human_errors"] = {k: sum(h[k] for h in human) for k in human[0]} if human else None
     row["geometry"] = _pool_geometry([r["geometry"] for r in records if r["geometry"] is not None])
     row["showcase"] = first["showcase"]
     return row

@@ -46,6 +46,7 @@ from sandbox.compare.attribution import attribution_fidelity, sample_swaps, word
 from sandbox.compare.config import Cell, CompareConfig
 from sandbox.compare.geometry import embedding_analysis
 from sandbox.compare.hull import HullCertificates, save_certificates
+from sandbox.compare.human_errors import human_error_counts
 from sandbox.compare.metrics import (
     ItemOutcome,
     error_class,
@@ -217,6 +218,8 @@ def run_cell(cell: Cell, task: Task, config: CompareConfig, learner: Learner | N
         "attribution": fidelity,
         "geometry": geometry,
         "routing": routing,
+        "human_errors": human_error_counts(fit, task.test, [p.tokens for p in test_preds],
+                                           [it.correct for it in test_items]),
         "showcase": _showcase(task, showcase_indices(task, config.showcase, config.showcase_seed), test_preds),
         "timing": {
             "fit_seconds": round(fitted - start, 4),

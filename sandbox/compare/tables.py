@@ -15,6 +15,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from sandbox.compare.human_errors import CLASSES as HUMAN_CLASSES
+from sandbox.compare.human_errors import REFERENCES as HUMAN_REFERENCES
 from sandbox.compare.metrics import ERROR_CLASSES
 
 
@@ -233,6 +235,29 @@ def hybrid_table(results: dict[str, Any], task: str) -> Table | None:
                  "(Shaw et al. 2021).")
 
 
+def human_errors_table(results: dict[str, Any], task: str) -> Table | None:
+    rows_in = [r for r in rows_for(results, task) if r.get("human_errors")]
+    if not rows_in:
+        return None
+    rows = []
+    for row in rows_in:
+        c = row["human_errors"]
+        rows.append([row["learner"], str(c["errors"]), ratio(c["one_to_one"], c["errors"]),
+                     ratio(c["iconic"], c["reordered_errors"]), ratio(c["me_violation"], c["errors"])])
+    for label, ref in HUMAN_REFERENCES.get(task, []):
+        rows.append([label, "—", *[pct(ref[k]) if ref[k] is not None else "not reported"
+                                   for k in ("one_to_one", "iconic", "me_violation")]])
+    return Table("Error classes people make (Lake & Baroni 2023)",
+                 ["learner", "wrong answers", "one-to-one translation", "iconic concatenation (reordered items)",
+                  "mutual-exclusivity violation"], rows,
+                 "Shares of wrong answered test items (denominator in parentheses; summed over seeds; classes may "
+                 "overlap). " + " ".join(f"{HUMAN_CLASSES[k][0].upper()}{HUMAN_CLASSES[k][1:]}." for k in HUMAN_CLASSES)
+                 + " A primitive word is a one-word training input with a one-token output; a reordered item is "
+                 "one whose gold output gives the primitive outputs in an order other than their words' input "
+                 "order. Reference rows: published shares of errors on the few-shot instruction task (people's "
+                 "and MLC's iconic shares are of errors on 'after'-type items).")
+
+
 def errors_table(results: dict[str, Any], task: str) -> Table:
     rows_in = rows_for(results, task)
     # The taxonomy's own order (the order its classes are tried in), not the JSON file's.
@@ -273,6 +298,7 @@ def task_tables(results: dict[str, Any], task: str) -> list[Table]:
         hull_table(results, task),
         hybrid_table(results, task),
         errors_table(results, task),
+        human_errors_table(results, task),
         breakdown_table(results, task, "by_kind", "Accuracy by kind of generalization"),
         breakdown_table(results, task, "by_category", "Accuracy by generalization category"),
         breakdown_table(results, task, "by_length", "Accuracy by output length"),
