@@ -211,6 +211,37 @@ def hybrid_plot(results: dict[str, Any], task: str) -> str | None:
     return _png(draw)
 
 
+def suite_plot(results: dict[str, Any]) -> str | None:
+    """The whole suite at a glance: rows tasks, columns learners, colour OOD accuracy, a mark at 100% traceability."""
+    tasks, learners = results["task_names"], results["learners"]
+    if not tasks or not learners:
+        return None
+    by_key = {(r["task"], r["learner"]): r for r in results["summary"]}
+
+    def draw(fig: Figure) -> None:
+        import numpy as np
+
+        ax = fig.add_subplot(1, 1, 1)
+        grid = np.full((len(tasks), len(learners)), np.nan)
+        for i, task in enumerate(tasks):
+            for j, learner in enumerate(learners):
+                row = by_key.get((task, learner))
+                if row is None:
+                    continue
+                grid[i, j] = 100 * row["exact_match"]["mean"]
+                trace = row["traceability"]
+                mark = " ✓" if trace is not None and trace["mean"] >= 1.0 else ""
+                ax.text(j, i, f"{grid[i, j]:.0f}%{mark}", ha="center", va="center", fontsize=8,
+                        color="white" if grid[i, j] < 50 else "black")
+        image = ax.imshow(np.ma.masked_invalid(grid), cmap="viridis", vmin=0, vmax=100, aspect="auto")
+        ax.set_xticks(range(len(learners)), learners, rotation=30, ha="right")
+        ax.set_yticks(range(len(tasks)), tasks)
+        ax.set_title("OOD exact match (colour); ✓ traceability 100%")
+        fig.colorbar(image, ax=ax, label="OOD exact match (%)")
+
+    return _png(draw, size=(2.0 + 1.1 * len(learners), 1.2 + 0.45 * len(tasks)))
+
+
 def task_plots(results: dict[str, Any], task: str) -> list[tuple[str, str]]:
     """(caption, base64 PNG) of every figure of one task that has data."""
     makers = (

@@ -88,3 +88,10 @@ def test_the_comparator_records_the_routing_curve(tmp_path):
     # Traceability: only symbolic answers can replay.
     symbolic_n = by_source.get("symbolic", {"n": 0})["n"]
     assert record["test"]["traceability"] <= symbolic_n / len(task.test) + 1e-9
+    from sandbox.compare import merge_cells, render_html, render_markdown
+
+    results = merge_cells([record], {task.name: task}, FAST)
+    md, page = render_markdown(results), render_html(results)
+    assert "Hybrid: symbolic where it answers within the cap" in md
+    assert "Hybrid: coverage, precision and accuracy against the symbolic cap" in page
+    assert "Error classes people make" in md  # the toy task has primitive words
