@@ -182,6 +182,40 @@ def hull_plot(results: dict[str, Any], task: str) -> str | None:
     return _png(draw)
 
 
+def two_sides_plot(results: dict[str, Any], task: str) -> str | None:
+    """One figure, the same test items: accuracy against embedding distance (neural) and relaxation level (symbolic)."""
+    neural = [r for r in rows_for(results, task) if r["geometry"]]
+    symbolic = [r for r in rows_for(results, task) if r["relaxation"]["has_levels"]]
+    if not neural or not symbolic:
+        return None
+
+    def draw(fig: Figure) -> None:
+        left, right = fig.add_subplot(1, 2, 1), fig.add_subplot(1, 2, 2, sharey=None)
+        for row in neural:
+            deciles = [d for d in row["geometry"]["deciles"] if d["n"]]
+            left.plot([d["decile"] for d in deciles], [100 * d["correct"] / d["n"] for d in deciles], "o-",
+                      label=row["learner"])
+        left.set_xlabel("decile of distance to the training set")
+        left.set_ylabel("exact match (%)")
+        left.set_ylim(-5, 105)
+        left.set_title("Vectors: accuracy by distance")
+        left.legend(fontsize=7)
+        for row in symbolic:
+            levels = [(int(k), c) for k, c in row["relaxation"]["levels"].items() if k != "abstained" and c["n"]]
+            levels.sort(key=lambda kc: kc[0])
+            right.plot([k for k, _ in levels], [100 * c["correct"] / c["n"] for _, c in levels], "s-",
+                       label=row["learner"])
+            for k, c in levels:
+                right.annotate(str(c["n"]), (k, 100 * c["correct"] / c["n"]), fontsize=6,
+                               textcoords="offset points", xytext=(0, 4))
+        right.set_xlabel("relaxation level (answers annotated)")
+        right.set_ylim(-5, 105)
+        right.set_title("Symbols: accuracy by relaxation level")
+        right.legend(fontsize=7)
+
+    return _png(draw, size=(8.0, 3.2))
+
+
 def hybrid_plot(results: dict[str, Any], task: str) -> str | None:
     """The hybrid's controllability: coverage, precision, routed and combined accuracy against the symbolic cap."""
     rows = [r for r in rows_for(results, task) if r.get("routing")]
@@ -250,6 +284,8 @@ def task_plots(results: dict[str, Any], task: str) -> list[tuple[str, str]]:
         ("Symbolic side: relaxation level histogram and accuracy per level", relaxation_plot),
         ("Neural side: accuracy against distance to the training set", distance_plot),
         ("Neural side: share inside the convex hull against k", hull_plot),
+        ("Both sides on the same test items: accuracy against distance (neural) and relaxation level (symbolic)",
+         two_sides_plot),
         ("Hybrid: coverage, precision and accuracy against the symbolic cap", hybrid_plot),
     )
     out = []

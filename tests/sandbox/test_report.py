@@ -148,8 +148,8 @@ def test_the_report_shows_every_side(out_dir: Path):
     honest = next(r for r in results["summary"] if r["learner"] == "fake-sym" and r["task"] == "toy/prim")
     assert honest["attribution_fidelity"]["mean"] == 1.0 > liar["attribution_fidelity"]["mean"]
     page = (out_dir / "report.html").read_text()
-    # Five figures per task, and the suite figure on the front page.
-    assert page.count('src="data:image/png;base64,') == 2 * len(task_plots(results, "toy/prim")) + 1 == 11
+    # Six figures per task (both sides present), and the suite figure on the front page.
+    assert page.count('src="data:image/png;base64,') == 2 * len(task_plots(results, "toy/prim")) + 1 == 13
     assert "human: 80.7%" in page
 
 
