@@ -61,6 +61,9 @@ def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("report", help="re-render report.md and report.html from DIR/results.json",
                        description="Read DIR/results.json and write DIR/report.md and DIR/report.html.")
     p.add_argument("dir", metavar="DIR")
+    p.add_argument("--verify-hull", action="store_true",
+                   help="also re-check every saved hull certificate (DIR/certificates/*.npz) against every "
+                        "training vector; exit 1 if any fails")
     p.set_defaults(handler=cmd_report)
 
 
@@ -177,4 +180,14 @@ def cmd_report(args: argparse.Namespace) -> int:
     results = read_results(args.dir)
     reports = write_reports(args.dir, results)
     print(f"wrote {reports[0]}, {reports[1]}")
+    if args.verify_hull:
+        from sandbox.compare.hull import verify_saved
+
+        refs = [r["geometry"]["hull"]["certificates"] for r in results["cells"]
+                if r.get("geometry") and r["geometry"]["hull"].get("certificates")]
+        problems = [p for ref in refs for p in verify_saved(args.dir, ref)]
+        for problem in problems[:20]:
+            print(f"hull certificate: {problem}", file=sys.stderr)
+        print(f"hull certificates: {len(refs)} file(s) re-verified, {len(problems)} failure(s)")
+        return 1 if problems else 0
     return 0
