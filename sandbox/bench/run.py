@@ -106,7 +106,7 @@ def execute(
             if file_tasks:
                 raise UsageError("--executor ray runs registered tasks only (Ray workers load tasks by name)")
             run_ray(todo, work_remote, (data_dir, config.to_json(), str(out / "certificates")), on_done,
-                     address=address, num_cpus=ray_cpus)
+                    address=address, num_cpus=ray_cpus)
         else:
             run_local(todo, lambda cell: _announced(cell, tasks, config, index, announce, out),
                       on_done)
