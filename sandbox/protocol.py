@@ -29,6 +29,8 @@ class Prediction:
     (unknown word, no rule matches, would need relaxation level k).
     ``attribution[i]`` lists the input positions that produced output position
     ``i`` (from a derivation, or from attention for a neural model).
+    ``source`` names the part of a composite learner that gave the answer
+    (the hybrid's ``"symbolic"`` or its neural learner's name); empty otherwise.
     """
 
     tokens: Tokens | None
@@ -36,6 +38,7 @@ class Prediction:
     relaxation_level: int | None = None
     derivation: Derivation | None = None
     attribution: tuple[tuple[int, ...], ...] | None = None
+    source: str = ""
 
     @property
     def abstained(self) -> bool:

@@ -32,19 +32,20 @@ THREADS = 1  # per cell, so that a cell's numbers do not depend on where it ran
 Announce = Callable[[int, Cell, dict[str, Any] | None, bool], None]
 
 
-def work_on(cell: Cell, task: Task, config: CompareConfig) -> tuple[dict[str, Any], dict[str, Any]]:
-    """Run one cell in this process; returns (record, timing)."""
+def work_on(cell: Cell, task: Task, config: CompareConfig,
+            certificates: str | Path | None = None) -> tuple[dict[str, Any], dict[str, Any]]:
+    """Run one cell in this process; returns (record, timing). Hull certificates go to ``certificates``."""
     import torch
 
     from sandbox.compare.runner import run_cell
 
     torch.set_num_threads(THREADS)
-    record = run_cell(cell, task, config)
+    record = run_cell(cell, task, config, certificates=certificates)
     return record, record.pop("timing")
 
 
 def work_remote(
-    cell: dict[str, Any], data_dir: str | None, config: dict[str, Any]
+    cell: dict[str, Any], data_dir: str | None, config: dict[str, Any], certificates: str | None = None
 ) -> tuple[dict[str, Any], dict[str, Any]]:
     """Run one cell given as JSON on a Ray worker, loading its task by name."""
     import torch
@@ -52,7 +53,7 @@ def work_remote(
     from sandbox.compare.runner import run_cell_json
 
     torch.set_num_threads(THREADS)
-    return run_cell_json(cell, data_dir, config)
+    return run_cell_json(cell, data_dir, config, certificates)
 
 
 def execute(
@@ -133,9 +134,11 @@ def _execute_locked(
             file_tasks = sorted({c.task for c in todo if c.task.startswith("file:")})
             if file_tasks:
                 raise UsageError("--executor ray runs registered tasks only (Ray workers load tasks by name)")
-            run_ray(todo, work_remote, (data_dir, config.to_json()), on_done, address=address, num_cpus=ray_cpus)
+            run_ray(todo, work_remote, (data_dir, config.to_json(), str(out / "certificates")), on_done,
+                    address=address, num_cpus=ray_cpus)
         else:
-            run_local(todo, lambda cell: _announced(cell, tasks, config, index, announce), on_done)
+            run_local(todo, lambda cell: _announced(cell, tasks, config, index, announce, out),
+                      on_done)
     finally:
         bar.close()
     records = [store.load(cell, expect(cell)) for cell in cells]
@@ -151,10 +154,10 @@ def _execute_locked(
 
 
 def _announced(cell: Cell, tasks: dict[str, Task], config: CompareConfig, index: dict[Cell, int],
-               announce: Announce | None) -> tuple[dict[str, Any], dict[str, Any]]:
+               announce: Announce | None, out: Path) -> tuple[dict[str, Any], dict[str, Any]]:
     if announce:
         announce(index[cell], cell, None, False)
-    return work_on(cell, tasks[cell.task], config)
+    return work_on(cell, tasks[cell.task], config, out / "certificates")
 
 
 def load_tasks(cells: Sequence[Cell], data_dir: str | None) -> dict[str, Task]:

@@ -50,8 +50,9 @@ def register(sub: argparse._SubParsersAction) -> None:
                    help=f"share of distinct training inputs held out for the gap (default {defaults.heldout_fraction})")
     p.add_argument("--swaps", type=int, default=defaults.swaps, metavar="N",
                    help=f"counterfactual swaps per cell (default {defaults.swaps})")
-    p.add_argument("--hull-points", type=int, default=defaults.hull_points, metavar="N",
-                   help=f"test points per cell tested for convex-hull membership (default {defaults.hull_points})")
+    p.add_argument("--hull-lp-rounds", type=int, default=defaults.hull_lp_rounds, metavar="N",
+                   help="column-generation rounds per LP of the exact hull test; a point not settled within "
+                        f"them is reported undecided (default {defaults.hull_lp_rounds})")
     p.add_argument("--bootstrap", type=int, default=defaults.bootstrap_resamples, metavar="N",
                    help=f"bootstrap resamples (default {defaults.bootstrap_resamples})")
     p.add_argument("--fresh", action="store_true", help="rerun every cell even if DIR/cells holds it")
@@ -61,6 +62,9 @@ def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("report", help="re-render report.md and report.html from DIR/results.json",
                        description="Read DIR/results.json and write DIR/report.md and DIR/report.html.")
     p.add_argument("dir", metavar="DIR")
+    p.add_argument("--verify-hull", action="store_true",
+                   help="also re-check every saved hull certificate (DIR/certificates/*.npz) against every "
+                        "training vector; exit 1 if any fails")
     p.set_defaults(handler=cmd_report)
 
 
@@ -126,11 +130,12 @@ def learner_params(args: argparse.Namespace, learners: list[str]) -> dict[str, d
 def config_from_args(args: argparse.Namespace) -> CompareConfig:
     if not 0.0 <= args.heldout_fraction < 1.0:
         raise UsageError("--heldout-fraction must be in [0, 1)")
-    for flag, value in (("--swaps", args.swaps), ("--hull-points", args.hull_points), ("--bootstrap", args.bootstrap)):
+    checked = (("--swaps", args.swaps), ("--hull-lp-rounds", args.hull_lp_rounds), ("--bootstrap", args.bootstrap))
+    for flag, value in checked:
         if value < 0 or (flag == "--bootstrap" and value < 1):
             raise UsageError(f"{flag} must be {'positive' if flag == '--bootstrap' else 'zero or more'}")
     return CompareConfig(heldout_fraction=args.heldout_fraction, swaps=args.swaps,
-                         hull_points=args.hull_points, bootstrap_resamples=args.bootstrap)
+                         hull_lp_rounds=args.hull_lp_rounds, bootstrap_resamples=args.bootstrap)
 
 
 def cmd_compare(args: argparse.Namespace) -> int:
@@ -182,4 +187,14 @@ def cmd_report(args: argparse.Namespace) -> int:
         raise InputError(f"not a results file the reports can read: a field is missing or malformed "
                          f"({type(err).__name__}: {err})", Path(args.dir) / "results.json") from None
     print(f"wrote {reports[0]}, {reports[1]}")
+    if args.verify_hull:
+        from sandbox.compare.hull import verify_saved
+
+        refs = [r["geometry"]["hull"]["certificates"] for r in results["cells"]
+                if r.get("geometry") and r["geometry"]["hull"].get("certificates")]
+        problems = [p for ref in refs for p in verify_saved(args.dir, ref)]
+        for problem in problems[:20]:
+            print(f"hull certificate: {problem}", file=sys.stderr)
+        print(f"hull certificates: {len(refs)} file(s) re-verified, {len(problems)} failure(s)")
+        return 1 if problems else 0
     return 0

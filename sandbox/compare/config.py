@@ -44,8 +44,9 @@ class CompareConfig:
       the 95% confidence intervals.
     - ``swaps`` / ``swap_seed``: counterfactual swaps per cell for attribution
       fidelity.
-    - ``max_train_vectors``, ``hull_points``, ``hull_train``, ``geometry_seed``:
-      caps and seed of the embedding-space analysis.
+    - ``hull_gilbert_steps``, ``hull_lp_rounds``: the counted budgets of the
+      exact hull search (every point against every training vector; a point
+      not settled within them is reported undecided).
     - ``showcase`` / ``showcase_seed``: test inputs shown with every learner's
       answer and derivation in the report.
     """
@@ -57,10 +58,8 @@ class CompareConfig:
     bootstrap_seed: int = 0
     swaps: int = 200
     swap_seed: int = 0
-    max_train_vectors: int = 5000
-    hull_points: int = 100
-    hull_train: int = 1000
-    geometry_seed: int = 0
+    hull_gilbert_steps: int = 48
+    hull_lp_rounds: int = 40
     showcase: int = 3
     showcase_seed: int = 0
 

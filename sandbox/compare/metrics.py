@@ -131,6 +131,7 @@ class ItemOutcome:
     kind: str = ""
     relaxation_level: int | None = None
     error: str | None = None
+    source: str = ""
 
 
 def outcome_code(item: ItemOutcome) -> str:
@@ -170,6 +171,7 @@ def split_metrics(items: Sequence[ItemOutcome], *, bootstrap_seed: int, n_resamp
         "by_length": counts_by(items, "target_length"),
         "by_category": counts_by(items, "category"),
         "by_kind": counts_by(items, "kind"),
+        "by_source": counts_by(items, "source"),
         "errors": {name: errors[name] for name in ERROR_CLASSES if errors[name]},
         "outcomes": "".join(outcome_code(it) for it in items),
     }

@@ -18,7 +18,7 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt
 from matplotlib.figure import Figure
 
-from sandbox.compare.tables import rows_for
+from sandbox.compare.tables import routing_rows, rows_for
 
 _STYLE: dict[str, Any] = {"text.parse_math": False, "font.size": 9, "axes.spines.top": False,
                           "axes.spines.right": False, "figure.dpi": 80}
@@ -182,6 +182,100 @@ def hull_plot(results: dict[str, Any], task: str) -> str | None:
     return _png(draw)
 
 
+def two_sides_plot(results: dict[str, Any], task: str) -> str | None:
+    """One figure, the same test items: accuracy against embedding distance (neural) and relaxation level (symbolic)."""
+    neural = [r for r in rows_for(results, task) if r["geometry"]]
+    symbolic = [r for r in rows_for(results, task) if r["relaxation"]["has_levels"]]
+    if not neural or not symbolic:
+        return None
+
+    def draw(fig: Figure) -> None:
+        left, right = fig.add_subplot(1, 2, 1), fig.add_subplot(1, 2, 2, sharey=None)
+        for row in neural:
+            deciles = [d for d in row["geometry"]["deciles"] if d["n"]]
+            left.plot([d["decile"] for d in deciles], [100 * d["correct"] / d["n"] for d in deciles], "o-",
+                      label=row["learner"])
+        left.set_xlabel("decile of distance to the training set")
+        left.set_ylabel("exact match (%)")
+        left.set_ylim(-5, 105)
+        left.set_title("Vectors: accuracy by distance")
+        left.legend(fontsize=7)
+        for row in symbolic:
+            levels = [(int(k), c) for k, c in row["relaxation"]["levels"].items() if k != "abstained" and c["n"]]
+            levels.sort(key=lambda kc: kc[0])
+            right.plot([k for k, _ in levels], [100 * c["correct"] / c["n"] for _, c in levels], "s-",
+                       label=row["learner"])
+            for k, c in levels:
+                right.annotate(str(c["n"]), (k, 100 * c["correct"] / c["n"]), fontsize=6,
+                               textcoords="offset points", xytext=(0, 4))
+        right.set_xlabel("relaxation level (answers annotated)")
+        right.set_ylim(-5, 105)
+        right.set_title("Symbols: accuracy by relaxation level")
+        right.legend(fontsize=7)
+
+    return _png(draw, size=(8.0, 3.2))
+
+
+def hybrid_plot(results: dict[str, Any], task: str) -> str | None:
+    """The hybrid's controllability: coverage, precision, routed and combined accuracy against the symbolic cap."""
+    rows = [r for r in rows_for(results, task) if r.get("routing")]
+    if not rows:
+        return None
+
+    def draw(fig: Figure) -> None:
+        ax = fig.add_subplot(1, 1, 1)
+        series = (("symbolic coverage", lambda c: (c["symbolic"], c["n"]), "o-"),
+                  ("symbolic precision", lambda c: (c["symbolic_correct"], c["symbolic"]), "s--"),
+                  ("neural acc. on routed", lambda c: (c["routed_correct"], c["routed"]), "^:"),
+                  ("combined accuracy", lambda c: (c["correct"], c["n"]), "D-"))
+        for i, row in enumerate(rows):
+            caps = routing_rows(row)
+            for j, (label, part, style) in enumerate(series):
+                pts = [(cap, part(c)) for cap, c in caps if part(c)[1]]
+                ax.plot([cap for cap, _ in pts], [100 * a / b for _, (a, b) in pts], style, color=f"C{j}",
+                        alpha=1.0 - 0.3 * i, label=label if len(rows) == 1 else f"{row['learner']}: {label}")
+        caps_all = sorted({cap for row in rows for cap, _ in routing_rows(row)})
+        ax.set_xticks(caps_all, [str(c) for c in caps_all])
+        ax.set_xlabel("symbolic relaxation cap")
+        ax.set_ylabel("%")
+        ax.set_ylim(-5, 105)
+        ax.set_title("Hybrid: what the cap buys")
+        ax.legend(fontsize=7)
+
+    return _png(draw)
+
+
+def suite_plot(results: dict[str, Any]) -> str | None:
+    """The whole suite at a glance: rows tasks, columns learners, colour OOD accuracy, a mark at 100% traceability."""
+    tasks, learners = results["task_names"], results["learners"]
+    if not tasks or not learners:
+        return None
+    by_key = {(r["task"], r["learner"]): r for r in results["summary"]}
+
+    def draw(fig: Figure) -> None:
+        import numpy as np
+
+        ax = fig.add_subplot(1, 1, 1)
+        grid = np.full((len(tasks), len(learners)), np.nan)
+        for i, task in enumerate(tasks):
+            for j, learner in enumerate(learners):
+                row = by_key.get((task, learner))
+                if row is None:
+                    continue
+                grid[i, j] = 100 * row["exact_match"]["mean"]
+                trace = row["traceability"]
+                mark = " ✓" if trace is not None and trace["mean"] >= 1.0 else ""
+                ax.text(j, i, f"{grid[i, j]:.0f}%{mark}", ha="center", va="center", fontsize=8,
+                        color="white" if grid[i, j] < 50 else "black")
+        image = ax.imshow(np.ma.masked_invalid(grid), cmap="viridis", vmin=0, vmax=100, aspect="auto")
+        ax.set_xticks(range(len(learners)), learners, rotation=30, ha="right")
+        ax.set_yticks(range(len(tasks)), tasks)
+        ax.set_title("OOD exact match (colour); ✓ traceability 100%")
+        fig.colorbar(image, ax=ax, label="OOD exact match (%)")
+
+    return _png(draw, size=(2.0 + 1.1 * len(learners), 1.2 + 0.45 * len(tasks)))
+
+
 def task_plots(results: dict[str, Any], task: str) -> list[tuple[str, str]]:
     """(caption, base64 PNG) of every figure of one task that has data."""
     makers = (
@@ -190,6 +284,9 @@ def task_plots(results: dict[str, Any], task: str) -> list[tuple[str, str]]:
         ("Symbolic side: relaxation level histogram and accuracy per level", relaxation_plot),
         ("Neural side: accuracy against distance to the training set", distance_plot),
         ("Neural side: share inside the convex hull against k", hull_plot),
+        ("Both sides on the same test items: accuracy against distance (neural) and relaxation level (symbolic)",
+         two_sides_plot),
+        ("Hybrid: coverage, precision and accuracy against the symbolic cap", hybrid_plot),
     )
     out = []
     for caption, make in makers:

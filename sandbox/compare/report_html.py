@@ -13,7 +13,7 @@ from __future__ import annotations
 import html
 from typing import Any
 
-from sandbox.compare.plots import task_plots
+from sandbox.compare.plots import suite_plot, task_plots
 from sandbox.compare.report_md import provenance
 from sandbox.compare.tables import (
     Table,
@@ -97,13 +97,25 @@ def _task_section(results: dict[str, Any], task: str, index: int) -> str:
     return "\n".join(parts)
 
 
+def contents(results: dict[str, Any]) -> str:
+    """A list linking the summary and every task's section."""
+    items = ['<li><a href="#summary-section">Summary</a></li>']
+    items += [f'<li><a href="#task-{i}">{esc(task)}</a></li>' for i, task in enumerate(results["task_names"])]
+    return '<nav><h2>Contents</h2><ul class="contents">' + "".join(items) + "</ul></nav>"
+
+
 def render_html(results: dict[str, Any]) -> str:
-    """The whole report page: summary table first, then one section per task with its figures."""
+    """The whole report page: contents, the suite figure and summary table, then one section per task."""
     summary = summary_table(results)
+    figure = suite_plot(results)
+    caption = "The suite at a glance: OOD exact match per task and learner; ✓ where traceability is 100%"
     body = [
         "<h1>Comparison report</h1>",
         f'<p class="note">{esc(provenance(results))}</p>',
-        "<h2>Summary</h2>",
+        contents(results),
+        '<h2 id="summary-section">Summary</h2>',
+        "" if figure is None else f'<figure><img alt="{esc(caption)}" src="data:image/png;base64,{figure}">'
+                                  f"<figcaption>{esc(caption)}</figcaption></figure>",
         html_table(Table("Rows: tasks; columns: learners", summary.header, summary.rows, summary.note,
                          anchor="summary")),
     ]

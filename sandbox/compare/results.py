@@ -23,9 +23,16 @@ Schema ``sandbox.compare.results/1`` (a JSON object):
   ``null`` with one seed); the two exact matches add ``ci``, a 95% percentile
   bootstrap interval over test items of the per-item accuracy averaged over
   seeds; ``attribution`` (swap counts summed over seeds); ``relaxation``,
-  ``errors``, ``by_length``, ``by_category``, ``by_kind`` (counts summed over
-  seeds); ``geometry`` (pooled over seeds, or ``null`` for a learner without
-  ``encode``); ``showcase`` (the first seed's answers to the showcase inputs).
+  ``errors``, ``by_length``, ``by_category``, ``by_kind``, ``by_source``
+  (counts summed over seeds; ``by_source`` splits a composite learner's
+  answers by the side that gave them); ``routing`` (``null`` except for a
+  learner with ``routing_curve``, the hybrid: per symbolic cap, the test
+  items answered by the symbolic side and routed to the neural one, with the
+  correct ones of each, summed over seeds); ``human_errors`` (counts of the
+  error classes people make, see :mod:`sandbox.compare.human_errors`, summed
+  over seeds; ``null`` for a task without two primitive words); ``geometry``
+  (pooled over seeds, or ``null`` for a learner without ``encode``);
+  ``showcase`` (the first seed's answers to the showcase inputs).
 - ``cells``: every cell record (see :mod:`sandbox.compare.runner`), in run order.
 - ``timing``: ``created_utc`` and ``cells_seconds``. Together with each cell's
   ``timing`` these are the only fields that differ between two runs of the
@@ -147,6 +154,8 @@ def _pool_geometry(geos: list[dict[str, Any]]) -> dict[str, Any] | None:
         "dim": geos[0]["dim"],
         "n_train_used": geos[0]["n_train_used"],
         "hull_train_used": geos[0]["hull"]["n_train_used"],
+        "hull_inside_tol": geos[0]["hull"].get("inside_tol"),
+        "hull_certificates": [g["hull"].get("certificates") for g in geos],
         "test_median_distance": mean_std([g["test"]["median_distance"] for g in geos])[0],
         "heldout_median_distance": mean_std([g["heldout"]["median_distance"] for g in geos])[0]
         if all("heldout" in g for g in geos) else None,
@@ -188,8 +197,12 @@ def summarize(records: Sequence[dict[str, Any]], config: CompareConfig) -> dict[
         for name, count in r["test"]["errors"].items():
             errors[name] += count
     row["errors"] = {name: errors[name] for name in ERROR_CLASSES if errors.get(name)}
-    for key in ("by_length", "by_category", "by_kind"):
-        row[key] = _pooled_counts([r["test"][key] for r in records])
+    for key in ("by_length", "by_category", "by_kind", "by_source"):
+        row[key] = _pooled_counts([r["test"].get(key, {}) for r in records])
+    routing = [r["routing"]["caps"] for r in records if r.get("routing")]
+    row["routing"] = _pooled_counts(routing) if routing else None
+    human = [r["human_errors"] for r in records if r.get("human_errors")]
+    row["human_errors"] = {k: sum(h[k] for h in human) for k in human[0]} if human else None
     row["geometry"] = _pool_geometry([r["geometry"] for r in records if r["geometry"] is not None])
     row["showcase"] = first["showcase"]
     return row

@@ -37,6 +37,7 @@ import time
 from collections import Counter, defaultdict
 from collections.abc import Sequence
 from dataclasses import replace
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -44,6 +45,8 @@ import numpy as np
 from sandbox.compare.attribution import attribution_fidelity, sample_swaps, word_kinds
 from sandbox.compare.config import Cell, CompareConfig
 from sandbox.compare.geometry import embedding_analysis
+from sandbox.compare.hull import HullCertificates, save_certificates
+from sandbox.compare.human_errors import human_error_counts
 from sandbox.compare.metrics import (
     ItemOutcome,
     error_class,
@@ -115,6 +118,7 @@ def score_items(task: Task, examples: Sequence[Example], predictions: Sequence[P
             kind=ex.get("kind"),
             relaxation_level=pred.relaxation_level if pred.tokens is not None else None,
             error=None if correct else error_class(pred.tokens, ex.target),
+            source=pred.source,
         ))
     return items
 
@@ -153,8 +157,14 @@ def learner_params(cell: Cell) -> dict[str, Any]:
     return params
 
 
-def run_cell(cell: Cell, task: Task, config: CompareConfig, learner: Learner | None = None) -> dict[str, Any]:
-    """Fit, predict and measure one cell; the record's schema is in :mod:`sandbox.compare.results`."""
+def run_cell(cell: Cell, task: Task, config: CompareConfig, learner: Learner | None = None,
+             certificates: str | Path | None = None) -> dict[str, Any]:
+    """Fit, predict and measure one cell; the record's schema is in :mod:`sandbox.compare.results`.
+
+    With ``certificates`` (a directory), the hull certificates and the vectors
+    they were checked against are written there as ``KEY.npz`` and the record
+    names the file (relative to the directory's parent) and its SHA-256.
+    """
     start = time.perf_counter()
     learner = learner if learner is not None else make_learner(cell.learner, **learner_params(cell))
     fit, heldout = heldout_split(task.train, config.heldout_fraction, config.heldout_max, config.heldout_seed)
@@ -178,7 +188,12 @@ def run_cell(cell: Cell, task: Task, config: CompareConfig, learner: Learner | N
     fidelity["kinds"] = {kind: sorted(w for w, k in kinds.items() if k == kind) for kind in sorted(set(kinds.values()))}
     probed = time.perf_counter()
 
-    geometry = _geometry(learner, fit, task.test, heldout, [it.correct for it in test_items], config)
+    analysed = _geometry(learner, fit, task.test, heldout, [it.correct for it in test_items], config)
+    routing = _routing(learner, fit_task, task.test)
+    geometry = None if analysed is None else analysed[0]
+    if analysed is not None and geometry is not None:
+        geometry["hull"]["certificates"] = None if certificates is None else \
+            save_certificates(analysed[1], Path(certificates), cell.key)
     done = time.perf_counter()
     params = {k: _jsonable(v) for k, v in learner.get_params().items()}
     return {
@@ -202,6 +217,9 @@ def run_cell(cell: Cell, task: Task, config: CompareConfig, learner: Learner | N
         "relaxation": relaxation_summary(test_items),
         "attribution": fidelity,
         "geometry": geometry,
+        "routing": routing,
+        "human_errors": human_error_counts(fit, task.test, [p.tokens for p in test_preds],
+                                           [it.correct for it in test_items]),
         "showcase": _showcase(task, showcase_indices(task, config.showcase, config.showcase_seed), test_preds),
         "timing": {
             "fit_seconds": round(fitted - start, 4),
@@ -213,8 +231,8 @@ def run_cell(cell: Cell, task: Task, config: CompareConfig, learner: Learner | N
     }
 
 
-def run_cell_json(cell: dict[str, Any], data_dir: str | None = None,
-                  config: dict[str, Any] | None = None) -> tuple[dict[str, Any], dict[str, Any]]:
+def run_cell_json(cell: dict[str, Any], data_dir: str | None = None, config: dict[str, Any] | None = None,
+                  certificates: str | None = None) -> tuple[dict[str, Any], dict[str, Any]]:
     """:func:`run_cell` on JSON-ready values (for executors that ship cells to workers, such as Ray).
 
     Loads the task by name; returns ``(record without timing, timing)``.
@@ -222,13 +240,14 @@ def run_cell_json(cell: dict[str, Any], data_dir: str | None = None,
     from sandbox.tasks.registry import load_task
 
     parsed = Cell.from_json(cell)
-    record = run_cell(parsed, load_task(parsed.task, data_dir), CompareConfig.from_json(config or {}))
+    record = run_cell(parsed, load_task(parsed.task, data_dir), CompareConfig.from_json(config or {}),
+                      certificates=certificates)
     timing = record.pop("timing")
     return record, timing
 
 
 def _geometry(learner: Learner, fit: Sequence[Example], test: Sequence[Example], heldout: Sequence[Example],
-              correct: list[bool], config: CompareConfig) -> dict[str, Any] | None:
+              correct: list[bool], config: CompareConfig) -> tuple[dict[str, Any], HullCertificates] | None:
     encode = getattr(learner, "encode", None)
     if not callable(encode):
         return None
@@ -241,11 +260,26 @@ def _geometry(learner: Learner, fit: Sequence[Example], test: Sequence[Example],
         np.asarray(encode([ex.source for ex in test])),
         correct,
         np.asarray(encode(list(dict.fromkeys(ex.source for ex in heldout)))) if heldout else None,
-        seed=config.geometry_seed,
-        max_train=config.max_train_vectors,
-        hull_points=config.hull_points,
-        hull_train=config.hull_train,
+        gilbert_steps=config.hull_gilbert_steps,
+        lp_rounds=config.hull_lp_rounds,
     )
+
+
+def _routing(learner: Learner, fit_task: Task, test: Sequence[Example]) -> dict[str, Any] | None:
+    """For a learner with ``routing_curve`` (the hybrid): per symbolic cap, who answered and how well."""
+    curve = getattr(learner, "routing_curve", None)
+    if not callable(curve):
+        return None
+    out = {}
+    for cap, preds in curve([ex.source for ex in test]).items():
+        items = score_items(fit_task, test, preds)
+        symbolic = [it for it in items if it.source == "symbolic" and it.answered]
+        routed = [it for it in items if not (it.source == "symbolic" and it.answered)]
+        out[str(cap)] = {"n": len(items), "symbolic": len(symbolic),
+                         "symbolic_correct": sum(it.correct for it in symbolic),
+                         "routed": len(routed), "routed_correct": sum(it.correct for it in routed),
+                         "correct": sum(it.correct for it in items)}
+    return {"caps": out}
 
 
 def _jsonable(value: Any) -> Any:

@@ -15,6 +15,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from sandbox.compare.human_errors import CLASSES as HUMAN_CLASSES
+from sandbox.compare.human_errors import REFERENCES as HUMAN_REFERENCES
 from sandbox.compare.metrics import ERROR_CLASSES
 
 
@@ -177,17 +179,83 @@ def hull_table(results: dict[str, Any], task: str) -> Table | None:
         for k in ks:
             test = hull.get("test", {}).get(str(k))
             held = hull.get("heldout", {}).get(str(k))
-            text = share(test, "inside")
+            text = _hull_share(test)
             if held:
-                text += f"; held-out {share(held, 'inside')}"
+                text += f"; held-out {_hull_share(held)}"
             cells.append(text)
         rows.append(cells)
     dims = sorted({r["geometry"]["dim"] for r in rows_in})
+    tol = rows_in[0]["geometry"].get("hull_inside_tol")
     return Table("Neural side: share inside the convex hull of the training vectors", header, rows,
-                 f"LP feasibility (Balestriero, Pesenti & LeCun 2021) after projection onto the top-k principal "
-                 f"components of the training vectors; k equal to the dimension ({', '.join(map(str, dims))}) is "
-                 f"the full space. Sampled points (summed over seeds) in parentheses; "
-                 f"{rows_in[0]['geometry']['hull_train_used']} training vectors span the hull.")
+                 f"Every test and held-out point against every training vector (no sampling), after projection "
+                 f"onto the top-k principal components of the training vectors; k equal to the dimension "
+                 f"({', '.join(map(str, dims))}) is the full space (Balestriero, Pesenti & LeCun 2021). Points "
+                 f"(summed over seeds) in parentheses; {rows_in[0]['geometry']['hull_train_used']} training vectors "
+                 f"span the hull. Each answer carries a certificate, saved under certificates/ and re-checked "
+                 f"against every training vector: inside, convex weights reproducing the point within "
+                 f"{tol if tol is not None else 'n/a'} x its largest absolute coordinate; outside, a separating "
+                 f"hyperplane. 'undecided' counts points neither certificate was found for within the budget.")
+
+
+def _hull_share(counts: dict[str, int] | None) -> str:
+    """Share inside with the number of points, and the undecided ones if any."""
+    text = share(counts, "inside")
+    if counts and counts.get("undecided"):
+        text += f", {counts['undecided']} undecided"
+    return text
+
+
+def ratio(num: int, den: int) -> str:
+    """``num / den`` as a percent with the denominator, or an em dash when it is zero."""
+    return "—" if not den else f"{pct(num / den)} ({den})"
+
+
+def routing_rows(row: dict[str, Any]) -> list[tuple[int, dict[str, int]]]:
+    """A hybrid's routing counts per symbolic cap, in cap order."""
+    return sorted(((int(c), v) for c, v in (row.get("routing") or {}).items()), key=lambda cv: cv[0])
+
+
+def hybrid_table(results: dict[str, Any], task: str) -> Table | None:
+    rows_in = [r for r in rows_for(results, task) if r.get("routing")]
+    if not rows_in:
+        return None
+    rows = []
+    for row in rows_in:
+        for cap, c in routing_rows(row):
+            rows.append([row["learner"], str(cap), ratio(c["symbolic"], c["n"]),
+                         ratio(c["symbolic_correct"], c["symbolic"]), ratio(c["routed_correct"], c["routed"]),
+                         ratio(c["correct"], c["n"])])
+    return Table("Hybrid: symbolic where it answers within the cap, neural elsewhere",
+                 ["learner", "symbolic cap", "symbolic coverage", "symbolic precision",
+                  "neural accuracy on routed items", "combined accuracy"], rows,
+                 "Test items, summed over seeds (number of items in parentheses). Symbolic coverage: share "
+                 "answered by the symbolic learner within the relaxation cap; precision: its exact match on "
+                 "those; routed items go to the neural learner (one fit, shared by every cap). Traceability "
+                 "counts only symbolic answers (a neural answer has no derivation). After NQG-T5 "
+                 "(Shaw et al. 2021).")
+
+
+def human_errors_table(results: dict[str, Any], task: str) -> Table | None:
+    rows_in = [r for r in rows_for(results, task) if r.get("human_errors")]
+    if not rows_in:
+        return None
+    rows = []
+    for row in rows_in:
+        c = row["human_errors"]
+        rows.append([row["learner"], str(c["errors"]), ratio(c["one_to_one"], c["errors"]),
+                     ratio(c["iconic"], c["reordered_errors"]), ratio(c["me_violation"], c["errors"])])
+    for label, ref in HUMAN_REFERENCES.get(task, []):
+        rows.append([label, "—", *[pct(ref[k]) if ref[k] is not None else "not reported"
+                                   for k in ("one_to_one", "iconic", "me_violation")]])
+    return Table("Error classes people make (Lake & Baroni 2023)",
+                 ["learner", "wrong answers", "one-to-one translation", "iconic concatenation (reordered items)",
+                  "mutual-exclusivity violation"], rows,
+                 "Shares of wrong answered test items (denominator in parentheses; summed over seeds; classes may "
+                 "overlap). " + " ".join(f"{HUMAN_CLASSES[k][0].upper()}{HUMAN_CLASSES[k][1:]}." for k in HUMAN_CLASSES)
+                 + " A primitive word is a one-word training input with a one-token output; a reordered item is "
+                 "one whose gold output gives the primitive outputs in an order other than their words' input "
+                 "order. Reference rows: published shares of errors on the few-shot instruction task (people's "
+                 "and MLC's iconic shares are of errors on 'after'-type items).")
 
 
 def errors_table(results: dict[str, Any], task: str) -> Table:
@@ -228,7 +296,9 @@ def task_tables(results: dict[str, Any], task: str) -> list[Table]:
         relaxation_table(results, task),
         distance_table(results, task),
         hull_table(results, task),
+        hybrid_table(results, task),
         errors_table(results, task),
+        human_errors_table(results, task),
         breakdown_table(results, task, "by_kind", "Accuracy by kind of generalization"),
         breakdown_table(results, task, "by_category", "Accuracy by generalization category"),
         breakdown_table(results, task, "by_length", "Accuracy by output length"),

@@ -13,7 +13,7 @@ from sandbox.formats import write_examples
 from tests.conftest import run_cli
 
 register_fakes()
-FAST = ["--swaps", "10", "--hull-points", "4", "--bootstrap", "100", "--heldout-fraction", "0.2"]
+FAST = ["--swaps", "10", "--bootstrap", "100", "--heldout-fraction", "0.2"]
 
 
 @pytest.fixture()
@@ -111,3 +111,20 @@ def test_report_refuses_a_foreign_json(tmp_path: Path, capsys):
     (tmp_path / "results.json").write_text('{"schema": "something else"}')
     assert main(["report", str(tmp_path)]) == 2
     assert "not a sandbox.compare.results/1 file" in capsys.readouterr().err
+
+
+def test_report_verifies_the_saved_hull_certificates(files, tmp_path: Path, capsys):
+    train, test = files
+    out = tmp_path / "out"
+    assert main(["compare", "--train", train, "--test", test, "--learners", "fake-neural", "--out", str(out),
+                 *FAST]) == 0
+    saved = list((out / "certificates").glob("*.npz"))
+    assert len(saved) == 1
+    capsys.readouterr()
+    assert main(["report", str(out), "--verify-hull"]) == 0
+    assert "1 file(s) re-verified, 0 failure(s)" in capsys.readouterr().out
+    data = bytearray(saved[0].read_bytes())
+    data[-100] ^= 0xFF  # a damaged file is a failure, never a pass
+    saved[0].write_bytes(bytes(data))
+    assert main(["report", str(out), "--verify-hull"]) == 1
+    assert "checksum mismatch" in capsys.readouterr().err

@@ -6,6 +6,7 @@ import json
 from collections import Counter
 from pathlib import Path
 
+import numpy as np
 import pytest
 from test_compare_support import FakeNeural, register_fakes, tiny_task
 
@@ -13,12 +14,13 @@ from sandbox.bench.run import execute
 from sandbox.bench.store import CellStore
 from sandbox.compare import CompareConfig, merge_cells, plan_cells, without_timing
 from sandbox.compare.config import Cell
+from sandbox.compare.hull import verify_saved
 from sandbox.compare.runner import heldout_split, run_cell, run_cell_json
 from sandbox.registry import register_learner
 from sandbox.tasks.registry import load_task
 
 register_fakes()
-FAST = CompareConfig(heldout_fraction=0.2, bootstrap_resamples=200, swaps=20, hull_points=5, hull_train=50)
+FAST = CompareConfig(heldout_fraction=0.2, bootstrap_resamples=200, swaps=20)
 
 
 def run_cells(cells, tasks, out, config, resume=True):
@@ -65,6 +67,18 @@ def test_a_cell_record_for_a_traceable_word_by_word_learner():
     assert set(record["timing"]) >= {"fit_seconds", "predict_seconds", "total_seconds"}
 
 
+def test_hull_certificates_are_saved_and_reverify(tmp_path):
+    task = tiny_task()
+    record = run_cell(Cell(task.name, "fake-neural", 1), task, FAST, certificates=tmp_path / "certificates")
+    ref = record["geometry"]["hull"]["certificates"]
+    assert ref["file"] == f"certificates/{record['key']}.npz"
+    assert verify_saved(tmp_path, ref) == []
+    with np.load(tmp_path / ref["file"], allow_pickle=False) as f:
+        assert len(f["points"]) == len(task.test) + record["n_heldout"]  # every point, no sample
+    (tmp_path / ref["file"]).write_bytes(b"tampered")
+    assert "checksum mismatch" in verify_saved(tmp_path, ref)[0]
+
+
 def test_an_embedding_learner_gets_the_seed_and_the_geometry():
     task = tiny_task()
     record = run_cell(Cell(task.name, "fake-neural", 4, (("epochs", 2),)), task, FAST)
@@ -73,7 +87,9 @@ def test_an_embedding_learner_gets_the_seed_and_the_geometry():
     assert geo["dim"] == 11 and geo["n_train_used"] == len({ex.source for ex in task.train
                                                              if ex.source not in _held_sources(task)})
     assert list(geo["hull"]["test"]) == ["2", "4", "8", "11"]
-    assert geo["hull"]["test"]["11"]["n"] == 5 and "heldout" in geo["hull"]
+    assert geo["hull"]["test"]["11"]["n"] == len(task.test) and "heldout" in geo["hull"]  # every point
+    assert all(c["undecided"] == 0 for c in geo["hull"]["test"].values())
+    assert geo["hull"]["certificates"] is None  # no directory given
     assert sum(d["n"] for d in geo["test"]["deciles"]) == len(task.test)
     assert sum(d["correct"] for d in geo["test"]["deciles"]) == record["test"]["outcomes"].count("1")
     # The fake flips a seeded ~30% of the answers: exact match is neither 0 nor 1, errors are substitutions.
@@ -143,7 +159,7 @@ def test_merge_over_seeds(tmp_path: Path):
     assert low <= neural["exact_match"]["mean"] <= high
     assert neural["exact_match"]["std"] > 0
     assert neural["attribution"]["n_swaps"] == sum(r["attribution"]["n_swaps"] for r in records[1:])
-    assert neural["geometry"]["hull"]["test"]["11"]["n"] == 15
+    assert neural["geometry"]["hull"]["test"]["11"]["n"] == 3 * len(task.test)
     assert sym["traceability"] == {"mean": 1.0, "std": None} and neural["traceability"] == {"mean": 0.0, "std": 0.0}
     assert results["tasks"][task.name]["version"] == "t1"
     assert results["metrics"]["exact_match"]["higher_is_better"] is True

@@ -196,7 +196,7 @@ def test_output_paths_stay_under_out(tmp_path: Path):
 
 def test_same_command_same_results_bytes(tmp_path: Path):
     args = ["compare", "--task", "scan/addprim_turn_left", "--learners", "memorize,symbolic", "--swaps", "20",
-            "--bootstrap", "100", "--hull-points", "5"]
+            "--bootstrap", "100"]
     one = run_cli(*args, "--out", str(tmp_path / "one"), env={"PYTHONHASHSEED": "1"})
     two = run_cli(*args, "--out", str(tmp_path / "two"), env={"PYTHONHASHSEED": "2"})
     assert one.returncode == 0 and two.returncode == 0, one.stderr + two.stderr

@@ -29,7 +29,7 @@ from sandbox.compare.runner import run_cell
 from sandbox.data import Example
 
 register_fakes()
-FAST = CompareConfig(heldout_fraction=0.2, bootstrap_resamples=200, swaps=20, hull_points=5, hull_train=50)
+FAST = CompareConfig(heldout_fraction=0.2, bootstrap_resamples=200, swaps=20)
 LEARNERS = ["fake-sym", "fake-liar", "fake-neural", "memorize"]
 
 
@@ -148,8 +148,20 @@ def test_the_report_shows_every_side(out_dir: Path):
     honest = next(r for r in results["summary"] if r["learner"] == "fake-sym" and r["task"] == "toy/prim")
     assert honest["attribution_fidelity"]["mean"] == 1.0 > liar["attribution_fidelity"]["mean"]
     page = (out_dir / "report.html").read_text()
-    assert page.count('src="data:image/png;base64,') == 2 * len(task_plots(results, "toy/prim")) == 10
+    # Six figures per task (both sides present), and the suite figure on the front page.
+    assert page.count('src="data:image/png;base64,') == 2 * len(task_plots(results, "toy/prim")) + 1 == 13
     assert "human: 80.7%" in page
+
+
+def test_the_front_page_links_every_task(out_dir: Path):
+    page = (out_dir / "report.html").read_text()
+    results = read_results(out_dir)
+    front = page[: page.index('<section id="task-0">')]
+    assert "<h2>Contents</h2>" in front and "The suite at a glance" in front
+    for i, task in enumerate(results["task_names"]):
+        assert f'<a href="#task-{i}">{task}</a>' in front
+        assert f'<section id="task-{i}">' in page
+    assert '<a href="#summary-section">' in front and 'id="summary-section"' in front
 
 
 def test_report_command_re_renders_the_same_files(out_dir: Path, tmp_path: Path, capsys):
