@@ -210,7 +210,7 @@ def read_log(path: Path) -> list[dict[str, Any]]:
 
 
 def summarize(records: list[dict[str, Any]], args: argparse.Namespace) -> None:
-    print("\n== Accuracy on the test split (exact match), mean +- sample std over seeds ==")
+    print("\n== Accuracy on the test split (exact match; a task: its judge), mean +- sample std over seeds ==")
     print(f"{'model':<11} {'split':<18} {'ours':>16} {'n':>2} {'epochs':>7} {'published':>9} "
           f"{'expected':>11}  verdict")
     groups: dict[tuple[str, str], list[dict[str, Any]]] = {}
