@@ -3,9 +3,11 @@
 Run ``python -m benchmarks.neural_bench --help``. Two sections:
 
 ``accuracy``
-    Trains each model on each split for each seed (official SCAN and MCD files;
-    early stopping on a slice of the *training* data, never the test split),
-    scores exact-match accuracy on the test split, appends one JSON line per
+    Trains each model on each split for each seed (official SCAN and MCD files,
+    or a registered task such as ``pcfg/iid`` or ``nacs/simple``: see
+    ``benchmarks.neural_tasks``; early stopping on a slice of the *training*
+    data, never the test split), scores accuracy on the test split (exact
+    match; a registered task: its own judge), appends one JSON line per
     run to ``--log`` (``--resume`` skips runs already there, so a long grid
     can be run in pieces), then prints mean and sample standard deviation
     per model and split next to the literature, and says where and why ours
@@ -39,11 +41,13 @@ from typing import Any, cast
 import torch
 
 from benchmarks.minimal_loop import minimal_train
+from benchmarks.neural_tasks import WHY as TASK_WHY
+from benchmarks.neural_tasks import check_task_name, is_task_name, load_registered, reference, uncited
 from neural import GRULearner, NeuralLearner, TransformerLearner
 from neural.decoding import greedy
 from neural.training import TrainConfig, split_validation, train
 from neural.vocab import Vocab, max_decode_length, source_ids
-from sandbox.data import Example
+from sandbox.data import Example, Judge, exact_match
 
 LEARNERS: dict[str, type[NeuralLearner]] = {"gru": GRULearner, "transformer": TransformerLearner}
 SPLITS = {
@@ -108,6 +112,13 @@ def load_split(data_dir: Path, split: str) -> tuple[list[Example], list[Example]
     return read_scan(data_dir / train_file, "train"), read_scan(data_dir / test_file, "test")
 
 
+def load_scored(data_dir: Path, split: str) -> tuple[list[Example], list[Example], Judge]:
+    """Training and test examples of a SCAN file split or a registered task, and how to score."""
+    if is_task_name(split):
+        return load_registered(split, data_dir)
+    return (*load_split(data_dir, split), exact_match)
+
+
 def parse_sets(items: Sequence[str]) -> dict[str, Any]:
     """``key=value`` overrides of learner hyperparameters (values read as JSON when they parse)."""
     out: dict[str, Any] = {}
@@ -141,14 +152,15 @@ def run_accuracy(args: argparse.Namespace) -> None:
     done = {(r["model"], r["split"], r["seed"]) for r in read_log(log)} if args.resume else set()
     for model in args.models:
         for split in args.splits.get(model, []):
-            train_set, test_set = load_split(args.data_dir, split)
+            train_set, test_set, judge = load_scored(args.data_dir, split)
+            train_set = train_set[: args.train_limit] if args.train_limit else train_set
             for seed in args.seeds:
                 if (model, split, seed) in done:
                     continue
                 params = {"seed": seed, "device": args.device, "progress": args.progress,
                           **({"epochs": args.epochs} if args.epochs else {}), **args.set}  # fmt: skip
                 save = args.save_dir / f"{model}-{split}-seed{seed}.pt" if args.save_dir else None
-                record = accuracy_run(model, split, params, train_set, test_set, save)
+                record = accuracy_run(model, split, params, train_set, test_set, save, judge)
                 with log.open("a") as fh:
                     fh.write(json.dumps(record) + "\n")
                 print(f"{model:<11} {split:<14} seed {seed}: test {record['accuracy']:.4f} "
@@ -164,6 +176,7 @@ def accuracy_run(
     train_set: list[Example],
     test_set: list[Example],
     save: Path | None = None,
+    judge: Judge = exact_match,
 ) -> dict[str, Any]:
     learner = LEARNERS[model](**params)
     start = time.perf_counter()
@@ -172,7 +185,7 @@ def accuracy_run(
     start = time.perf_counter()
     preds = learner.predict([e.source for e in test_set])
     decode_seconds = time.perf_counter() - start
-    correct = sum(p.tokens == e.target for p, e in zip(preds, test_set, strict=True))
+    correct = sum(judge(e, p.tokens) for p, e in zip(preds, test_set, strict=True))
     if save is not None:
         learner.save(save)
     hist = learner.train_result_.history
@@ -180,6 +193,7 @@ def accuracy_run(
     return {
         "model": model, "split": split, "seed": params["seed"], "params": learner.get_params(),
         "accuracy": correct / len(test_set), "test_size": len(test_set),
+        "judge": "exact match" if judge is exact_match else "the task's judge",
         "train_size": learner.train_result_.train_size, "val_size": learner.train_result_.val_size,
         "epochs_run": len(hist), "best_epoch": best,
         "val_accuracy": hist[best - 1].val_accuracy if hist else None,
@@ -196,8 +210,9 @@ def read_log(path: Path) -> list[dict[str, Any]]:
 
 
 def summarize(records: list[dict[str, Any]], args: argparse.Namespace) -> None:
-    print("\n== Accuracy on the test split (exact match), mean +- sample std over seeds ==")
-    print(f"{'model':<11} {'split':<14} {'ours':>16} {'n':>2} {'epochs':>7} {'expected':>11}  verdict")
+    print("\n== Accuracy on the test split (exact match; a task: its judge), mean +- sample std over seeds ==")
+    print(f"{'model':<11} {'split':<18} {'ours':>16} {'n':>2} {'epochs':>7} {'published':>9} "
+          f"{'expected':>11}  verdict")
     groups: dict[tuple[str, str], list[dict[str, Any]]] = {}
     for r in records:
         if r["model"] in args.models and r["split"] in args.splits.get(r["model"], []):
@@ -208,15 +223,23 @@ def summarize(records: list[dict[str, Any]], args: argparse.Namespace) -> None:
         mean = statistics.mean(accs)
         std = statistics.stdev(accs) if len(accs) > 1 else 0.0
         epochs = "/".join(str(r["epochs_run"]) for r in runs)
-        low, high, cite = LITERATURE.get((model, split), (0.0, 1.0, "no reference figure"))
+        ref = reference(model, split) if is_task_name(split) else None
+        if ref is None and (model, split) in LITERATURE:
+            ref = (*LITERATURE[(model, split)], -1.0)
+        ours = f"{model:<11} {split:<18} {100 * mean:7.2f} +- {100 * std:5.2f} {len(accs):>2} {epochs:>7}"
+        if ref is None:  # no figure to compare with: no verdict rather than one that cannot fail
+            print(f"{ours} {'-':>9} {'-':>11}  no published figure")
+            notes.append(f"  {model}/{split}: {uncited(split)}")
+            continue
+        low, high, cite, pub = ref
         ok = low <= mean <= high
         verdict = "as in the literature" if ok else "DIFFERS"
-        print(f"{model:<11} {split:<14} {100 * mean:7.2f} +- {100 * std:5.2f} {len(accs):>2} "
-              f"{epochs:>7} {100 * low:4.0f}-{100 * high:3.0f}%  {verdict}")  # fmt: skip
+        published = f"{100 * pub:.1f}%" if pub >= 0 else "-"
+        print(f"{ours} {published:>9} {100 * low:4.0f}-{100 * high:3.0f}%  {verdict}")
         notes.append(f"  {model}/{split}: {cite}")
         if not ok:
-            key = split.rstrip("0123456789").split("_")[0]
-            notes.append(f"    why ours differs: {WHY.get(key, 'see the run log')}")
+            key = split.split("/")[0] if is_task_name(split) else split.rstrip("0123456789").split("_")[0]
+            notes.append(f"    why ours differs: {TASK_WHY.get(key) or WHY.get(key, 'see the run log')}")
     print("Runs (test and best validation accuracy, epochs, fit time, decoding rate on the test set):")
     for (model, split), runs in sorted(groups.items()):
         for r in sorted(runs, key=lambda r: r["seed"]):
@@ -330,9 +353,10 @@ def main(argv: Sequence[str] | None = None) -> None:
     p.add_argument("--sections", default="accuracy,speed", help="accuracy, speed or both")
     p.add_argument("--models", default="gru,transformer")
     p.add_argument("--splits", help=f"comma list (default per model: {DEFAULT_SPLITS}); "
-                   f"known: {', '.join(SPLITS)}")  # fmt: skip
+                   f"known: {', '.join(SPLITS)}, or a registered task such as pcfg/iid, nacs/simple")  # fmt: skip
     p.add_argument("--seeds", default="0,1,2")
     p.add_argument("--epochs", type=int, default=0, help="max epochs (default: the learner's)")
+    p.add_argument("--train-limit", type=int, default=0, help="accuracy: first N training examples (0: all)")
     p.add_argument("--device", default="auto", choices=["auto", "cpu", "cuda"])
     p.add_argument("--threads", type=int, default=0, help="torch CPU threads (default: torch's)")
     p.add_argument("--set", action="append", default=[], metavar="KEY=VALUE",
@@ -359,6 +383,10 @@ def main(argv: Sequence[str] | None = None) -> None:
     args.models = [m for m in args.models.split(",") if m]
     args.seeds = [int(s) for s in args.seeds.split(",") if s]
     args.splits = {m: (args.splits or DEFAULT_SPLITS[m]).split(",") for m in args.models}
+    for split in {s for splits in args.splits.values() for s in splits}:
+        error = check_task_name(split) if is_task_name(split) else None
+        if error or not (is_task_name(split) or split in SPLITS):
+            p.error(error or f"unknown split {split!r}; known: {', '.join(SPLITS)} or a task name")
     args.set = parse_sets(args.set)
     sections = args.sections.split(",")
     if args.summary_only:
