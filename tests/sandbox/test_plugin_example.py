@@ -76,6 +76,6 @@ def test_the_readme_commands_run_on_the_installed_package(installed, tmp_path):
     # Every scan/simple test input is unseen and holds a word with no one-word
     # example ("twice", "left"...), so this learner honestly abstains on it.
     assert re.search(r"coverage\s+[\d.]+%", evaluated) and "exact match" in evaluated
-    results = json.loads((tmp_path / "runs" / "word-by-word" / "results.json").read_text())
+    results = json.loads((tmp_path / "word-by-word-report" / "results.json").read_text())
     learners = {cell["learner"] for cell in results["cells"]}
     assert learners == {"symbolic", "word-by-word"}, learners

@@ -32,10 +32,11 @@ tasks = ["scan/addprim_turn_left", "scan/addprim_jump"]
 def killing_work(marks: str, kills_per_cell: int) -> Any:
     """``work_remote`` whose worker dies mid-cell on the first ``kills_per_cell`` runs of every cell."""
 
-    def work(cell: dict[str, Any], data_dir: str | None, config: dict[str, Any]) -> Any:
+    def work(cell: dict[str, Any], data_dir: str | None, config: dict[str, Any],
+             certificates: str | None = None) -> Any:
         from sandbox.bench.run import work_remote as real  # the worker's own module: never the patched name
 
-        result = real(cell, data_dir, config)
+        result = real(cell, data_dir, config, certificates)
         runs = sorted(Path(marks).glob(f"{cell['task'].replace('/', '-')}.*"))
         if len(runs) < kills_per_cell:
             Path(marks, f"{cell['task'].replace('/', '-')}.{len(runs)}").write_text(str(os.getpid()))

@@ -23,7 +23,7 @@ from sandbox.cli.main import main
 from tests.conftest import run_cli
 
 COMPARE = ["compare", "--task", "scan/addprim_turn_left", "--task", "scan/simple", "--learners", "memorize",
-           "--bootstrap", "20", "--hull-points", "0"]
+           "--bootstrap", "20", "--hull-lp-rounds", "0"]
 
 
 def snapshot(out: Path) -> dict[str, bytes]:
