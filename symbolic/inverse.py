@@ -1,12 +1,12 @@
 """Many-to-one maps read backwards: learn the direction that is a function, answer by inverting it.
 
-Where one input has several right outputs (``I_WALK I_WALK`` is ``walk
-twice`` and ``walk and walk``) but every output has one input, the data are
+Where one input has several right outputs (``DAX DAX`` is ``dax rep`` and
+``dax and dax``) but every output has one input, the data are
 a function only from outputs to inputs. The learner then learns its rules in
 that direction, from outputs to inputs, and answers an input by *inverting*
 them: each rule read backwards is a pattern over the input (its template,
-where a slot named twice matches only two equal stretches: ``<0> <0>``) and a
-template over the output (its pattern, ``<0> twice``). A search over the
+where a slot named more than once matches only equal stretches: ``<0> <0>``)
+and a template over the output (its pattern, ``<0> rep``). A search over the
 input's spans, shortest answers first, proposes outputs; each is checked by
 the forward rules, which must derive the input from it within the
 relaxation cap, so that every answer is one the learned rules vouch for, at
@@ -18,7 +18,7 @@ examples.
 Why inversion rather than learning the backward direction directly: the
 backward map is a relation (many outputs per input), so no set of rewrite
 rules in that direction is both consistent with the data and small; the
-forward grammar is (SCAN's ten rules), and reading it backwards gives the
+forward grammar is (a handful of rules), and reading it backwards gives the
 repeated-slot patterns for free.
 """
 
@@ -59,7 +59,7 @@ class Forward(Protocol):
 def is_backward_function(examples: Sequence[Example]) -> bool:
     """Whether the pairs are a function from outputs to inputs but not from inputs to outputs.
 
-    >>> ex = [Example.of(s, t) for s, t in [("A A", "a twice"), ("A A", "a and a"), ("A", "a")]]
+    >>> ex = [Example.of(s, t) for s, t in [("A A", "a rep"), ("A A", "a and a"), ("A", "a")]]
     >>> is_backward_function(ex)
     True
     """

@@ -39,7 +39,7 @@ MAX_PROPOSALS = 20_000
 MAX_REVISIONS = 2
 INVERSE_TRIGGER = 0.05  # the share of memorized examples at which the backward reading is tried
 SEQUENCE_COVERAGE = 0.98  # the share of training examples the sequence reading must derive
-MAX_SEQUENCE_WORK = 50_000_000  # steps of the sequence stage (PCFG SET's 10,000 examples: about 3 million)
+MAX_SEQUENCE_WORK = 50_000_000  # steps of the sequence stage (10,000 examples of a string-edit language: about 3e5)
 
 
 class NotFittedError(RuntimeError):
