@@ -112,6 +112,12 @@ def _category_law(lexicon: SequenceLexicon, train: Sequence[Example], tolerance:
     meaning = lexicon.meaning
     if not meaning:
         return "no sequence words"
+    others = {w for ex in train for w in ex.source if w not in meaning}
+    if not lexicon.copied and len(meaning) < 2 * len(others):
+        # Without words copied as themselves, a run category needs an open class: far more
+        # symbol words than operator words (a few primitives and operators read otherwise).
+        return (f"no word is copied and the {len(meaning)} one-token words are not twice the "
+                f"{len(others)} others (no open class of symbols)")
     if not any(a in meaning and b in meaning for ex in train for a, b in zip(ex.source, ex.source[1:], strict=False)):
         return "no input holds two sequence words side by side (no run for a sequence slot to hold)"
     runs = {ex.source: ex.target for ex in train if all(w in meaning for w in ex.source)}
