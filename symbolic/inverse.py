@@ -1,7 +1,7 @@
 """Many-to-one maps read backwards: learn the direction that is a function, answer by inverting it.
 
-Where one input has several right outputs (``DAX DAX`` is ``dax rep`` and
-``dax and dax``) but every output has one input, the data are
+Where one input has several correct outputs (``Q Q`` is ``q rep`` and
+``q plus q``) but every output has one input, the data are
 a function only from outputs to inputs. The learner then learns its rules in
 that direction, from outputs to inputs, and answers an input by *inverting*
 them: each rule read backwards is a pattern over the input (its template,
@@ -11,7 +11,7 @@ input's spans, shortest answers first, proposes outputs; each is checked by
 the forward rules, which must derive the input from it within the
 relaxation cap, so that every answer is one the learned rules vouch for, at
 the level they needed. The answer's derivation is the forward derivation
-turned around, node by node: it replays from the input alone (a repeated
+read backwards, node by node: it replays from the input alone (a repeated
 slot checks that its two stretches are equal) and cites the same training
 examples.
 
@@ -59,7 +59,7 @@ class Forward(Protocol):
 def is_backward_function(examples: Sequence[Example]) -> bool:
     """Whether the pairs are a function from outputs to inputs but not from inputs to outputs.
 
-    >>> ex = [Example.of(s, t) for s, t in [("A A", "a rep"), ("A A", "a and a"), ("A", "a")]]
+    >>> ex = [Example.of(s, t) for s, t in [("Q Q", "q rep"), ("Q Q", "q plus q"), ("Q", "q")]]
     >>> is_backward_function(ex)
     True
     """
@@ -86,14 +86,14 @@ class InverseReading:
         rules = [r for r in self.forward.rules_.values() if isinstance(r, Rule) and r.template
                  and r.kind is not RuleKind.MEMORIZED]
         rules.sort(key=lambda r: (len(r.template), r.id))
-        # A rule whose template is one slot alone reads a span as itself: applied after the others.
+        # A rule whose template is one slot alone reads a span as itself: applied once the others are done.
         self._unary = [r for r in rules if r.template == (0,)]
         self._rules = [r for r in rules if r.template != (0,)]
         self._cache: dict[tuple[Tokens, int], list[Candidate]] = {}
         self._levels: dict[tuple[str, int, str], int] = {}
 
     def explain(self, source: Tokens) -> Prediction:
-        """An output the forward rules map to ``source``, with the turned-around derivation.
+        """An output the forward rules map to ``source``, with the forward derivation read backwards.
 
         The search deepens a cap on the slot levels its outputs may add up
         to, 0 first, so that a phrase that needs no relaxation is found
@@ -143,7 +143,7 @@ class InverseReading:
             _, _, candidate, pred = best
             assert pred.derivation is not None
             try:
-                node = turn_around(pred.derivation, 0)
+                node = backwards(pred.derivation, 0)
             except (KeyError, ValueError):
                 # A forward slot whose meaning the template drops has no place in the input.
                 return Prediction(candidate, pred.reason, pred.relaxation_level, None, ())
@@ -278,7 +278,7 @@ def _fill(pattern: tuple[str | int, ...], binding: Mapping[int, Bound]) -> Token
     return tuple(out)
 
 
-def turn_around(node: Derivation, start: int) -> Derivation:
+def backwards(node: Derivation, start: int) -> Derivation:
     """The forward derivation ``node`` (output to input) as one from input to output.
 
     Its template becomes the pattern, its pattern the template; each node's
@@ -292,7 +292,7 @@ def turn_around(node: Derivation, start: int) -> Derivation:
             pos += len(node.children[item].output)
         else:
             pos += 1
-    children = tuple(turn_around(c, offsets[k]) for k, c in enumerate(node.children))
+    children = tuple(backwards(c, offsets[k]) for k, c in enumerate(node.children))
     words: list[str] = []
     for item in node.pattern:
         if isinstance(item, int):
@@ -300,9 +300,9 @@ def turn_around(node: Derivation, start: int) -> Derivation:
         elif isinstance(item, str):
             words.append(item)
         else:
-            raise ValueError(f"rule {node.rule}: a forward pattern item {item!r} does not turn around")
+            raise ValueError(f"rule {node.rule}: a forward pattern item {item!r} cannot be read backwards")
     for item in node.template:
         if not isinstance(item, str | int):
-            raise ValueError(f"rule {node.rule}: a forward template item {item!r} does not turn around")
+            raise ValueError(f"rule {node.rule}: a forward template item {item!r} cannot be read backwards")
     return Derivation(node.rule, node.template, node.pattern, (start, pos), children, node.evidence,
                       node.relaxations, tuple(words))

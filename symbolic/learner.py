@@ -84,7 +84,7 @@ class SymbolicLearner(ParamsMixin):
       (level 1). ``max_sequence_work``: that stage's work budget, in steps
       (program-search term checks and parse steps); ``None``, no budget.
     - ``inverse``: where the training pairs are a function only from outputs
-      to inputs (many right outputs per input, one input per output), learn
+      to inputs (many correct outputs per input, one input per output), learn
       the rules from outputs to inputs and answer by inverting them
       (:mod:`symbolic.inverse`).
     - ``max_proposals``: the work budget of induction, counted in examples

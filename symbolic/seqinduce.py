@@ -7,7 +7,7 @@ compose them):
 1. **Read what is known.** Every example the current rules parse (level 0,
    one meaning) to its output is explained; one they parse to another output
    is set aside for the refit.
-2. **Abstract the rest.** Left to right, a maximal run of sequence words or
+2. **Abstract the rest.** From the first word on, a maximal run of sequence words or
    the longest phrase the rules read becomes a slot; every other word is a
    fixed word. The result is a pattern (``f <0> , <1>``: arity and separators
    come from the data, never given) with its slots' meanings.
@@ -258,12 +258,12 @@ def _solve(template: Program, known: dict[int, Tokens], slot: int, target: Token
     """The meaning of ``slot`` that makes ``template`` give ``target`` (it stands there once, bare)."""
     k = template.index(slot)
     before = run_program(template[:k], _lookup(known, slot))
-    after = run_program(template[k + 1:], _lookup(known, slot))
-    if len(before) + len(after) >= len(target):
+    tail = run_program(template[k + 1:], _lookup(known, slot))
+    if len(before) + len(tail) >= len(target):
         return None
-    if target[:len(before)] != before or target[len(target) - len(after):] != after:
+    if target[:len(before)] != before or target[len(target) - len(tail):] != tail:
         return None
-    return target[len(before):len(target) - len(after)]
+    return target[len(before):len(target) - len(tail)]
 
 
 def _lookup(known: dict[int, Tokens], missing: int) -> list[Tokens]:
