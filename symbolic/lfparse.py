@@ -1,0 +1,211 @@
+"""Chart parsing with the rules of :mod:`symbolic.lfgrammar`, least relaxed first.
+
+Every span of the input gets, per rule, its least relaxed analysis. A slot's
+condition is what filled it in training, relaxed level by level:
+
+- a *head* slot (the word a rule is about, its unit): 0 the word was seen
+  there; 1 a classmate was (same shape alone, or words that share at least
+  ``similarity`` of their slots, Jaccard); 2 a word of its kind was; 3 any;
+  and at least 1 where the filling rule was not seen there;
+- any other slot: 0 the filling rule and its head's kind were seen there;
+  1 only the kind was (a phrase of a shape new to the slot); 3 neither.
+
+An analysis costs (highest level, sum of levels); the least wins, the first
+found on ties (rules in order of first evidence, splits left to right). The
+search keeps, for each rule, position in its pattern and stretch of input,
+the least costly way to finish (dynamic programming, so a sentence's parse
+grows with the square of its length per rule, not with its readings).
+Work is counted: ``max_items`` bounds the analyses one input may build.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sandbox.derivation import Derivation, Relaxation
+from sandbox.lforms import Entry
+from symbolic.lfgrammar import PHRASE, SENTENCE, UNIT, Grammar, Shape
+
+Tokens = tuple[str, ...]
+MAX_ITEMS = 200_000  # analyses per input (a 60-word sentence of the recursion categories: about 2e4)
+
+
+@dataclass(frozen=True)
+class Node:
+    """One analysis: a rule over a span (``rule`` -1: one word), its children and slot levels."""
+
+    rule: int
+    span: tuple[int, int]
+    head: int
+    children: tuple[Node, ...]
+    levels: tuple[int, ...]
+    cost: tuple[int, int]
+
+
+class Budget(Exception):
+    """The parse of one input spent ``max_items``."""
+
+
+class LFParser:
+    """Rules by number (shapes hash slowly), slot conditions as sets, levels cached."""
+
+    def __init__(self, g: Grammar, similarity: float, max_items: int = MAX_ITEMS):
+        self.g, self.similarity, self.max_items = g, similarity, max_items
+        self.shapes = list(g.rules)
+        number = {s: i for i, s in enumerate(self.shapes)}
+        self.units = [i for i, s in enumerate(self.shapes) if s.kind == UNIT]
+        self.phrases = [i for i, s in enumerate(self.shapes) if s.kind in (PHRASE, SENTENCE)]
+        self.roots = frozenset(number[s] for s in g.roots)
+        self.kind = [s.kind for s in self.shapes]
+        self.heads = [s.head for s in self.shapes]
+        self.patterns = [s.pattern for s in self.shapes]
+        self.rules_in: dict[tuple[int, int], frozenset[int]] = {}
+        self.words_in: dict[tuple[int, int], frozenset[str]] = {}
+        self.kinds_in: dict[tuple[int, int], frozenset[str]] = {}
+        self.filled_by: dict[str, set[tuple[int, int]]] = {}
+        for (shape, slot), f in g.slots.items():
+            key = (number[shape], slot)
+            self.rules_in[key] = frozenset(number[r] for r in f.rules)
+            self.words_in[key] = frozenset(f.words)
+            self.kinds_in[key] = frozenset(f.kinds)
+            if slot == shape.head or shape.kind == UNIT:
+                for w in f.words:
+                    self.filled_by.setdefault(w, set()).add(key)
+        self.word_kind = {w: x.kind for w, x in g.words.items()}
+        self._levels: dict[tuple[int, int, int, str], int] = {}
+
+    # -- slot conditions ----------------------------------------------------------------------
+    def _word_level(self, w: str, key: tuple[int, int]) -> int:
+        seen = self.words_in[key]
+        if w in seen:
+            return 0
+        mates = self.g.classmates.get(w, frozenset())
+        mine = self.filled_by.get(w, set())
+        if any(m in seen for m in mates) or (mine and any(
+                _jaccard(mine, self.filled_by.get(v, set())) >= self.similarity for v in seen)):
+            return 1
+        return 2 if self.word_kind.get(w) in self.kinds_in[key] else 3
+
+    def level(self, rule: int, slot: int, child: Node, src: Tokens) -> int:
+        w = src[child.head]
+        memo = (rule, slot, child.rule, w)
+        found = self._levels.get(memo)
+        if found is not None:
+            return found
+        key = (rule, slot)
+        if self.kind[rule] == UNIT:
+            out = self._word_level(w, key)
+        elif slot == self.heads[rule]:
+            out = max(0 if child.rule in self.rules_in[key] else 1, self._word_level(w, key))
+        elif self.word_kind.get(w) in self.kinds_in[key]:
+            out = 0 if child.rule in self.rules_in[key] else 1
+        else:
+            out = 3
+        self._levels[memo] = out
+        return out
+
+    # -- the chart --------------------------------------------------------------------------
+    def parse(self, src: Tokens) -> Node | None:
+        """The least relaxed analysis of the whole input by a rule seen at the top, or ``None``."""
+        n = len(src)
+        chart: dict[tuple[int, int], dict[int, Node]] = {}
+        self._spent = 0
+        self._memo: dict[tuple[int, int, int, int], Tail | None] = {}
+        leaves = [Node(-1, (i, i + 1), i, (), (), (0, 0)) for i in range(n)]
+        for length in range(1, n + 1):
+            for i in range(n - length + 1):
+                j = i + length
+                cell: dict[int, Node] = {}
+                for rule in self.units if length <= 4 else ():
+                    self._fill(cell, rule, src, i, j, chart, leaves)
+                for rule in self.phrases if length >= 2 else ():
+                    self._fill(cell, rule, src, i, j, chart, leaves)
+                if cell:
+                    chart[(i, j)] = cell
+        top = [a for r, a in chart.get((0, n), {}).items() if r in self.roots]
+        return min(top, key=lambda a: a.cost) if top else None
+
+    def _fill(self, cell: dict[int, Node], rule: int, src: Tokens, i: int, j: int,
+              chart: dict[tuple[int, int], dict[int, Node]], leaves: list[Node]) -> None:
+        pat = self.patterns[rule]
+        if len(pat) > j - i or (isinstance(pat[0], str) and pat[0] != src[i]) \
+                or (isinstance(pat[-1], str) and pat[-1] != src[j - 1]):
+            return
+        found = self._best(rule, 0, i, j, src, chart, leaves)
+        if found is not None:
+            cost, children, levels = found
+            cell[rule] = Node(rule, (i, j), children[self.heads[rule]].head, children, levels, cost)
+
+    def _best(self, rule: int, k: int, pos: int, end: int, src: Tokens,
+              chart: dict[tuple[int, int], dict[int, Node]], leaves: list[Node]) -> Tail | None:
+        """The least costly way for items ``k..`` of ``rule`` to cover ``pos..end`` (memoized per input)."""
+        memo = (rule, k, pos, end)
+        if memo in self._memo:
+            return self._memo[memo]
+        self._spent += 1
+        if self._spent > self.max_items:
+            raise Budget
+        pat = self.patterns[rule]
+        out: Tail | None = None
+        if k == len(pat):
+            out = ((0, 0), (), ()) if pos == end else None
+        elif isinstance(pat[k], str):
+            if pos < end and src[pos] == pat[k]:
+                out = self._best(rule, k + 1, pos + 1, end, src, chart, leaves)
+        elif self.kind[rule] == UNIT:
+            tail = self._best(rule, k + 1, pos + 1, end, src, chart, leaves) if pos < end else None
+            if tail is not None:
+                out = _join(self.level(rule, int(pat[k]), leaves[pos], src), leaves[pos], tail)
+        else:
+            rest_min = len(pat) - k - 1
+            nxt = pat[k + 1] if k + 1 < len(pat) else None
+            for e in range(pos + 1, end - rest_min + 1):
+                cell = chart.get((pos, e))
+                if not cell or (isinstance(nxt, str) and (e >= end or src[e] != nxt)):
+                    continue
+                tail = self._best(rule, k + 1, e, end, src, chart, leaves)
+                if tail is None:
+                    continue
+                for child in cell.values():
+                    lvl = self.level(rule, int(pat[k]), child, src)
+                    if lvl < 3:  # a constituent of a kind never seen in the slot is not tried
+                        joined = _join(lvl, child, tail)
+                        if out is None or joined[0] < out[0]:
+                            out = joined
+        self._memo[memo] = out
+        return out
+
+
+# The cost, children and slot levels of the items from some position on.
+Tail = tuple[tuple[int, int], tuple[Node, ...], tuple[int, ...]]
+
+
+def _join(level: int, child: Node, tail: Tail) -> Tail:
+    cost = (max(level, child.cost[0], tail[0][0]), level + child.cost[1] + tail[0][1])
+    return cost, (child, *tail[1]), (level, *tail[2])
+
+
+def _jaccard(a: set[tuple[int, int]], b: set[tuple[int, int]]) -> float:
+    return len(a & b) / len(a | b) if a or b else 0.0
+
+
+def derivation(node: Node, src: Tokens, shapes: list[Shape], g: Grammar,
+               word_evidence: dict[str, tuple[str, ...]]) -> Derivation:
+    """The analysis in the sandbox's derivation format (format 3); rule ``i`` is named ``lf{i+1}``."""
+    if node.rule < 0:
+        w = src[node.head]
+        word = g.words[w]
+        entry = Entry(word.lemma, None if word.by_itself else g.marker)
+        return Derivation(f"word:{w}", (w,), (entry,), node.span, (), word_evidence.get(w, ()))
+    shape = shapes[node.rule]
+    name = f"lf{node.rule + 1}"
+    children = tuple(derivation(c, src, shapes, g, word_evidence) for c in node.children)
+    evidence = tuple(g.rules[shape])
+    relax = tuple(Relaxation(k, lvl, f"fillers of {name} slot {k}", _category(lvl), evidence)
+                  for k, lvl in enumerate(node.levels) if lvl > 0)
+    return Derivation(name, shape.pattern, shape.template(), node.span, children, evidence, relax)
+
+
+def _category(level: int) -> str:
+    return {1: "classmates of its fillers (or a phrase of their kind)", 2: "words of its fillers' kind",
+            3: "any constituent"}[level]
