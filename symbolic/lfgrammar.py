@@ -261,7 +261,7 @@ def conj_template(c: Observed, slot_of: dict[int, int], lemmas: dict[int, Tokens
 
 
 def induce(graphs: Sequence[tuple[Example, list[Observed]]], words: dict[str, Word],
-           classmates: dict[str, frozenset[str]], syntax: Syntax) -> Grammar:
+           classmates: dict[str, frozenset[str]], syntax: Syntax, last_part: str) -> Grammar:
     """The rules of every training sentence that reads as a tree (see the module docstring)."""
     specifiers = specifiers_of(graphs, words)
     g = Grammar(words, classmates, marker=syntax.marker)
@@ -271,16 +271,19 @@ def induce(graphs: Sequence[tuple[Example, list[Observed]]], words: dict[str, Wo
             g.left_out.append(ex)
             continue
         _add_tree(g, tree)
-    return _settle_parts(g)
+    return _settle_parts(g, last_part)
 
 
-def _settle_parts(g: Grammar) -> Grammar:
-    """Give every conjunct template the separator it is most often followed by (rebuilding the shapes)."""
+def _settle_parts(g: Grammar, last_part: str) -> Grammar:
+    """Give every conjunct template the separator it is most often followed by (rebuilding the shapes).
+
+    A template only ever seen last in its output takes ``last_part``: the part
+    that comes last, the only one an output can end with.
+    """
     best: dict[Conj, str] = {}
     for (conj, sep), n in sorted(g.parts.items(), key=lambda kv: (-kv[1], kv[0][1])):
         best.setdefault(conj, sep)
-    default = Counter({sep: n for (_, sep), n in g.parts.items()}).most_common(1)
-    fallback = default[0][0] if default else ""
+    fallback = last_part
     memo: dict[Shape, Shape] = {}
 
     def settled(shape: Shape) -> Shape:

@@ -4,11 +4,16 @@ Every span of the input gets, per rule, its least relaxed analysis. A slot's
 condition is what filled it in training, relaxed level by level:
 
 - a *head* slot (the word a rule is about, its unit): 0 the word was seen
-  there; 1 a classmate was (same shape alone, or words that share at least
-  ``similarity`` of their slots, Jaccard); 2 a word of its kind was; 3 any;
-  and at least 1 where the filling rule was not seen there;
+  there; 1 a classmate was (same shape alone, or a word with which it shares
+  at least ``similarity`` of the smaller of their two sets of slots); 2 a
+  word of its kind was; 3 any;
+  and at least 2 where the unit's rule was not seen there (its specifiers
+  change what the word means, so a new form of the head is a bigger step
+  than a new word);
 - any other slot: 0 the filling rule and its head's kind were seen there;
-  1 only the kind was (a phrase of a shape new to the slot); 3 neither.
+  1 only the kind was (a phrase of a shape new to the slot); 2 a kind whose
+  slots are, for at least ``similarity`` of the smaller set, slots of a kind
+  seen there (words of another kind that mostly stand where these do); 3 none.
 
 An analysis costs (highest level, sum of levels); the least wins, the first
 found on ties (rules in order of first evidence, splits left to right). The
@@ -73,6 +78,7 @@ class LFParser:
                     self.filled_by.setdefault(w, set()).add(key)
         self.word_kind = {w: x.kind for w, x in g.words.items()}
         self._levels: dict[tuple[int, int, int, str], int] = {}
+        self._kind_sim: dict[tuple[str, str], bool] = {}
 
     # -- slot conditions ----------------------------------------------------------------------
     def _word_level(self, w: str, key: tuple[int, int]) -> int:
@@ -82,7 +88,7 @@ class LFParser:
         mates = self.g.classmates.get(w, frozenset())
         mine = self.filled_by.get(w, set())
         if any(m in seen for m in mates) or (mine and any(
-                _jaccard(mine, self.filled_by.get(v, set())) >= self.similarity for v in seen)):
+                _overlap(mine, self.filled_by.get(v, set())) >= self.similarity for v in seen)):
             return 1
         return 2 if self.word_kind.get(w) in self.kinds_in[key] else 3
 
@@ -96,13 +102,24 @@ class LFParser:
         if self.kind[rule] == UNIT:
             out = self._word_level(w, key)
         elif slot == self.heads[rule]:
-            out = max(0 if child.rule in self.rules_in[key] else 1, self._word_level(w, key))
+            out = max(0 if child.rule in self.rules_in[key] else 2, self._word_level(w, key))
         elif self.word_kind.get(w) in self.kinds_in[key]:
             out = 0 if child.rule in self.rules_in[key] else 1
+        elif any(self._kinds_near(self.word_kind.get(w), k) for k in self.kinds_in[key]):
+            out = 2
         else:
             out = 3
         self._levels[memo] = out
         return out
+
+    def _kinds_near(self, a: str | None, b: str) -> bool:
+        if a is None:
+            return False
+        if (a, b) not in self._kind_sim:
+            slots_a = {key for key, kinds in self.kinds_in.items() if a in kinds}
+            slots_b = {key for key, kinds in self.kinds_in.items() if b in kinds}
+            self._kind_sim[(a, b)] = _overlap(slots_a, slots_b) >= self.similarity
+        return self._kind_sim[(a, b)]
 
     # -- the chart --------------------------------------------------------------------------
     def parse(self, src: Tokens) -> Node | None:
@@ -185,8 +202,10 @@ def _join(level: int, child: Node, tail: Tail) -> Tail:
     return cost, (child, *tail[1]), (level, *tail[2])
 
 
-def _jaccard(a: set[tuple[int, int]], b: set[tuple[int, int]]) -> float:
-    return len(a & b) / len(a | b) if a or b else 0.0
+def _overlap(a: set[tuple[int, int]], b: set[tuple[int, int]]) -> float:
+    """How much of the smaller set lies in the other (a rare word's few slots are all a common one's)."""
+    smaller = min(len(a), len(b))
+    return len(a & b) / smaller if smaller else 0.0
 
 
 def derivation(node: Node, src: Tokens, shapes: list[Shape], g: Grammar,

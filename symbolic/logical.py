@@ -99,7 +99,7 @@ def read_logical_forms(train: Sequence[Example], work: Work, coverage: float,
     if law is None:
         return "the parts of the outputs come in no fixed order"
     words, classmates = learn_words(graphs, alone)
-    g = induce(graphs, words, classmates, syntax)
+    g = induce(graphs, words, classmates, syntax, law.parts[-1] if law.parts else "")
     for ex in g.left_out:
         memory[ex.source] = (ex.target, ex.id)
     read = len(train) - len(memory)
