@@ -29,6 +29,7 @@ from dataclasses import dataclass
 
 from sandbox.derivation import Derivation, Relaxation
 from sandbox.lforms import Entry
+from sandbox.seqops import ANY_WORD
 from symbolic.lfgrammar import PHRASE, SENTENCE, UNIT, Grammar, Shape
 
 Tokens = tuple[str, ...]
@@ -77,6 +78,7 @@ class LFParser:
                 for w in f.words:
                     self.filled_by.setdefault(w, set()).add(key)
         self.word_kind = {w: x.kind for w, x in g.words.items()}
+        self.copy_kind = copy_kind(g)
         self._levels: dict[tuple[int, int, int, str], int] = {}
         self._kind_sim: dict[tuple[str, str], bool] = {}
 
@@ -85,12 +87,16 @@ class LFParser:
         seen = self.words_in[key]
         if w in seen:
             return 0
+        kind = self.word_kind.get(w)
         mates = self.g.classmates.get(w, frozenset())
         mine = self.filled_by.get(w, set())
         if any(m in seen for m in mates) or (mine and any(
-                _overlap(mine, self.filled_by.get(v, set())) >= self.similarity for v in seen)):
+                self.word_kind.get(v) == kind and _overlap(mine, self.filled_by.get(v, set())) >= self.similarity
+                for v in seen)):
             return 1
-        return 2 if self.word_kind.get(w) in self.kinds_in[key] else 3
+        if kind is None and w not in self.g.words and self.copy_kind is not None:
+            kind = self.copy_kind  # a word never seen, read as standing for itself (the copy bias)
+        return 2 if kind in self.kinds_in[key] else 3
 
     def level(self, rule: int, slot: int, child: Node, src: Tokens) -> int:
         w = src[child.head]
@@ -103,14 +109,17 @@ class LFParser:
             out = self._word_level(w, key)
         elif slot == self.heads[rule]:
             out = max(0 if child.rule in self.rules_in[key] else 2, self._word_level(w, key))
-        elif self.word_kind.get(w) in self.kinds_in[key]:
+        elif self._kind(w) in self.kinds_in[key]:
             out = 0 if child.rule in self.rules_in[key] else 1
-        elif any(self._kinds_near(self.word_kind.get(w), k) for k in self.kinds_in[key]):
+        elif any(self._kinds_near(self._kind(w), k) for k in self.kinds_in[key]):
             out = 2
         else:
             out = 3
         self._levels[memo] = out
         return out
+
+    def _kind(self, w: str) -> str | None:
+        return self.word_kind.get(w, self.copy_kind if w not in self.g.words else None)
 
     def _kinds_near(self, a: str | None, b: str) -> bool:
         if a is None:
@@ -202,6 +211,20 @@ def _join(level: int, child: Node, tail: Tail) -> Tail:
     return cost, (child, *tail[1]), (level, *tail[2])
 
 
+def copy_kind(g: Grammar) -> str | None:
+    """The kind most of whose words stand for themselves, with the most words (``None``: no such kind).
+
+    A word never seen in training is read as a word of this kind whose lemma
+    is its own spelling (the copy bias, relaxation level 2 at least); where no
+    kind mostly copies, unknown words are not read at all.
+    """
+    copies: dict[str, list[bool]] = {}
+    for w, word in g.words.items():
+        copies.setdefault(word.kind, []).append(word.by_itself or word.lemma == (w,))
+    mostly = [(len(v), k) for k, v in copies.items() if sum(v) * 2 > len(v)]
+    return max(mostly)[1] if mostly else None
+
+
 def _overlap(a: set[tuple[int, int]], b: set[tuple[int, int]]) -> float:
     """How much of the smaller set lies in the other (a rare word's few slots are all a common one's)."""
     smaller = min(len(a), len(b))
@@ -213,6 +236,15 @@ def derivation(node: Node, src: Tokens, shapes: list[Shape], g: Grammar,
     """The analysis in the sandbox's derivation format (format 3); rule ``i`` is named ``lf{i+1}``."""
     if node.rule < 0:
         w = src[node.head]
+        if w not in g.words:
+            # Never seen: read as standing for itself; the evidence is the words that do.
+            kind = copy_kind(g) or ""
+            entry = Entry((w,), None if kind == "itself" else g.marker)
+            ev = tuple(e for v, x in g.words.items() if x.kind == kind and x.lemma == (v,)
+                       for e in word_evidence.get(v, ())[:1])[:3]
+            return Derivation("copy", (ANY_WORD,), (entry,), node.span, (), ev,
+                              (Relaxation(0, 2, "words seen in training", f"any word, read as a {kind} word "
+                                          "that stands for itself (the copy bias)", ev),))
         word = g.words[w]
         entry = Entry(word.lemma, None if word.by_itself else g.marker)
         return Derivation(f"word:{w}", (w,), (entry,), node.span, (), word_evidence.get(w, ()))

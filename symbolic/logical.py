@@ -50,7 +50,7 @@ class LogicalReading:
             return Prediction(target, "recalled: a training example the rules do not read", 0, memo,
                               attribution(memo))
         unknown = [w for w in source if w not in self.word_evidence]
-        if unknown:
+        if unknown and self.parser.copy_kind is None:
             return Prediction.abstain(f"unknown word {unknown[0]!r}")
         try:
             node = self.parser.parse(source)
