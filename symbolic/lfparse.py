@@ -55,8 +55,9 @@ class Budget(Exception):
 class LFParser:
     """Rules by number (shapes hash slowly), slot conditions as sets, levels cached."""
 
-    def __init__(self, g: Grammar, similarity: float, max_items: int = MAX_ITEMS):
+    def __init__(self, g: Grammar, similarity: float, vocabulary: frozenset[str], max_items: int = MAX_ITEMS):
         self.g, self.similarity, self.max_items = g, similarity, max_items
+        self.vocabulary = vocabulary  # every word of the training inputs (mentioned or not)
         self.shapes = list(g.rules)
         number = {s: i for i, s in enumerate(self.shapes)}
         self.units = [i for i, s in enumerate(self.shapes) if s.kind == UNIT]
@@ -94,8 +95,10 @@ class LFParser:
                 self.word_kind.get(v) == kind and _overlap(mine, self.filled_by.get(v, set())) >= self.similarity
                 for v in seen)):
             return 1
-        if kind is None and w not in self.g.words and self.copy_kind is not None:
-            kind = self.copy_kind  # a word never seen, read as standing for itself (the copy bias)
+        if kind is None and w not in self.vocabulary and self.copy_kind is not None:
+            # A word never seen, read as standing for itself (the copy bias): its leaf costs level 2
+            # once; each slot it fills asks only that its kind was seen there.
+            return 1 if self.copy_kind in self.kinds_in[key] else 3
         return 2 if kind in self.kinds_in[key] else 3
 
     def level(self, rule: int, slot: int, child: Node, src: Tokens) -> int:
@@ -119,7 +122,7 @@ class LFParser:
         return out
 
     def _kind(self, w: str) -> str | None:
-        return self.word_kind.get(w, self.copy_kind if w not in self.g.words else None)
+        return self.word_kind.get(w, self.copy_kind if w not in self.vocabulary else None)
 
     def _kinds_near(self, a: str | None, b: str) -> bool:
         if a is None:
@@ -137,7 +140,8 @@ class LFParser:
         chart: dict[tuple[int, int], dict[int, Node]] = {}
         self._spent = 0
         self._memo: dict[tuple[int, int, int, int], Tail | None] = {}
-        leaves = [Node(-1, (i, i + 1), i, (), (), (0, 0)) for i in range(n)]
+        leaves = [Node(-1, (i, i + 1), i, (), (), (0, 0) if w in self.vocabulary else (2, 2))
+                  for i, w in enumerate(src)]
         for length in range(1, n + 1):
             for i in range(n - length + 1):
                 j = i + length

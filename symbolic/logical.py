@@ -36,7 +36,7 @@ class LogicalReading:
                  word_evidence: dict[str, tuple[str, ...]], similarity: float, notes: tuple[str, ...]):
         self.grammar, self.law, self.memory = g, law, memory
         self.word_evidence = word_evidence
-        self.parser = LFParser(g, similarity)
+        self.parser = LFParser(g, similarity, frozenset(word_evidence))
         self.notes = notes
         self.render_evidence = next(iter(g.rules.values()))[:1]
 
