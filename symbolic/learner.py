@@ -26,6 +26,7 @@ from symbolic.hierarchy import meaning_types
 from symbolic.induction import ME_OVERRIDDEN, ONE_TO_ONE_OVERRIDDEN, induce_rules, overrides_a_bias
 from symbolic.inverse import InverseReading, is_backward_function, swapped
 from symbolic.lexicon import SEEN_ALONE, induce_lexicon
+from symbolic.logical import LogicalReading, read_logical_forms
 from symbolic.parser import NO_TIE, TIE_GROUPED, TIE_UNDECIDED, Analysis, Parser
 from symbolic.programs import Work
 from symbolic.proposals import State
@@ -40,6 +41,7 @@ MAX_REVISIONS = 2
 INVERSE_TRIGGER = 0.05  # the share of memorized examples at which the backward reading is tried
 SEQUENCE_COVERAGE = 0.98  # the share of training examples the sequence reading must derive
 MAX_SEQUENCE_WORK = 50_000_000  # steps of the sequence stage (10,000 examples of a string-edit language: about 3e5)
+LOGICAL_COVERAGE = 0.95  # the share of training examples the conjunct reading must read as trees
 
 
 class NotFittedError(RuntimeError):
@@ -83,6 +85,12 @@ class SymbolicLearner(ParamsMixin):
       spelled as itself reads as standing for itself, and unseen words may
       (level 1). ``max_sequence_work``: that stage's work budget, in steps
       (program-search term checks and parse steps); ``None``, no budget.
+    - ``logical_forms``: first try the conjunct reading (:mod:`symbolic.logical`)
+      where outputs name input words by position (logical forms with
+      co-indexed variables): a marker, brackets and separators learned from
+      the outputs, a tree per sentence, unit and phrase rules whose conjuncts
+      mention their heads, and least relaxed chart parsing; kept where it
+      reads at least ``logical_coverage`` of the training examples.
     - ``inverse``: where the training pairs are a function only from outputs
       to inputs (many correct outputs per input, one input per output), learn
       the rules from outputs to inputs and answer by inverting them
@@ -100,7 +108,7 @@ class SymbolicLearner(ParamsMixin):
                  grouping: str = "reading-order", max_input_words: int = MAX_INPUT_TOKENS,
                  max_proposals: int | None = MAX_PROPOSALS, sequences: bool = True, copy_bias: bool = True,
                  sequence_coverage: float = SEQUENCE_COVERAGE, max_sequence_work: int | None = MAX_SEQUENCE_WORK,
-                 inverse: bool = True):
+                 inverse: bool = True, logical_forms: bool = True, logical_coverage: float = LOGICAL_COVERAGE):
         self.max_relaxation = max_relaxation
         self.max_slots = max_slots
         self.similarity = similarity
@@ -115,6 +123,8 @@ class SymbolicLearner(ParamsMixin):
         self.sequence_coverage = sequence_coverage
         self.max_sequence_work = max_sequence_work
         self.inverse = inverse
+        self.logical_forms = logical_forms
+        self.logical_coverage = logical_coverage
 
     def _check_params(self) -> None:
         if not 0 <= self.max_relaxation <= 3:
@@ -131,6 +141,8 @@ class SymbolicLearner(ParamsMixin):
             raise ValueError(f"max_proposals must be at least 0 or None, not {self.max_proposals}")
         if not 0 < self.sequence_coverage <= 1:
             raise ValueError(f"sequence_coverage must be in (0, 1], not {self.sequence_coverage}")
+        if not 0 < self.logical_coverage <= 1:
+            raise ValueError(f"logical_coverage must be in (0, 1], not {self.logical_coverage}")
         if self.max_sequence_work is not None and self.max_sequence_work < 0:
             raise ValueError(f"max_sequence_work must be at least 0 or None, not {self.max_sequence_work}")
 
@@ -140,7 +152,20 @@ class SymbolicLearner(ParamsMixin):
         self.train_ = _distinct(examples)
         self.sequence_: SequenceReading | None = None
         self.inverse_: InverseReading | None = None
+        self.logical_: LogicalReading | None = None
         self.sequence_reason_ = "not tried (sequences=False)"
+        self.logical_reason_ = "not tried (logical_forms=False)"
+        if self.logical_forms:
+            work = Work(None)
+            read = read_logical_forms(self.train_, work, self.logical_coverage, self.similarity)
+            if isinstance(read, str):
+                self.logical_reason_ = read
+            else:
+                self.logical_, self.logical_reason_ = read, "kept"
+                self.rules_ = read.rule_map()  # type: ignore[assignment]
+                self.work_ = {"logical_steps": work.spent, "memorized": len(read.memory)}
+                self.revisions_ = read.notes
+                return self
         if self.sequences:
             work = Work(self.max_sequence_work)
             found = read_sequences(self.train_, work, self.max_slots, self.sequence_coverage, self.copy_bias)
@@ -325,6 +350,8 @@ class SymbolicLearner(ParamsMixin):
         if len(source) > self.max_input_words:
             return Prediction.abstain(
                 f"input of {len(source)} words is longer than max_input_words ({self.max_input_words})")
+        if self.logical_ is not None:
+            return self.logical_.explain(source, self.max_relaxation)
         if self.sequence_ is not None:
             return self.sequence_.explain(source, self.max_relaxation)
         if self.inverse_ is not None:
@@ -355,6 +382,10 @@ class SymbolicLearner(ParamsMixin):
 
     def summary(self) -> dict[str, Any]:
         """Counts of what was learned (for reports)."""
+        if self.logical_ is not None:
+            return {"rules": len(self.rules_), "by_kind": self.logical_.kinds(),
+                    "rule_language": "conjuncts over word positions", **self.work_,
+                    "lexicon_revisions": list(self.revisions_)}
         kinds: dict[str, int] = {}
         for r in self.rules_.values():
             kinds[r.kind.value] = kinds.get(r.kind.value, 0) + 1

@@ -40,6 +40,13 @@ class LogicalReading:
         self.notes = notes
         self.render_evidence = next(iter(g.rules.values()))[:1]
 
+    def kinds(self) -> dict[str, int]:
+        """How many rules of each kind (unit, phrase, sentence), and the examples memorized."""
+        out: dict[str, int] = {}
+        for shape in self.parser.shapes:
+            out[shape.kind] = out.get(shape.kind, 0) + 1
+        return {**out, "memorized": len(self.memory)}
+
     def rule_map(self) -> dict[str, Shape]:
         return {f"lf{i + 1}": s for i, s in enumerate(self.parser.shapes)}
 
