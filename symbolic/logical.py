@@ -38,7 +38,7 @@ class LogicalReading:
         self.word_evidence = word_evidence
         self.parser = LFParser(g, similarity, frozenset(word_evidence))
         self.notes = notes
-        self.render_evidence = next(iter(g.rules.values()))[:1]
+        self.render_evidence = tuple(next(iter(g.rules.values()))[:1])
 
     def kinds(self) -> dict[str, int]:
         """How many rules of each kind (unit, phrase, sentence), and the examples memorized."""
