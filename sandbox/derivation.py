@@ -181,6 +181,9 @@ def replay(derivation: Derivation, source: Sequence[str]) -> Tokens:
 
 
 def _replay(node: Derivation, src: Tokens) -> Tokens:
+    # This walk looks like symbolic/trace.py's replay (and its trace builder) on purpose and must stay
+    # a copy: traceability is defined by a replay that reads the derivation alone, so it may never
+    # import or share code with the learner whose derivations it judges (see the module docstring).
     start, end = node.span
     slots = [x for x in node.pattern if isinstance(x, int)]
     if sorted(set(slots)) != list(range(len(node.children))):
