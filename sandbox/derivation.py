@@ -184,12 +184,21 @@ def _replay(node: Derivation, src: Tokens) -> Tokens:
     # This walk looks like symbolic/trace.py's replay (and its trace builder) on purpose and must stay
     # a copy: traceability is defined by a replay that reads the derivation alone, so it may never
     # import or share code with the learner whose derivations it judges (see the module docstring).
+    word = _match_pattern(node, src)
+    result = _build_output(node, [_replay(child, src) for child in node.children], word)
+    if node.output and node.output != result:
+        raise ReplayError(f"rule {node.rule}: states {node.output}, rebuilds {result}")
+    return result
+
+
+def _match_pattern(node: Derivation, src: Tokens) -> str | None:
+    """Check that ``node``'s pattern matches its span of ``src``; the word an any-word item matched."""
     start, end = node.span
     slots = [x for x in node.pattern if isinstance(x, int)]
     if sorted(set(slots)) != list(range(len(node.children))):
         raise ReplayError(f"rule {node.rule}: slots {slots} do not match {len(node.children)} children")
     pos = start
-    word: str | None = None  # the word an any-word item matched
+    word: str | None = None
     matched: set[int] = set()
     for item in node.pattern:
         if isinstance(item, int) and item in matched:
@@ -218,7 +227,11 @@ def _replay(node: Derivation, src: Tokens) -> Tokens:
             pos += 1
     if pos != end:
         raise ReplayError(f"rule {node.rule}: pattern ends at {pos}, span ends at {end}")
-    outputs = [_replay(child, src) for child in node.children]
+    return word
+
+
+def _build_output(node: Derivation, outputs: list[Tokens], word: str | None) -> Tokens:
+    """``node``'s template with each slot replaced by its child's output (and the matched word written)."""
     built: list[str] = []
     for item in node.template:
         if isinstance(item, int | Apply):
@@ -234,10 +247,7 @@ def _replay(node: Derivation, src: Tokens) -> Tokens:
             raise ReplayError(f"rule {node.rule}: a template holds the pattern item {render_item(item)}")
         else:
             built.append(item)
-    result = tuple(built)
-    if node.output and node.output != result:
-        raise ReplayError(f"rule {node.rule}: states {node.output}, rebuilds {result}")
-    return result
+    return tuple(built)
 
 
 def check_evidence(derivation: Derivation, train: Mapping[str, Example]) -> str | None:
