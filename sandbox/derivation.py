@@ -182,14 +182,27 @@ def replay(derivation: Derivation, source: Sequence[str]) -> Tokens:
     return _replay(derivation, src)
 
 
-def _match(node: Derivation, src: Tokens) -> str | None:
-    """Check that ``node``'s pattern matches its span; the word an any-word item matched, if any."""
+def _replay(node: Derivation, src: Tokens) -> Tokens:
+    # This walk looks like symbolic/trace.py's replay (and its trace builder) on purpose and must stay
+    # a copy: traceability is defined by a replay that reads the derivation alone, so it may never
+    # import or share code with the learner whose derivations it judges (see the module docstring).
+    if any(isinstance(x, Render) for x in node.template):
+        return _render(node, src)
+    word = _match_pattern(node, src)
+    result = _build_output(node, [_replay(child, src) for child in node.children], word)
+    if node.output and node.output != result:
+        raise ReplayError(f"rule {node.rule}: states {node.output}, rebuilds {result}")
+    return result
+
+
+def _match_pattern(node: Derivation, src: Tokens) -> str | None:
+    """Check that ``node``'s pattern matches its span of ``src``; the word an any-word item matched."""
     start, end = node.span
     slots = [x for x in node.pattern if isinstance(x, int)]
     if sorted(set(slots)) != list(range(len(node.children))):
         raise ReplayError(f"rule {node.rule}: slots {slots} do not match {len(node.children)} children")
     pos = start
-    word: str | None = None  # the word an any-word item matched
+    word: str | None = None
     matched: set[int] = set()
     for item in node.pattern:
         if isinstance(item, int) and item in matched:
@@ -221,11 +234,8 @@ def _match(node: Derivation, src: Tokens) -> str | None:
     return word
 
 
-def _replay(node: Derivation, src: Tokens) -> Tokens:
-    if any(isinstance(x, Render) for x in node.template):
-        return _render(node, src)
-    word = _match(node, src)
-    outputs = [_replay(child, src) for child in node.children]
+def _build_output(node: Derivation, outputs: list[Tokens], word: str | None) -> Tokens:
+    """``node``'s template with each slot replaced by its child's output (and the matched word written)."""
     built: list[str] = []
     for item in node.template:
         if isinstance(item, int | Apply):
@@ -241,10 +251,7 @@ def _replay(node: Derivation, src: Tokens) -> Tokens:
             built.append(item)
         else:
             raise ReplayError(f"rule {node.rule}: a template holds the item {render_item(item)} out of place")
-    result = tuple(built)
-    if node.output and node.output != result:
-        raise ReplayError(f"rule {node.rule}: states {node.output}, rebuilds {result}")
-    return result
+    return tuple(built)
 
 
 def _render(node: Derivation, src: Tokens) -> Tokens:
@@ -259,7 +266,7 @@ def _rendered(node: Derivation, src: Tokens) -> tuple[Tokens, tuple[tuple[int, .
     """The rendered conjuncts of a render node, with the input positions behind each token."""
     if len(node.template) != 1 or node.pattern != (0,) or len(node.children) != 1:
         raise ReplayError(f"rule {node.rule}: a render step has one slot, one child and one render item")
-    _match(node, src)
+    _match_pattern(node, src)
     law = node.template[0]
     assert isinstance(law, Render)
     meaning = _meaning(node.children[0], src)
@@ -282,7 +289,7 @@ def _rendered(node: Derivation, src: Tokens) -> tuple[Tokens, tuple[tuple[int, .
 
 def _meaning(node: Derivation, src: Tokens) -> Meaning:
     """What a node below a render step means: its head word and all conjuncts in its subtree."""
-    _match(node, src)
+    _match_pattern(node, src)
     entries = [x for x in node.template if isinstance(x, Entry)]
     if entries:
         if len(node.template) != 1 or node.children or node.span[1] - node.span[0] != 1:

@@ -1,9 +1,11 @@
 """Fit a learner on a task, predict its test set and score every answer.
 
 :func:`evaluate` returns the record that ``sandbox eval --json`` writes; its
-schema (shared by every learner) is::
+schema, ``sandbox.eval/1`` (shared by every learner, machine-readable as
+:data:`sandbox.schema.EVAL`, with the same version and ``run`` fields as the
+comparator's cells and ``results.json``), is::
 
-    learner, params, task, task_version, n_train, n_test,
+    schema, learner, params, task, task_version, n_train, n_test,
     exact_match      share of test items answered correctly (abstentions count as wrong)
     coverage         share of test items answered
     accuracy_answered  exact match among answered items
@@ -12,7 +14,8 @@ schema (shared by every learner) is::
                      a learner without derivations
     relaxation_histogram  answers per relaxation level ("0".."3") and "abstained"
     fit_seconds, predict_seconds  (timing fields: the only ones that vary between runs)
-    items: [{id, input, prediction, gold, correct, relaxation_level, reason, trace, attribution}]
+    items: [{id, input, prediction, gold, correct, category, relaxation_level, reason, traceable, trace,
+            attribution}]
 """
 
 from __future__ import annotations
@@ -25,6 +28,7 @@ from typing import Any
 from sandbox.data import Example, Task
 from sandbox.derivation import ReplayError, check_evidence, replay
 from sandbox.protocol import Learner, Prediction
+from sandbox.schema import EVAL_SCHEMA
 
 TIMING_FIELDS = ("fit_seconds", "predict_seconds")
 
@@ -92,6 +96,7 @@ def evaluate(learner: Learner, task: Task, learner_name: str = "") -> dict[str, 
     done = time.perf_counter()
     scored = score_predictions(task, task.test, predictions)
     return {
+        "schema": EVAL_SCHEMA,
         "learner": learner_name or type(learner).__name__,
         "params": {k: _jsonable(v) for k, v in learner.get_params().items()},
         "task": task.name,

@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import argparse
 import hashlib
+import sys
 from pathlib import Path
+from typing import Any
 
 from sandbox.data import Generalization, Task
 from sandbox.errors import UsageError
 from sandbox.formats import FORMATS, read_examples
+from sandbox.registry import learner_parameters
 from sandbox.tasks.registry import load_task
 
 
@@ -82,3 +85,54 @@ def add_wait(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--wait", type=int, default=0, metavar="N",
                         help="when another run is writing --out, look again up to N times, one second apart, "
                              "before giving up (default 0: refuse at once)")
+
+
+def parse_value(raw: str) -> Any:
+    """``3`` -> 3, ``0.5`` -> 0.5, ``true``/``false`` -> bool, ``none`` -> None, else a string.
+
+    >>> [parse_value(v) for v in ("3", "0.5", "True", "none", "cpu")]
+    [3, 0.5, True, None, 'cpu']
+    """
+    low = raw.lower()
+    if low in ("true", "false"):
+        return low == "true"
+    if low in ("none", "null"):
+        return None
+    for convert in (int, float):
+        try:
+            return convert(raw)
+        except ValueError:
+            pass
+    return raw
+
+
+def learner_params_from_args(args: argparse.Namespace, options: dict[str, str]) -> dict[str, Any]:
+    """The constructor parameters that ``args`` give ``args.learner``: its ``options`` (parameter -> flag)
+    and every ``--param KEY=VALUE``.
+
+    A flag or key the learner does not take is a usage error, never ignored, except ``--seed`` for a
+    deterministic learner, which only earns a note.
+    """
+    accepted = set(learner_parameters(args.learner))
+    params: dict[str, Any] = {}
+    for key, flag in options.items():
+        value = getattr(args, key, None)
+        if value is None:
+            continue
+        if key == "seed" and key not in accepted:
+            print(f"sandbox: note: learner {args.learner!r} is deterministic; --seed has no effect",
+                  file=sys.stderr)
+            continue
+        if key not in accepted:
+            raise UsageError(f"{flag} does not apply to learner {args.learner!r}")
+        params[key] = value
+    for item in args.param:
+        key, sep, raw = item.partition("=")
+        if not sep or not key:
+            raise UsageError(f"--param expects KEY=VALUE, got {item!r}")
+        params[key.replace("-", "_")] = parse_value(raw)
+    unknown = sorted(set(params) - accepted)
+    if unknown:
+        raise UsageError(f"learner {args.learner!r} takes no parameter {', '.join(map(repr, unknown))} "
+                         f"(it takes: {', '.join(sorted(accepted)) or 'none'})")
+    return params

@@ -7,8 +7,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from sandbox.cli.common import add_data_dir, add_wait, task_from_files
-from sandbox.cli.eval_cmd import parse_value
+from sandbox.cli.common import add_data_dir, add_wait, parse_value, task_from_files
 from sandbox.compare.config import Cell, CompareConfig, plan_cells
 from sandbox.data import Task
 from sandbox.errors import InputError, UsageError

@@ -4,16 +4,15 @@ from __future__ import annotations
 
 import argparse
 import json
-import sys
 from typing import Any
 
-from sandbox.cli.common import add_task_source, task_from_args
+from sandbox.cli.common import add_task_source, learner_params_from_args, task_from_args
 from sandbox.data import MAX_INPUT_TOKENS
 from sandbox.derivation import render_tree
 from sandbox.errors import UsageError
 from sandbox.evaluation import evaluate
 from sandbox.formats import atomic_write_text, output_parent
-from sandbox.registry import learner_names, learner_parameters, make_learner
+from sandbox.registry import learner_names, make_learner
 
 # Options that map to a learner's constructor parameter of the same meaning.
 LEARNER_OPTIONS = {"max_relaxation": "--max-relaxation", "epochs": "--epochs",
@@ -32,40 +31,7 @@ def add_learner_options(parser: argparse.ArgumentParser) -> None:
 
 
 def learner_from_args(args: argparse.Namespace) -> Any:
-    params: dict[str, Any] = {}
-    accepted = set(learner_parameters(args.learner))
-    for key, flag in LEARNER_OPTIONS.items():
-        value = getattr(args, key, None)
-        if value is None:
-            continue
-        if key == "seed" and key not in accepted:
-            print(f"sandbox: note: learner {args.learner!r} is deterministic; --seed has no effect",
-                  file=sys.stderr)
-            continue
-        if key not in accepted:
-            raise UsageError(f"{flag} does not apply to learner {args.learner!r}")
-        params[key] = value
-    for item in args.param:
-        key, sep, raw = item.partition("=")
-        if not sep or not key:
-            raise UsageError(f"--param expects KEY=VALUE, got {item!r}")
-        params[key.replace("-", "_")] = parse_value(raw)
-    return make_learner(args.learner, **params)
-
-
-def parse_value(raw: str) -> Any:
-    """``3`` -> 3, ``0.5`` -> 0.5, ``true``/``false`` -> bool, ``none`` -> None, else a string."""
-    low = raw.lower()
-    if low in ("true", "false"):
-        return low == "true"
-    if low in ("none", "null"):
-        return None
-    for convert in (int, float):
-        try:
-            return convert(raw)
-        except ValueError:
-            pass
-    return raw
+    return make_learner(args.learner, **learner_params_from_args(args, LEARNER_OPTIONS))
 
 
 def register(sub: argparse._SubParsersAction) -> None:

@@ -16,6 +16,7 @@ import matplotlib
 
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt
+from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
 from sandbox.compare.tables import routing_rows, rows_for
@@ -37,14 +38,36 @@ def _png(draw: Callable[[Figure], None], size: tuple[float, float] = (6.0, 3.2))
     return base64.b64encode(buf.getvalue()).decode("ascii")
 
 
+def _one_axes(rows: list[dict[str, Any]], draw: Callable[[Axes], None]) -> str | None:
+    """A figure of one axes drawn by ``draw``, or ``None`` when no row has the data it plots."""
+    if not rows:
+        return None
+    return _png(lambda fig: draw(fig.add_subplot(1, 1, 1)))
+
+
+def _finish(ax: Axes, title: str, xlabel: str = "", ylabel: str = "exact match (%)", low: float = -5) -> None:
+    """The labels, a 0-100% axis from ``low`` and a small legend that the line plots share."""
+    if xlabel:
+        ax.set_xlabel(xlabel)
+    ax.set_ylabel(ylabel)
+    ax.set_ylim(low, 105)
+    ax.set_title(title)
+    ax.legend(fontsize=7)
+
+
+def _learner_bars(ax: Axes, rows: list[dict[str, Any]], title: str, ylabel: str) -> None:
+    """The bar plots' axes: a tick per learner, 0-105%."""
+    ax.set_xticks(range(len(rows)), [r["learner"] for r in rows])
+    ax.set_ylim(0, 105)
+    ax.set_ylabel(ylabel)
+    ax.set_title(title)
+
+
 def accuracy_plot(results: dict[str, Any], task: str) -> str | None:
     """Exact match per split (held-out training slice, test) per learner, with 95% CIs."""
     rows = rows_for(results, task)
-    if not rows:
-        return None
 
-    def draw(fig: Figure) -> None:
-        ax = fig.add_subplot(1, 1, 1)
+    def draw(ax: Axes) -> None:
         width = 0.38
         for j, (split, label) in enumerate((("heldout_exact_match", "held-out train"), ("exact_match", "test (OOD)"))):
             xs: list[float] = []
@@ -63,23 +86,17 @@ def accuracy_plot(results: dict[str, Any], task: str) -> str | None:
             ax.axhline(100 * value, color="grey", linestyle=":", linewidth=1)
             ax.annotate(f"{label} {100 * value:.1f}%", (len(rows) - 0.5, 100 * value), fontsize=7,
                         ha="right", va="bottom", color="grey")
-        ax.set_xticks(range(len(rows)), [r["learner"] for r in rows])
-        ax.set_ylim(0, 105)
-        ax.set_ylabel("exact match (%)")
-        ax.set_title("Accuracy per split (95% bootstrap CI)")
+        _learner_bars(ax, rows, "Accuracy per split (95% bootstrap CI)", "exact match (%)")
         ax.legend(loc="upper right", fontsize=7)
 
-    return _png(draw)
+    return _one_axes(rows, draw)
 
 
 def traceability_plot(results: dict[str, Any], task: str) -> str | None:
     """Traceability and attribution fidelity per learner (n/a drawn as an empty bar with a label)."""
     rows = rows_for(results, task)
-    if not rows:
-        return None
 
-    def draw(fig: Figure) -> None:
-        ax = fig.add_subplot(1, 1, 1)
+    def draw(ax: Axes) -> None:
         width = 0.38
         for j, (key, label) in enumerate((("traceability", "traceability"),
                                           ("attribution_fidelity", "attribution fidelity"))):
@@ -92,14 +109,11 @@ def traceability_plot(results: dict[str, Any], task: str) -> str | None:
                     continue
                 ax.bar(x, 100 * stat["mean"], width, color=f"C{j + 2}", label=None if labelled else label)
                 labelled = True
-        ax.set_xticks(range(len(rows)), [r["learner"] for r in rows])
-        ax.set_ylim(0, 105)
-        ax.set_ylabel("%")
-        ax.set_title("Traceability and attribution fidelity")
+        _learner_bars(ax, rows, "Traceability and attribution fidelity", "%")
         if ax.get_legend_handles_labels()[0]:
             ax.legend(loc="upper right", fontsize=7)
 
-    return _png(draw)
+    return _one_axes(rows, draw)
 
 
 def relaxation_plot(results: dict[str, Any], task: str) -> str | None:
@@ -134,32 +148,23 @@ def relaxation_plot(results: dict[str, Any], task: str) -> str | None:
 def distance_plot(results: dict[str, Any], task: str) -> str | None:
     """Neural side: accuracy per decile of the normalized distance to the training set."""
     rows = [r for r in rows_for(results, task) if r["geometry"]]
-    if not rows:
-        return None
 
-    def draw(fig: Figure) -> None:
-        ax = fig.add_subplot(1, 1, 1)
+    def draw(ax: Axes) -> None:
         for row in rows:
             deciles = [d for d in row["geometry"]["deciles"] if d["n"]]
             xs = [(d["low"] + d["high"]) / 2 for d in deciles]
             ax.plot(xs, [100 * d["correct"] / d["n"] for d in deciles], "o-", label=row["learner"])
-        ax.set_xlabel("distance to nearest training vector / median NN distance in training (decile midpoints)")
-        ax.set_ylabel("exact match (%)")
-        ax.set_ylim(0, 105)
-        ax.set_title("Accuracy against distance to the training set")
-        ax.legend(fontsize=7)
+        _finish(ax, "Accuracy against distance to the training set",
+                "distance to nearest training vector / median NN distance in training (decile midpoints)", low=0)
 
-    return _png(draw)
+    return _one_axes(rows, draw)
 
 
 def hull_plot(results: dict[str, Any], task: str) -> str | None:
     """Neural side: share of points inside the convex hull against the number of principal components k."""
     rows = [r for r in rows_for(results, task) if r["geometry"]]
-    if not rows:
-        return None
 
-    def draw(fig: Figure) -> None:
-        ax = fig.add_subplot(1, 1, 1)
+    def draw(ax: Axes) -> None:
         for i, row in enumerate(rows):
             for split, style in (("test", "o-"), ("heldout", "s--")):
                 counts = row["geometry"]["hull"].get(split)
@@ -173,13 +178,10 @@ def hull_plot(results: dict[str, Any], task: str) -> str | None:
         ks_all = sorted({int(k) for row in rows for split in row["geometry"]["hull"].values() for k in split})
         ax.set_xticks(ks_all, [str(k) for k in ks_all])
         ax.minorticks_off()
-        ax.set_xlabel("k (top principal components; last point: full space)")
-        ax.set_ylabel("inside hull (%)")
-        ax.set_ylim(-5, 105)
-        ax.set_title("Share inside the convex hull of the training vectors")
-        ax.legend(fontsize=7)
+        _finish(ax, "Share inside the convex hull of the training vectors",
+                "k (top principal components; last point: full space)", "inside hull (%)")
 
-    return _png(draw)
+    return _one_axes(rows, draw)
 
 
 def two_sides_plot(results: dict[str, Any], task: str) -> str | None:
@@ -195,11 +197,7 @@ def two_sides_plot(results: dict[str, Any], task: str) -> str | None:
             deciles = [d for d in row["geometry"]["deciles"] if d["n"]]
             left.plot([d["decile"] for d in deciles], [100 * d["correct"] / d["n"] for d in deciles], "o-",
                       label=row["learner"])
-        left.set_xlabel("decile of distance to the training set")
-        left.set_ylabel("exact match (%)")
-        left.set_ylim(-5, 105)
-        left.set_title("Vectors: accuracy by distance")
-        left.legend(fontsize=7)
+        _finish(left, "Vectors: accuracy by distance", "decile of distance to the training set")
         for row in symbolic:
             levels = [(int(k), c) for k, c in row["relaxation"]["levels"].items() if k != "abstained" and c["n"]]
             levels.sort(key=lambda kc: kc[0])
@@ -219,11 +217,8 @@ def two_sides_plot(results: dict[str, Any], task: str) -> str | None:
 def hybrid_plot(results: dict[str, Any], task: str) -> str | None:
     """The hybrid's controllability: coverage, precision, routed and combined accuracy against the symbolic cap."""
     rows = [r for r in rows_for(results, task) if r.get("routing")]
-    if not rows:
-        return None
 
-    def draw(fig: Figure) -> None:
-        ax = fig.add_subplot(1, 1, 1)
+    def draw(ax: Axes) -> None:
         series = (("symbolic coverage", lambda c: (c["symbolic"], c["n"]), "o-"),
                   ("symbolic precision", lambda c: (c["symbolic_correct"], c["symbolic"]), "s--"),
                   ("neural acc. on routed", lambda c: (c["routed_correct"], c["routed"]), "^:"),
@@ -236,13 +231,9 @@ def hybrid_plot(results: dict[str, Any], task: str) -> str | None:
                         alpha=1.0 - 0.3 * i, label=label if len(rows) == 1 else f"{row['learner']}: {label}")
         caps_all = sorted({cap for row in rows for cap, _ in routing_rows(row)})
         ax.set_xticks(caps_all, [str(c) for c in caps_all])
-        ax.set_xlabel("symbolic relaxation cap")
-        ax.set_ylabel("%")
-        ax.set_ylim(-5, 105)
-        ax.set_title("Hybrid: what the cap buys")
-        ax.legend(fontsize=7)
+        _finish(ax, "Hybrid: what the cap buys", "symbolic relaxation cap", "%")
 
-    return _png(draw)
+    return _one_axes(rows, draw)
 
 
 def suite_plot(results: dict[str, Any]) -> str | None:

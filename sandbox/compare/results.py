@@ -1,6 +1,8 @@
 """Merge cell records into ``results.json``: the one data file every report is rendered from.
 
-Schema ``sandbox.compare.results/1`` (a JSON object):
+Schema ``sandbox.compare.results/1`` (a JSON object; machine-readable as
+:data:`sandbox.schema.RESULTS`, which :func:`read_results` checks, and sharing
+its version and its ``run`` fields with the cells and with ``sandbox eval --json``):
 
 - ``schema``: the schema name and version.
 - ``environment``: ``sandbox_version``, ``python``, ``packages`` (versions of
@@ -65,8 +67,8 @@ from sandbox.compare.metrics import ERROR_CLASSES, METRICS, bootstrap_ci, mean_s
 from sandbox.data import Task
 from sandbox.errors import InputError
 from sandbox.formats import atomic_write_text
+from sandbox.schema import RESULTS, RESULTS_SCHEMA, validate
 
-RESULTS_SCHEMA = "sandbox.compare.results/1"
 TIMING_KEYS = ("timing",)
 PACKAGES = ("numpy", "scipy", "matplotlib", "torch", "networkx")
 MEAN_METRICS = ("token_accuracy", "coverage", "accuracy_answered", "traceability")
@@ -286,4 +288,7 @@ def read_results(out_dir: str | Path) -> dict[str, Any]:
     if results.get("checksum") != results_checksum(results):
         raise InputError("checksum mismatch: the file was altered or damaged; rerun the command that made it "
                          "(finished cells are reused)", path)
+    problem = validate(results, RESULTS)
+    if problem is not None:
+        raise InputError(f"not a valid {RESULTS_SCHEMA} file: {problem}", path)
     return results

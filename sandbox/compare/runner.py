@@ -4,7 +4,8 @@
 ``timing`` field. Running many cells, resumably and on an executor of choice,
 is :func:`sandbox.bench.run.execute`'s job.
 
-A cell record (schema ``sandbox.compare.cell/1``) holds: ``key``, ``cell``
+A cell record (schema ``sandbox.compare.cell/1``, machine-readable as
+:data:`sandbox.schema.CELL`) holds: ``key``, ``cell``
 (task, learner, seed, params as asked), ``config``, ``task``,
 ``task_version``, ``learner``, ``seed``, ``seeded`` (whether the learner took
 the seed), ``params`` (the learner's ``get_params()``), ``n_fit``,
@@ -59,8 +60,7 @@ from sandbox.derivation import render_tree
 from sandbox.evaluation import is_traceable
 from sandbox.protocol import Learner, Prediction
 from sandbox.registry import learner_parameters, make_learner
-
-CELL_SCHEMA = "sandbox.compare.cell/1"
+from sandbox.schema import CELL_SCHEMA
 
 
 def heldout_split(
