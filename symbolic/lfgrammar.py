@@ -67,6 +67,7 @@ class Filled:
     rules: Counter[Shape] = field(default_factory=Counter)
     words: Counter[str] = field(default_factory=Counter)
     kinds: Counter[str] = field(default_factory=Counter)
+    pairs: Counter[tuple[Shape, str]] = field(default_factory=Counter)  # (child rule, head word)
 
 
 @dataclass
@@ -296,7 +297,8 @@ def _settle_parts(g: Grammar, last_part: str) -> Grammar:
     out.rules = {settled(s): ev for s, ev in g.rules.items()}
     for (shape, slot), f in g.slots.items():
         out.slots[(settled(shape), slot)] = Filled(Counter({settled(r): n for r, n in f.rules.items()}),
-                                                   f.words, f.kinds)
+                                                   f.words, f.kinds,
+                                                   Counter({(settled(r), w): n for (r, w), n in f.pairs.items()}))
     out.roots = Counter({settled(s): n for s, n in g.roots.items()})
     return out
 
@@ -370,5 +372,6 @@ def _fill(g: Grammar, shape: Shape, slot: int, child: Shape | None, word: str, k
     f = g.slots.setdefault((shape, slot), Filled())
     if child is not None:
         f.rules[child] += 1
+        f.pairs[(child, word)] += 1
     f.words[word] += 1
     f.kinds[kind] += 1

@@ -10,13 +10,16 @@ condition is what filled it in training, relaxed level by level:
   and at least 2 where the unit's rule was not seen there (its specifiers
   change what the word means, so a new form of the head is a bigger step
   than a new word);
-- any other slot: 0 the filling rule and its head's kind were seen there;
-  1 only the kind was (a phrase of a shape new to the slot); 2 a kind whose
+- any other slot: 0 the filling rule and its head word were seen there;
+  1 a phrase of its head's kind was (a word in a role it never had, or a
+  phrase of a shape new to the slot); 2 a kind whose
   slots are, for at least ``similarity`` of the smaller set, slots of a kind
   seen there (words of another kind that mostly stand where these do); 3 none.
 
-An analysis costs (highest level, sum of levels); the least wins, the first
-found on ties (rules in order of first evidence, splits left to right). The
+An analysis costs (highest level, sum of the levels of head slots, sum of
+all levels): the least wins, so among equally relaxed readings the one that
+keeps each rule's head words (a verb's frame, say) beats the one that keeps
+the words around them; the first found on ties (rules in order of first evidence, splits left to right). The
 search keeps, for each rule, position in its pattern and stretch of input,
 the least costly way to finish (dynamic programming, so a sentence's parse
 grows with the square of its length per rule, not with its readings).
@@ -45,7 +48,7 @@ class Node:
     head: int
     children: tuple[Node, ...]
     levels: tuple[int, ...]
-    cost: tuple[int, int]
+    cost: tuple[int, int, int]
 
 
 class Budget(Exception):
@@ -69,12 +72,18 @@ class LFParser:
         self.rules_in: dict[tuple[int, int], frozenset[int]] = {}
         self.words_in: dict[tuple[int, int], frozenset[str]] = {}
         self.kinds_in: dict[tuple[int, int], frozenset[str]] = {}
+        self.words_with: dict[tuple[int, int, int], frozenset[str]] = {}  # head words seen with a child rule
         self.filled_by: dict[str, set[tuple[int, int]]] = {}
         for (shape, slot), f in g.slots.items():
             key = (number[shape], slot)
             self.rules_in[key] = frozenset(number[r] for r in f.rules)
             self.words_in[key] = frozenset(f.words)
             self.kinds_in[key] = frozenset(f.kinds)
+            with_rule: dict[int, set[str]] = {}
+            for (r, w) in f.pairs:
+                with_rule.setdefault(number[r], set()).add(w)
+            for r, ws in with_rule.items():
+                self.words_with[(*key, r)] = frozenset(ws)
             if slot == shape.head or shape.kind == UNIT:
                 for w in f.words:
                     self.filled_by.setdefault(w, set()).add(key)
@@ -84,8 +93,8 @@ class LFParser:
         self._kind_sim: dict[tuple[str, str], bool] = {}
 
     # -- slot conditions ----------------------------------------------------------------------
-    def _word_level(self, w: str, key: tuple[int, int]) -> int:
-        seen = self.words_in[key]
+    def _word_level(self, w: str, key: tuple[int, int], seen: frozenset[str] | None = None) -> int:
+        seen = self.words_in[key] if seen is None else seen
         if w in seen:
             return 0
         kind = self.word_kind.get(w)
@@ -111,9 +120,13 @@ class LFParser:
         if self.kind[rule] == UNIT:
             out = self._word_level(w, key)
         elif slot == self.heads[rule]:
-            out = max(0 if child.rule in self.rules_in[key] else 2, self._word_level(w, key))
+            # The head's form and word together: a word seen there only in another form (its unit
+            # without, or with other, specifiers) counts as a word new to that form.
+            with_rule = self.words_with.get((*key, child.rule))
+            out = 2 if with_rule is None else 0
+            out = max(out, self._word_level(w, key, with_rule))
         elif self._kind(w) in self.kinds_in[key]:
-            out = 0 if child.rule in self.rules_in[key] else 1
+            out = 0 if child.rule in self.rules_in[key] and w in self.words_in[key] else 1
         elif any(self._kinds_near(self._kind(w), k) for k in self.kinds_in[key]):
             out = 2
         else:
@@ -140,7 +153,7 @@ class LFParser:
         chart: dict[tuple[int, int], dict[int, Node]] = {}
         self._spent = 0
         self._memo: dict[tuple[int, int, int, int], Tail | None] = {}
-        leaves = [Node(-1, (i, i + 1), i, (), (), (0, 0) if w in self.vocabulary else (2, 2))
+        leaves = [Node(-1, (i, i + 1), i, (), (), (0, 0, 0) if w in self.vocabulary else (2, 2, 2))
                   for i, w in enumerate(src)]
         for length in range(1, n + 1):
             for i in range(n - length + 1):
@@ -178,14 +191,14 @@ class LFParser:
         pat = self.patterns[rule]
         out: Tail | None = None
         if k == len(pat):
-            out = ((0, 0), (), ()) if pos == end else None
+            out = ((0, 0, 0), (), ()) if pos == end else None
         elif isinstance(pat[k], str):
             if pos < end and src[pos] == pat[k]:
                 out = self._best(rule, k + 1, pos + 1, end, src, chart, leaves)
         elif self.kind[rule] == UNIT:
             tail = self._best(rule, k + 1, pos + 1, end, src, chart, leaves) if pos < end else None
             if tail is not None:
-                out = _join(self.level(rule, int(pat[k]), leaves[pos], src), leaves[pos], tail)
+                out = _join(self.level(rule, int(pat[k]), leaves[pos], src), True, leaves[pos], tail)
         else:
             rest_min = len(pat) - k - 1
             nxt = pat[k + 1] if k + 1 < len(pat) else None
@@ -199,7 +212,7 @@ class LFParser:
                 for child in cell.values():
                     lvl = self.level(rule, int(pat[k]), child, src)
                     if lvl < 3:  # a constituent of a kind never seen in the slot is not tried
-                        joined = _join(lvl, child, tail)
+                        joined = _join(lvl, pat[k] == self.heads[rule], child, tail)
                         if out is None or joined[0] < out[0]:
                             out = joined
         self._memo[memo] = out
@@ -207,11 +220,12 @@ class LFParser:
 
 
 # The cost, children and slot levels of the items from some position on.
-Tail = tuple[tuple[int, int], tuple[Node, ...], tuple[int, ...]]
+Tail = tuple[tuple[int, int, int], tuple[Node, ...], tuple[int, ...]]
 
 
-def _join(level: int, child: Node, tail: Tail) -> Tail:
-    cost = (max(level, child.cost[0], tail[0][0]), level + child.cost[1] + tail[0][1])
+def _join(level: int, head: bool, child: Node, tail: Tail) -> Tail:
+    c, t = child.cost, tail[0]
+    cost = (max(level, c[0], t[0]), level * head + c[1] + t[1], level + c[2] + t[2])
     return cost, (child, *tail[1]), (level, *tail[2])
 
 
