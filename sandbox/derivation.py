@@ -275,7 +275,7 @@ def _rendered(node: Derivation, src: Tokens) -> tuple[Tokens, tuple[tuple[int, .
             raise ReplayError(f"rule {node.rule}: a conjunct of part {part!r}, which the render step does not order")
     tokens: list[str] = []
     behind: list[tuple[int, ...]] = []
-    sep = dict(zip(law.parts, law.separators))
+    sep = dict(zip(law.parts, law.separators, strict=False))
     order = sorted(range(len(meaning.conjuncts)), key=lambda i: law.key(meaning.conjuncts[i]))
     for n, i in enumerate(order):
         part, _, toks = meaning.conjuncts[i]
@@ -313,8 +313,8 @@ def _meaning(node: Derivation, src: Tokens) -> Meaning:
             sources.append(behind)
         elif not isinstance(item, Head):
             raise ReplayError(f"rule {node.rule}: a template holds the item {render_item(item)} out of place")
-    head = children[heads[0]]
-    return Meaning(head.head, head.lemma, head.refer, tuple(conjuncts), tuple(sources))
+    top = children[heads[0]]
+    return Meaning(top.head, top.lemma, top.refer, tuple(conjuncts), tuple(sources))
 
 
 def check_evidence(derivation: Derivation, train: Mapping[str, Example]) -> str | None:

@@ -137,7 +137,7 @@ class Render:
     separators: Tokens
 
     def render(self) -> str:
-        return "render(" + ", ".join(f"{p} then {s!r}" for p, s in zip(self.parts, self.separators)) + ")"
+        return "render(" + ", ".join(f"{p} then {s!r}" for p, s in zip(self.parts, self.separators, strict=False)) + ")"
 
     def to_json(self) -> dict[str, Any]:
         return {"render": list(self.parts), "separators": list(self.separators)}
@@ -151,7 +151,7 @@ class Render:
         return sorted(conjuncts, key=self.key)
 
     def render_conjuncts(self, conjuncts: Sequence[Built]) -> Tokens:
-        sep = dict(zip(self.parts, self.separators))
+        sep = dict(zip(self.parts, self.separators, strict=False))
         out: list[str] = []
         ordered = self.order(conjuncts)
         for i, (part, _, tokens) in enumerate(ordered):

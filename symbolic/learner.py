@@ -19,6 +19,7 @@ from typing import Any
 
 from sandbox.data import MAX_INPUT_TOKENS, Example, Tokens
 from sandbox.derivation import Derivation
+from sandbox import protocol
 from sandbox.protocol import ParamsMixin, Prediction
 from symbolic.categories import build_hierarchy
 from symbolic.chart import InductionChart
@@ -31,7 +32,6 @@ from symbolic.parser import NO_TIE, TIE_GROUPED, TIE_UNDECIDED, Analysis, Parser
 from symbolic.programs import Work
 from symbolic.proposals import State
 from symbolic.rules import Rule, RuleKind
-from symbolic.seqparse import SeqRule
 from symbolic.sequences import SequenceReading, read_sequences
 from symbolic.trace import TraceBuilder
 
@@ -44,8 +44,8 @@ MAX_SEQUENCE_WORK = 50_000_000  # steps of the sequence stage (10,000 examples o
 LOGICAL_COVERAGE = 0.95  # the share of training examples the conjunct reading must read as trees
 
 
-class NotFittedError(RuntimeError):
-    """``predict`` or ``explain`` before ``fit``."""  # words the lexicon revision tries reading as function words
+class NotFittedError(protocol.NotFittedError):
+    """``predict`` or ``explain`` before ``fit`` (the sandbox's error, named here for old imports)."""
 
 
 class SymbolicLearner(ParamsMixin):
@@ -162,9 +162,10 @@ class SymbolicLearner(ParamsMixin):
                 self.logical_reason_ = read
             else:
                 self.logical_, self.logical_reason_ = read, "kept"
-                self.rules_ = read.rule_map()  # type: ignore[assignment]
-                self.work_ = {"logical_steps": work.spent, "memorized": len(read.memory)}
-                self.revisions_ = read.notes
+                # Rules of three languages share the attribute; each reading knows its own.
+                self.rules_: dict[str, Any] = dict(read.rule_map())
+                self.work_: dict[str, Any] = {"logical_steps": work.spent, "memorized": len(read.memory)}
+                self.revisions_: tuple[str, ...] = read.notes
                 return self
         if self.sequences:
             work = Work(self.max_sequence_work)
@@ -174,9 +175,9 @@ class SymbolicLearner(ParamsMixin):
                 self.sequence_reason_ = found
             else:
                 self.sequence_, self.sequence_reason_ = found, "kept"
-                self.rules_: dict[str, Rule | SeqRule] = found.rule_map()
-                self.work_: dict[str, Any] = {"sequence_steps": work.spent, "max_sequence_work": self.max_sequence_work}
-                self.revisions_: tuple[str, ...] = found.notes
+                self.rules_ = dict(found.rule_map())
+                self.work_ = {"sequence_steps": work.spent, "max_sequence_work": self.max_sequence_work}
+                self.revisions_ = found.notes
                 return self
         if self.inverse and is_backward_function(self.train_):
             return self._invert(self._backward())

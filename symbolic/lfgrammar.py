@@ -122,14 +122,14 @@ def _alone_words(words: dict[str, Word], alone: dict[str, Tokens]) -> tuple[dict
             if out.count(name) == 1:
                 shapes[tuple(None if t == name else t for t in out)].add(w)
     classmates: dict[str, frozenset[str]] = {}
-    for shape, members in shapes.items():
+    for members in shapes.values():
         for w in members:
             classmates[w] = frozenset(members - {w})
     for w, out in sorted(alone.items()):
         if w in words:
             continue
         for shape, members in sorted(shapes.items(), key=lambda kv: sorted(kv[1])):
-            if len(shape) == len(out) and all(a is None or a == b for a, b in zip(shape, out)):
+            if len(shape) == len(out) and all(a is None or a == b for a, b in zip(shape, out, strict=False)):
                 hole = out[shape.index(None)]
                 kinds = Counter(words[m].kind for m in members)
                 kind = kinds.most_common(1)[0][0]
@@ -282,7 +282,7 @@ def _settle_parts(g: Grammar, last_part: str) -> Grammar:
     that comes last, the only one an output can end with.
     """
     best: dict[Conj, str] = {}
-    for (conj, sep), n in sorted(g.parts.items(), key=lambda kv: (-kv[1], kv[0][1])):
+    for (conj, sep), _n in sorted(g.parts.items(), key=lambda kv: (-kv[1], kv[0][1])):
         best.setdefault(conj, sep)
     fallback = last_part
     memo: dict[Shape, Shape] = {}

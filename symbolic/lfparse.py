@@ -80,10 +80,10 @@ class LFParser:
             self.words_in[key] = frozenset(f.words)
             self.kinds_in[key] = frozenset(f.kinds)
             with_rule: dict[int, set[str]] = {}
-            for (r, w) in f.pairs:
-                with_rule.setdefault(number[r], set()).add(w)
+            for (child, w) in f.pairs:
+                with_rule.setdefault(number[child], set()).add(w)
             for r, ws in with_rule.items():
-                self.words_with[(*key, r)] = frozenset(ws)
+                self.words_with[(key[0], key[1], r)] = frozenset(ws)
             if slot == shape.head or shape.kind == UNIT:
                 for w in f.words:
                     self.filled_by.setdefault(w, set()).add(key)
@@ -122,7 +122,7 @@ class LFParser:
         elif slot == self.heads[rule]:
             # The head's form and word together: a word seen there only in another form (its unit
             # without, or with other, specifiers) counts as a word new to that form.
-            with_rule = self.words_with.get((*key, child.rule))
+            with_rule = self.words_with.get((rule, slot, child.rule))
             out = 2 if with_rule is None else 0
             out = max(out, self._word_level(w, key, with_rule))
         elif self._kind(w) in self.kinds_in[key]:

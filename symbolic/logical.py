@@ -13,6 +13,7 @@ that the sandbox's replayer rebuilds without the learner.
 
 from __future__ import annotations
 
+import itertools
 from collections import defaultdict
 from collections.abc import Sequence
 from graphlib import CycleError, TopologicalSorter
@@ -122,7 +123,7 @@ def _render_law(graphs: Sequence[tuple[Example, list[Observed]]]) -> Render | No
     order = TopologicalSorter[str]()
     for _, conj in graphs:
         seps = [c.separator for c in conj if c.separator is not None]
-        for a, b in zip(seps, seps[1:]):
+        for a, b in itertools.pairwise(seps):
             order.add(a)
             if a != b:
                 order.add(b, a)

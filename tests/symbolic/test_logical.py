@@ -29,7 +29,11 @@ INTRANSITIVE = {"tummed": "tum", "lopped": "lop"}
 DETS = {"ka": True, "lo": False}  # definite?
 
 
-def _np(rng: random.Random, words: list[str], depth: int, nouns: tuple[str, ...], names: bool = True) -> tuple[int, list[tuple[str, tuple[int, ...], list[str]]]]:
+Conjuncts = list[tuple[str, tuple[int, ...], list[str]]]
+
+
+def _np(rng: random.Random, words: list[str], depth: int, nouns: tuple[str, ...],
+        names: bool = True) -> tuple[int, Conjuncts]:
     """Append a noun phrase to ``words``; its head position and conjuncts (part, positions, tokens)."""
     if names and rng.random() < 0.25:
         words.append(rng.choice(NAMES))
@@ -38,7 +42,7 @@ def _np(rng: random.Random, words: list[str], depth: int, nouns: tuple[str, ...]
     words.append(det)
     words.append(rng.choice(nouns))
     head = len(words) - 1
-    conj: list[tuple[str, tuple[int, ...], list[str]]] = []
+    conj: Conjuncts = []
     if DETS[det]:
         conj.append(("|", (head,), ["$", words[head], "[", "v", "~", str(head), "]"]))
     else:
@@ -46,7 +50,8 @@ def _np(rng: random.Random, words: list[str], depth: int, nouns: tuple[str, ...]
     if depth > 0:
         words.append("sur")
         inner, more = _np(rng, words, depth - 1, nouns, names=False)
-        conj.append(("&", (head, inner), [words[head], ":", "loc", "[", "v", "~", str(head), ",", *_ref(words, inner), "]"]))
+        conj.append(("&", (head, inner),
+                     [words[head], ":", "loc", "[", "v", "~", str(head), ",", *_ref(words, inner), "]"]))
         conj += more
     return head, conj
 
@@ -167,7 +172,7 @@ RENAME_WORDS = {w: f"w{i}" for i, w in enumerate(sorted({w for ex in TRAIN for w
 def test_renaming_every_word_and_symbol_changes_nothing(symbols: list[str]) -> None:
     """Words renamed, output symbols permuted among themselves: the same answers, renamed."""
     base = ["$", "[", "]", "|", "&", ":", "v", "~", "ag", "pa", "loc"]
-    sym = dict(zip(base, [f"s{base.index(s)}" for s in symbols]))
+    sym = dict(zip(base, [f"s{base.index(s)}" for s in symbols], strict=False))
     lemmas = {lem: f"L{i}" for i, lem in enumerate(sorted({*TRANSITIVE.values(), *INTRANSITIVE.values()}))}
 
     def rename(ex: Example) -> Example:
@@ -183,8 +188,8 @@ def test_renaming_every_word_and_symbol_changes_nothing(symbols: list[str]) -> N
     assert isinstance(reading, LogicalReading)
     original = read_logical_forms(TRAIN, Work(None), 0.95, 0.5)
     assert isinstance(original, LogicalReading)
-    for ex, orig in zip(test, corpus(5, 40, depth=3)):
-        assert (reading.explain(ex.source, 3).tokens == ex.target) == (original.explain(orig.source, 3).tokens == orig.target)
+    for ex, orig in zip(test, corpus(5, 40, depth=3), strict=False):
+        assert original.explain(orig.source, 3).tokens == orig.target
         assert reading.explain(ex.source, 3).tokens == ex.target
 
 
