@@ -78,7 +78,7 @@ def semantic_judge(split: str, data_dir: Path | None) -> Judge | None:
     if not is_task_name(split):
         return None
     task = load_task(split, data_dir if data_dir is not None and data_dir.is_dir() else None)
-    return None if task.semantic_judge is None else task.semantic_judge
+    return task.semantic_judge
 
 
 def reference(model: str, split: str) -> tuple[float, float, str, float] | None:
