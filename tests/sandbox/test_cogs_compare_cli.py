@@ -12,6 +12,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from test_compare_support import tiny_task
 
 from sandbox.compare import CompareConfig, merge_cells, plan_cells, render_html, render_markdown
 from sandbox.compare.runner import run_cell
@@ -19,7 +20,6 @@ from sandbox.data import Task
 from sandbox.tasks.registry import load_task
 from tests.conftest import REPO, run_cli
 from tests.sandbox import cogs_fakes
-from tests.sandbox.test_compare_support import tiny_task
 
 TRAIN, TEST = 200, 90
 FAST = ("--swaps", "5", "--bootstrap", "50", "--hull-lp-rounds", "0")
