@@ -182,7 +182,8 @@ def _same_holes(a: dict[str, object], b: dict[str, object]) -> bool:
 
 
 def _renamed(items: Sequence[Conjunct], mapping: dict[str, str]) -> Counter[tuple[str, Shape, tuple[str, ...]]]:
-    return Counter((c.tag, c.shape, tuple(mapping[v] for v in c.variables)) for c in items)
+    """The multiset of conjuncts with each variable renamed by ``mapping`` (kept where it has no entry)."""
+    return Counter((c.tag, c.shape, tuple(mapping.get(v, v) for v in c.variables)) for c in items)
 
 
 def equivalent(form: Sequence[str], other: Sequence[str], syntax: LogicalFormSyntax) -> bool:
@@ -199,8 +200,7 @@ def equivalent(form: Sequence[str], other: Sequence[str], syntax: LogicalFormSyn
     if len(set(colour_a.values())) == len(colour_a):
         # Every colour names one variable: the only candidate renaming is forced; check it.
         by_colour = {c: v for v, c in colour_b.items()}
-        return _renamed(mine, {v: by_colour[c] for v, c in colour_a.items()}) == _renamed(theirs, {
-            v: v for v in colour_b})
+        return _renamed(mine, {v: by_colour[c] for v, c in colour_a.items()}) == _renamed(theirs, {})
     # Symmetric variables remain (e.g. two unrelated `p ( v )`): an exact search (VF2) decides.
     matcher = DiGraphMatcher(form_graph(mine, colour_a), form_graph(theirs, colour_b),
                              node_match=_same_label, edge_match=_same_holes)
