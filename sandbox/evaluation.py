@@ -13,6 +13,10 @@ comparator's cells and ``results.json``), is::
                      replayer) and whose every step cites training evidence; 0 for
                      a learner without derivations
     relaxation_histogram  answers per relaxation level ("0".."3") and "abstained"
+    semantic_match   (only for a task with a semantic judge, such as COGS) share of test
+                     items equal to the gold up to conjunct order and variable renaming;
+                     with it ``by_category`` and ``by_kind``: {value: {n, correct,
+                     equivalent}}, and each item's ``equivalent``
     fit_seconds, predict_seconds  (timing fields: the only ones that vary between runs)
     items: [{id, input, prediction, gold, correct, category, relaxation_level, reason, traceable, trace,
             attribution}]
@@ -51,7 +55,8 @@ def score_predictions(
     train_by_id = {ex.id: ex for ex in task.train}
     items: list[dict[str, Any]] = []
     levels: Counter[str] = Counter()
-    n_correct = n_answered = n_traceable = 0
+    n_correct = n_answered = n_traceable = n_equivalent = 0
+    groups: dict[str, dict[str, dict[str, int]]] = {"by_category": {}, "by_kind": {}}
     for ex, pred in zip(test, predictions, strict=True):
         correct = task.is_correct(ex, pred.tokens)
         traceable = is_traceable(pred, ex.source, train_by_id)
@@ -62,12 +67,22 @@ def score_predictions(
             levels["abstained"] += 1
         elif pred.relaxation_level is not None:
             levels[str(pred.relaxation_level)] += 1
+        equivalent = task.is_equivalent(ex, pred.tokens)
+        if equivalent is not None:
+            n_equivalent += equivalent
+            for key, value in (("by_category", ex.category), ("by_kind", ex.get("kind"))):
+                if value:
+                    group = groups[key].setdefault(value, {"n": 0, "correct": 0, "equivalent": 0})
+                    group["n"] += 1
+                    group["correct"] += correct
+                    group["equivalent"] += equivalent
         items.append({
             "id": ex.id,
             "input": " ".join(ex.source),
             "prediction": None if pred.tokens is None else " ".join(pred.tokens),
             "gold": " ".join(ex.target),
             "correct": correct,
+            **({} if equivalent is None else {"equivalent": equivalent}),
             "category": ex.category or None,
             "relaxation_level": pred.relaxation_level,
             "reason": pred.reason or None,
@@ -83,6 +98,10 @@ def score_predictions(
         "accuracy_answered": n_correct / n_answered if n_answered else 0.0,
         "traceability": n_traceable / n_answered if n_answered else 0.0,
         "relaxation_histogram": dict(sorted(levels.items())),
+        **({} if task.semantic_judge is None else {
+            "semantic_match": n_equivalent / n if n else 0.0,
+            **{key: dict(sorted(found.items())) for key, found in groups.items()},
+        }),
         "items": items,
     }
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import hashlib
 import sys
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -79,6 +80,38 @@ def task_from_files(train_file: str, test_file: str | None, fmt: str | None = No
         generalization=Generalization.MIXED,
         description=f"user files {train_file}" + (f" and {test_file}" if test_file else ""),
     )
+
+
+def add_limits(parser: argparse.ArgumentParser) -> None:
+    """``--train-limit N`` and ``--test-limit N``: a quick look at a large task on a slice of it."""
+    parser.add_argument("--train-limit", type=int, metavar="N",
+                        help="train on the first N training examples only (file order; the task's version "
+                             "records the slice, so results of a slice are never mistaken for the whole)")
+    parser.add_argument("--test-limit", type=int, metavar="N",
+                        help="test on the first N test examples only (file order; recorded likewise)")
+
+
+def limited(task: Task, train_limit: int | None, test_limit: int | None) -> Task:
+    """``task`` cut to its first ``train_limit`` training and ``test_limit`` test examples (``None``: all).
+
+    >>> from sandbox.data import Example
+    >>> task = Task("t", "1.0", (Example.of("a", "A"),) * 5, (Example.of("b", "B"),) * 3, Generalization.IID)
+    >>> cut = limited(task, 2, None)
+    >>> len(cut.train), len(cut.test), cut.version
+    (2, 3, '1.0+train:2')
+    """
+    for flag, value in (("--train-limit", train_limit), ("--test-limit", test_limit)):
+        if value is not None and value < 1:
+            raise UsageError(f"{flag} must be at least 1")
+    cuts = [f"{side}:{n}" for side, n, full in (("train", train_limit, task.train), ("test", test_limit, task.test))
+            if n is not None and n < len(full)]
+    if not cuts:
+        return task
+    train = task.train[:train_limit] if train_limit is not None else task.train
+    test = task.test[:test_limit] if test_limit is not None else task.test
+    sliced = f"first {len(train)} of {len(task.train)} training and {len(test)} of {len(task.test)} test examples"
+    return replace(task, train=train, test=test, version=f"{task.version}+{'+'.join(cuts)}",
+                   description=f"{task.description} (a slice: {sliced})".strip())
 
 
 def add_wait(parser: argparse.ArgumentParser) -> None:

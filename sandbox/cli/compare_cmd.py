@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from sandbox.cli.common import add_data_dir, add_wait, parse_value, task_from_files
+from sandbox.cli.common import add_data_dir, add_limits, add_wait, limited, parse_value, task_from_files
 from sandbox.compare.config import Cell, CompareConfig, plan_cells
 from sandbox.data import Task
 from sandbox.errors import InputError, UsageError
@@ -33,6 +33,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--test", metavar="FILE", help="test file, same formats")
     p.add_argument("--format", choices=FORMATS, help="file format (default: from the extension)")
     add_data_dir(p)
+    add_limits(p)
     p.add_argument("--learners", default=DEFAULT_LEARNERS, metavar="A,B,...",
                    help=f"comma-separated learners (default {DEFAULT_LEARNERS}; known: {', '.join(learner_names())})")
     p.add_argument("--seeds", type=int, default=1, metavar="N",
@@ -71,11 +72,13 @@ def tasks_from_args(args: argparse.Namespace) -> dict[str, Task]:
     if args.task and (args.train or args.test):
         raise UsageError("give either --task or --train/--test, not both")
     if args.task:
-        return {name: load_task(name, args.data_dir) for name in dict.fromkeys(args.task)}
-    if not (args.train and args.test):
-        raise UsageError("give --task TASK or --train FILE --test FILE")
-    task = task_from_files(args.train, args.test, args.format)
-    return {task.name: task}
+        loaded = {name: load_task(name, args.data_dir) for name in dict.fromkeys(args.task)}
+    else:
+        if not (args.train and args.test):
+            raise UsageError("give --task TASK or --train FILE --test FILE")
+        task = task_from_files(args.train, args.test, args.format)
+        loaded = {task.name: task}
+    return {name: limited(task, args.train_limit, args.test_limit) for name, task in loaded.items()}
 
 
 def learner_list(text: str) -> list[str]:

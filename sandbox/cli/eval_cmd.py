@@ -6,7 +6,7 @@ import argparse
 import json
 from typing import Any
 
-from sandbox.cli.common import add_task_source, learner_params_from_args, task_from_args
+from sandbox.cli.common import add_limits, add_task_source, learner_params_from_args, limited, task_from_args
 from sandbox.data import MAX_INPUT_TOKENS
 from sandbox.derivation import render_tree
 from sandbox.errors import UsageError
@@ -40,6 +40,7 @@ def register(sub: argparse._SubParsersAction) -> None:
                                    "print exact match, coverage, traceability and relaxation levels.")
     add_learner_options(p)
     add_task_source(p)
+    add_limits(p)
     p.add_argument("--json", metavar="OUT", help="write the full result, one record per test item")
     p.set_defaults(handler=cmd_eval)
 
@@ -54,7 +55,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 def cmd_eval(args: argparse.Namespace) -> int:
     json_out = None if args.json is None else output_parent(args.json, "--json")
-    task = task_from_args(args)
+    task = limited(task_from_args(args), args.train_limit, args.test_limit)
     if not task.test:
         raise UsageError(f"task {task.name} has no test examples")
     learner = learner_from_args(args)
@@ -73,6 +74,8 @@ def summary(result: dict[str, Any]) -> str:
         f"learner {result['learner']} on {result['task']} (version {result['task_version']}): "
         f"{result['n_train']} train, {result['n_test']} test",
         f"  exact match   {result['exact_match']:.2%}",
+        *([f"  semantic      {result['semantic_match']:.2%} (equal up to conjunct order and variable renaming)"]
+          if "semantic_match" in result else []),
         f"  coverage      {result['coverage']:.2%}",
         f"  traceability  {result['traceability']:.2%}",
         f"  relaxation    {levels}",

@@ -24,7 +24,11 @@ its version and its ``run`` fields with the cells and with ``sandbox eval --json
   ``attribution_fidelity``, each ``{"mean", "std"}`` over seeds (``std`` is
   ``null`` with one seed); the two exact matches add ``ci``, a 95% percentile
   bootstrap interval over test items of the per-item accuracy averaged over
-  seeds; ``attribution`` (swap counts summed over seeds); ``relaxation``,
+  seeds; ``semantic_match`` (only for a task with a semantic judge, such as
+  COGS: answers equal to the gold up to conjunct order and variable
+  renaming; same form as ``exact_match``, and every ``by_*`` count then adds
+  ``equivalent`` beside ``correct``); ``attribution`` (swap counts summed over
+  seeds); ``relaxation``,
   ``errors``, ``by_length``, ``by_category``, ``by_kind``, ``by_source``
   (counts summed over seeds; ``by_source`` splits a composite learner's
   answers by the side that gave them); ``routing`` (``null`` except for a
@@ -178,6 +182,9 @@ def summarize(records: Sequence[dict[str, Any]], config: CompareConfig) -> dict[
                            "seeds": [r["seed"] for r in records]}
     row["exact_match"] = {**(_stat([r["test"]["exact_match"] for r in records]) or {}),
                           "ci": _seed_averaged_ci([r["test"]["outcomes"] for r in records], config)}
+    if all("semantic_match" in r["test"] for r in records):  # only tasks with a semantic judge
+        row["semantic_match"] = {**(_stat([r["test"]["semantic_match"] for r in records]) or {}),
+                                 "ci": _seed_averaged_ci([r["test"]["semantic_outcomes"] for r in records], config)}
     held = [r["heldout"] for r in records if r["heldout"] is not None]
     row["heldout_exact_match"] = None if len(held) != len(records) else {
         **(_stat([h["exact_match"] for h in held]) or {}),

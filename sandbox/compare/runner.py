@@ -119,6 +119,7 @@ def score_items(task: Task, examples: Sequence[Example], predictions: Sequence[P
             relaxation_level=pred.relaxation_level if pred.tokens is not None else None,
             error=None if correct else error_class(pred.tokens, ex.target),
             source=pred.source,
+            equivalent=task.is_equivalent(ex, pred.tokens),
         ))
     return items
 
@@ -141,6 +142,7 @@ def _showcase(task: Task, indices: list[int], predictions: Sequence[Prediction])
             "gold": " ".join(ex.target),
             "prediction": None if pred.tokens is None else " ".join(pred.tokens),
             "correct": task.is_correct(ex, pred.tokens),
+            **({} if task.semantic_judge is None else {"equivalent": task.is_equivalent(ex, pred.tokens)}),
             "reason": pred.reason or None,
             "relaxation_level": pred.relaxation_level,
             "derivation": None if pred.derivation is None else render_tree(pred.derivation, ex.source),
