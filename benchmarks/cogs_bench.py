@@ -3,9 +3,9 @@
 Fits on all of ``train.tsv`` and prints: learn CPU seconds and peak memory,
 the rules kept, then for ``cogs/gen`` (21 categories of 1,000) and
 ``cogs/test`` the official exact match per category and grouped lexical vs
-structural, the semantic judge beside it where the sandbox has one for the
-task, coverage, traceability (the sandbox's own replayer and evidence check)
-and the relaxation levels used, and predict CPU seconds. Needs the official
+structural, the task's semantic judge beside it (equal up to the order of
+conjuncts and a consistent renaming of variables), coverage, traceability
+(the sandbox's own replayer and evidence check), the relaxation levels used, and predict CPU seconds. Needs the official
 files (``--data-dir``, default ``$SANDBOX_DATA`` or ``../shared/datasets``).
 
     python -m benchmarks.cogs_bench                  # gen and test, every item
@@ -19,25 +19,14 @@ import os
 import resource
 import time
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 
-from sandbox.data import Example
+from sandbox.data import Example, Task
 from sandbox.evaluation import is_traceable
 from sandbox.tasks.cogs import kind_of
 from sandbox.tasks.registry import load_task
 from symbolic import SymbolicLearner
-
-Judge = Callable[[Sequence[str], Sequence[str]], bool]
-
-
-def _semantic_judge() -> Judge | None:
-    """The sandbox's meaning-equivalence judge for logical forms, where this version has one."""
-    try:
-        from sandbox.compare import judges  # type: ignore[attr-defined]
-    except ImportError:
-        return None
-    return getattr(judges, "equivalent", None)
 
 
 def _table(rows: dict[str, list[tuple[bool, bool | None]]]) -> list[str]:
@@ -50,8 +39,7 @@ def _table(rows: dict[str, list[tuple[bool, bool | None]]]) -> list[str]:
     return lines
 
 
-def evaluate(learner: SymbolicLearner, name: str, test: Sequence[Example], train: dict[str, Example],
-             judge: Judge | None) -> list[str]:
+def evaluate(learner: SymbolicLearner, task: Task, test: Sequence[Example], train: dict[str, Example]) -> list[str]:
     start = time.process_time()
     preds = learner.predict([ex.source for ex in test])
     spent = time.process_time() - start
@@ -61,9 +49,7 @@ def evaluate(learner: SymbolicLearner, name: str, test: Sequence[Example], train
     traced = answered = 0
     for ex, pred in zip(test, preds, strict=True):
         exact = pred.tokens == ex.target
-        sem = None if judge is None or pred.tokens is None else bool(judge(pred.tokens, ex.target))
-        if judge is not None and pred.tokens is None:
-            sem = False
+        sem = task.is_equivalent(ex, pred.tokens)  # the task's semantic judge (None: it has none)
         cat = ex.category or "(all)"
         by_cat.setdefault(cat, []).append((exact, sem))
         by_kind.setdefault(kind_of(cat) if ex.category else "in distribution", []).append((exact, sem))
@@ -74,7 +60,8 @@ def evaluate(learner: SymbolicLearner, name: str, test: Sequence[Example], train
         answered += 1
         levels[str(pred.relaxation_level)] += 1
         traced += is_traceable(pred, ex.source, train)
-    out = [f"{name}: {len(test)} items, predict {spent:.1f} s CPU ({1000 * spent / max(1, len(test)):.2f} ms/item)",
+    per_item = 1000 * spent / max(1, len(test))
+    out = [f"{task.name}: {len(test)} items, predict {spent:.1f} s CPU ({per_item:.2f} ms/item)",
            f"  coverage {answered / len(test):.2%}, traceability {traced / max(1, answered):.2%} of answers",
            "  relaxation levels: " + ", ".join(f"{k}: {v}" for k, v in sorted(levels.items()))]
     out += _table(dict(sorted(by_kind.items())))
@@ -89,7 +76,6 @@ def main(argv: Sequence[str] | None = None) -> int:
     ap.add_argument("--every", type=int, default=1, help="test every N-th item only")
     ap.add_argument("--splits", default="cogs/gen,cogs/test")
     args = ap.parse_args(argv)
-    judge = _semantic_judge()
     tasks = [load_task(name, args.data_dir) for name in args.splits.split(",")]
     train = tasks[0].train
     start = time.process_time()
@@ -99,11 +85,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     summary = learner.summary()
     print(f"symbolic on COGS: {len(train)} training examples, learn {fit:.1f} s CPU, peak memory {peak:.0f} MB")
     print(f"  rule language: {summary['rule_language']}; rules: {summary['by_kind']}")
-    if judge is None:
-        print("  (no semantic judge in this version: the 'meaning' column is empty)")
     by_id = {ex.id: ex for ex in train}
     for task in tasks:
-        for line in evaluate(learner, task.name, task.test[::args.every], by_id, judge):
+        for line in evaluate(learner, task, task.test[::args.every], by_id):
             print(line)
     return 0
 
