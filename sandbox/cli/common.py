@@ -82,13 +82,14 @@ def task_from_files(train_file: str, test_file: str | None, fmt: str | None = No
     )
 
 
-def add_limits(parser: argparse.ArgumentParser) -> None:
+def add_limits(parser: argparse.ArgumentParser, test: bool = True) -> None:
     """``--train-limit N`` and ``--test-limit N``: a quick look at a large task on a slice of it."""
     parser.add_argument("--train-limit", type=int, metavar="N",
                         help="train on the first N training examples only (file order; the task's version "
                              "records the slice, so results of a slice are never mistaken for the whole)")
-    parser.add_argument("--test-limit", type=int, metavar="N",
-                        help="test on the first N test examples only (file order; recorded likewise)")
+    if test:
+            parser.add_argument("--test-limit", type=int, metavar="N",
+                            help="test on the first N test examples only (file order; recorded likewise)")
 
 
 def limited(task: Task, train_limit: int | None, test_limit: int | None) -> Task:

@@ -49,6 +49,7 @@ def register(sub: argparse._SubParsersAction) -> None:
                                    "for INPUT.")
     add_learner_options(p)
     add_task_source(p, need_test=False)
+    add_limits(p, test=False)
     p.add_argument("input", help="the input, words separated by spaces (quote it)")
     p.set_defaults(handler=cmd_explain)
 
@@ -101,7 +102,7 @@ def _learned_lines(learned: Any) -> list[str]:
 
 
 def cmd_explain(args: argparse.Namespace) -> int:
-    task = task_from_args(args, need_test=False)
+    task = limited(task_from_args(args, need_test=False), args.train_limit, None)
     source = tuple(args.input.split())
     if not source:
         raise UsageError("INPUT is empty")
