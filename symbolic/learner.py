@@ -17,9 +17,9 @@ import gc
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from sandbox import protocol
 from sandbox.data import MAX_INPUT_TOKENS, Example, Tokens
 from sandbox.derivation import Derivation
-from sandbox import protocol
 from sandbox.protocol import ParamsMixin, Prediction
 from symbolic.categories import build_hierarchy
 from symbolic.chart import InductionChart
