@@ -270,11 +270,20 @@ def derivation(node: Node, src: Tokens, shapes: list[Shape], g: Grammar,
     name = f"lf{node.rule + 1}"
     children = tuple(derivation(c, src, shapes, g, word_evidence) for c in node.children)
     evidence = tuple(g.rules[shape])
-    relax = tuple(Relaxation(k, lvl, f"fillers of {name} slot {k}", _category(lvl), evidence)
+    role = "word" if shape.kind == UNIT else "head" if shape.kind == PHRASE else "phrase"
+    relax = tuple(Relaxation(k, lvl, f"fillers of {name} slot {k}",
+                             _category(lvl, "phrase" if role == "head" and k != shape.head else role), evidence)
                   for k, lvl in enumerate(node.levels) if lvl > 0)
     return Derivation(name, shape.pattern, shape.template(), node.span, children, evidence, relax)
 
 
-def _category(level: int) -> str:
-    return {1: "classmates of its fillers (or a phrase of their kind)", 2: "words of its fillers' kind",
-            3: "any constituent"}[level]
+def _category(level: int, role: str) -> str:
+    """What a slot accepted at ``level`` (``role``: a unit's word, a phrase's head, another phrase)."""
+    return {
+        "word": {1: "classmates of its words (the same shape alone, or most slots shared)",
+                 2: "words of a kind seen there", 3: "any word"},
+        "head": {1: "classmates of its head words", 2: "a new form of the head, or a word of a kind seen there",
+                 3: "any head"},
+        "phrase": {1: "a word in a role it never had, or a phrase of a new shape, of a kind seen there",
+                   2: "a kind that mostly stands where the kinds seen there do", 3: "any constituent"},
+    }[role][level]
