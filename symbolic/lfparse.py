@@ -28,6 +28,7 @@ Work is counted: ``max_items`` bounds the analyses one input may build.
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from dataclasses import dataclass
 
 from sandbox.derivation import Derivation, Relaxation
@@ -69,6 +70,7 @@ class LFParser:
         self.kind = [s.kind for s in self.shapes]
         self.heads = [s.head for s in self.shapes]
         self.patterns = [s.pattern for s in self.shapes]
+        self.fixed = [frozenset(x for x in s.pattern if isinstance(x, str)) for s in self.shapes]
         self.rules_in: dict[tuple[int, int], frozenset[int]] = {}
         self.words_in: dict[tuple[int, int], frozenset[str]] = {}
         self.kinds_in: dict[tuple[int, int], frozenset[str]] = {}
@@ -153,6 +155,10 @@ class LFParser:
         chart: dict[tuple[int, int], dict[int, Node]] = {}
         self._spent = 0
         self._memo: dict[tuple[int, int, int, int], Tail | None] = {}
+        self._at: dict[str, list[int]] = {}
+        for p, w in enumerate(src):
+            self._at.setdefault(w, []).append(p)
+        self._ends: list[list[int]] = [[] for _ in range(n)]  # per start, the ends of filled cells (ascending)
         leaves = [Node(-1, (i, i + 1), i, (), (), (0, 0, 0) if w in self.vocabulary else (2, 2, 2))
                   for i, w in enumerate(src)]
         for length in range(1, n + 1):
@@ -165,6 +171,7 @@ class LFParser:
                     self._fill(cell, rule, src, i, j, chart, leaves)
                 if cell:
                     chart[(i, j)] = cell
+                    self._ends[i].append(j)
         top = [a for r, a in chart.get((0, n), {}).items() if r in self.roots]
         return min(top, key=lambda a: a.cost) if top else None
 
@@ -172,12 +179,21 @@ class LFParser:
               chart: dict[tuple[int, int], dict[int, Node]], leaves: list[Node]) -> None:
         pat = self.patterns[rule]
         if len(pat) > j - i or (isinstance(pat[0], str) and pat[0] != src[i]) \
-                or (isinstance(pat[-1], str) and pat[-1] != src[j - 1]):
+                or (isinstance(pat[-1], str) and pat[-1] != src[j - 1]) \
+                or any(not self._within(w, i, j) for w in self.fixed[rule]):
             return
         found = self._best(rule, 0, i, j, src, chart, leaves)
         if found is not None:
             cost, children, levels = found
             cell[rule] = Node(rule, (i, j), children[self.heads[rule]].head, children, levels, cost)
+
+    def _within(self, word: str, i: int, j: int) -> bool:
+        """Whether ``word`` stands somewhere in ``i..j`` of the input being parsed."""
+        at = self._at.get(word)
+        if not at:
+            return False
+        k = bisect_left(at, i)
+        return k < len(at) and at[k] < j
 
     def _best(self, rule: int, k: int, pos: int, end: int, src: Tokens,
               chart: dict[tuple[int, int], dict[int, Node]], leaves: list[Node]) -> Tail | None:
@@ -202,9 +218,11 @@ class LFParser:
         else:
             rest_min = len(pat) - k - 1
             nxt = pat[k + 1] if k + 1 < len(pat) else None
-            for e in range(pos + 1, end - rest_min + 1):
-                cell = chart.get((pos, e))
-                if not cell or (isinstance(nxt, str) and (e >= end or src[e] != nxt)):
+            for e in self._ends[pos]:  # only where some constituent starting here ends
+                if e > end - rest_min:
+                    break
+                cell = chart[(pos, e)]
+                if isinstance(nxt, str) and (e >= end or src[e] != nxt):
                     continue
                 tail = self._best(rule, k + 1, e, end, src, chart, leaves)
                 if tail is None:
