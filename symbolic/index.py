@@ -45,10 +45,15 @@ class RuleIndex:
         self._first: dict[str, list[tuple[int, Tiler]]] = {}
         self._inner: dict[str, list[tuple[int, Tiler]]] = {}
         self._free: list[tuple[int, Tiler]] = []
+        # Patterns without slots (memorized inputs) match only themselves: looked up, not tried
+        # on every phrase that ends in their last word (thousands of them end in one word).
+        self._whole: dict[tuple[Item, ...], list[tuple[int, Tiler]]] = {}
         for i, pattern in enumerate(patterns):
             entry = (i, compile_tiler(tuple(pattern), tuple(slot_words[i]), tuple(phrasal[i])))
             fixed = [x for x in pattern if isinstance(x, str)]
-            if isinstance(pattern[-1], str):
+            if len(fixed) == len(pattern):
+                self._whole.setdefault(tuple(pattern), []).append(entry)
+            elif isinstance(pattern[-1], str):
                 self._last.setdefault(pattern[-1], []).append(entry)
             elif isinstance(pattern[0], str):
                 self._first.setdefault(pattern[0], []).append(entry)
@@ -74,6 +79,9 @@ class RuleIndex:
         if len(rest) > 1:
             rest.sort(key=_position)
         last = self._last.get(phrase[-1])
+        whole = self._whole.get(phrase)
+        if whole:  # in the place it would hold among the rules ending in the phrase's last word
+            last = sorted([*(last or ()), *whole], key=_position)
         return last + rest if last else rest
 
     def matches(self, phrase: Tokens) -> list[tuple[int, tuple[Span, ...]]]:

@@ -111,8 +111,9 @@ def induce_rules(examples: Sequence[Example], lexicon: Mapping[str, Rule], max_s
         why = f"the work budget ran out (max_proposals={max_proposals}) before a general rule was found"
     else:
         why = "no general rule derives this example"
-    for i in pending:
-        _memorize(state, examples[i], why)
+    known = sum(1 for r in state.rules.values() if r.kind is RuleKind.MEMORIZED)
+    for n, i in enumerate(pending, start=known + 1):
+        _memorize(state, examples[i], why, n)
     return state
 
 
@@ -381,8 +382,7 @@ def _notes(state: State, best: Proposal, proposals: Mapping[Key, Proposal],
     return tuple(notes)
 
 
-def _memorize(state: State, ex: Example, why: str) -> None:
-    n = sum(1 for r in state.rules.values() if r.kind is RuleKind.MEMORIZED) + 1
+def _memorize(state: State, ex: Example, why: str, n: int) -> None:
     rule_id = f"m{n}"
     state.rules[rule_id] = Rule(rule_id, ex.source, ex.target, (ex.id,), RuleKind.MEMORIZED,
                                 notes=(why,))

@@ -127,6 +127,8 @@ class State:
                 seen_fillers(self.evidence), meaning_types(self.lexicon, self.rules),
                 {r.id: r.evidence for r in (*self.lexicon.values(), *self.rules.values())},
                 self.similarity, slots)
+            if self.spent_at is None:
+                self._hierarchy.work = self.work
         return self._hierarchy
 
     @property
@@ -147,6 +149,8 @@ class State:
     def spend_out(self, spent: BudgetSpent) -> None:
         """Record that a budget ran out: from now on the chart computes nothing more."""
         self.exhausted, self.spent_at = True, spent.stage
+        if self._hierarchy is not None:
+            self._hierarchy.work = None
 
     def changed(self) -> None:
         if self._chart is not None:

@@ -16,9 +16,9 @@ catches it where the state is whole again and says what it did instead.
 ...     work.charge(7)
 ... except BudgetSpent as spent:
 ...     print(spent)
-work budget spent at stage induction (11 of 10 steps)
->>> work.spent_at, work.remaining
-('induction', 0)
+work budget spent at stage induction (4 of 10 steps)
+>>> work.spent_at, work.spent, work.exhausted
+('induction', 4, True)
 
 A *reporter* (a callback, supplied by whoever shows progress: the CLI's bar)
 hears the stage and the steps spent at each new stage and every
@@ -54,6 +54,7 @@ class Work:
         self.spent = 0
         self.stage = stage
         self.spent_at: str | None = None  # the stage during which the budget ran out
+        self.refused = False  # whether a charge was refused (the budget is then used up)
         self._report = report
         self._next_report = REPORT_EVERY if report is not None else -1
 
@@ -68,9 +69,15 @@ class Work:
         return False
 
     def charge(self, n: int = 1) -> None:
-        """Spend ``n`` steps; raise :class:`BudgetSpent` once the budget is used up."""
-        if not self.spend(n):
+        """Spend ``n`` steps, or raise :class:`BudgetSpent` (spending none) if they would overrun the budget."""
+        if self.limit is not None and self.spent + n > self.limit:
+            self.refused = True
+            if self.spent_at is None:
+                self.spent_at = self.stage
             raise BudgetSpent(self.stage, self.spent, self.limit)
+        self.spent += n
+        if self.spent >= self._next_report >= 0:
+            self._tell()
 
     def enter(self, stage: str) -> None:
         """Name the stage the next steps belong to (and tell the reporter)."""
@@ -85,11 +92,13 @@ class Work:
 
     @property
     def exhausted(self) -> bool:
-        return self.limit is not None and self.spent > self.limit
+        return self.limit is not None and (self.spent > self.limit or self.refused)
 
     @property
     def remaining(self) -> int | None:
-        return None if self.limit is None else max(0, self.limit - self.spent)
+        if self.limit is None:
+            return None
+        return 0 if self.refused else max(0, self.limit - self.spent)
 
     def part(self, limit: int | None) -> Work:
         """A budget for a sub-stage of at most ``limit`` steps and what is left here (spend it, then
@@ -101,5 +110,3 @@ class Work:
     def absorb(self, sub: Work) -> None:
         """Count a sub-stage's steps here (see :meth:`part`)."""
         self.spent += sub.spent
-        if sub.spent_at is not None and self.exhausted and self.spent_at is None:
-            self.spent_at = sub.spent_at
