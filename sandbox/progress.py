@@ -64,8 +64,9 @@ def showing(enabled: bool | None = None, file: TextIO | None = None) -> Iterator
             bar = tqdm(total=limit, unit="step", unit_scale=True, leave=False, file=out, dynamic_ncols=True)
         elif spent < bar.n or limit != bar.total:
             bar.reset(total=limit)  # a new budget (the next fit, or a predict)
-        bar.set_description(stage[:60], refresh=False)
         bar.update(spent - bar.n)
+        if stage[:60] != bar.desc:  # a new stage shows at once; steps within one, as tqdm paces them
+            bar.set_description(stage[:60], refresh=True)
 
     try:
         with reporting(report):
