@@ -52,17 +52,22 @@ def run_case(name: str, data: Sequence[Example], params: dict[str, Any]) -> None
     outputs: dict[tuple[str, ...], set[tuple[str, ...]]] = {}
     for ex in data:
         outputs.setdefault(ex.source, set()).add(ex.target)
-    single = [(s, next(iter(t))) for s, t in outputs.items() if len(t) == 1][:SAMPLE]
+    asked = list(outputs)[:SAMPLE]
     cpu = time.process_time()
-    preds = learner.predict([s for s, _ in single]) if single else []
+    preds = learner.predict(asked)
     pred_cpu = time.process_time() - cpu
-    given = sum(p.tokens == t for p, (_, t) in zip(preds, single, strict=True))
+    single = [(p, outputs[s]) for p, s in zip(preds, asked, strict=True) if len(outputs[s]) == 1]
+    several = [(p, outputs[s]) for p, s in zip(preds, asked, strict=True) if len(outputs[s]) > 1]
+    given = sum(p.tokens in t for p, t in single)
+    one_of = sum(p.tokens in t for p, t in several)
+    abstained = sum(p.tokens is None for p, _ in several)
     over = sum("parse budget" in p.reason for p in preds)
     kinds = ", ".join(f"{k} {v}" for k, v in info["by_kind"].items())
     spent_at = info.get("budget_spent_at") or "-"
     print(f"{name:34} {len(data):6d} {max(len(ex.source) for ex in data):5d} {fit_cpu:8.1f} ({fit_wall:6.1f}) "
           f"{info['work_steps']:>12,} / {info['max_work'] or 'none'!s:>10}  {given}/{len(single)} as given, "
-          f"{over} over parse budget, predict {pred_cpu:.1f} s", flush=True)
+          + (f"{one_of}/{len(several)} with several outputs given one, {abstained} abstained, " if several else "")
+          + f"{over} over parse budget, predict {pred_cpu:.1f} s", flush=True)
     print(f"{'':34} budget spent at: {spent_at}; rules: {kinds}", flush=True)
 
 
