@@ -142,7 +142,7 @@ class InductionChart:
             result[(lex.id, lex.meaning)] = Entry(0, lex.id, (), (), 1, [()])
         if self.frozen:
             return result
-        matches = self._index.matches(phrase)
+        matches = self._index.matches(phrase, self.work)
         if self.work is not None:
             self.work.charge(1 + len(matches))
         for position, spans in matches:

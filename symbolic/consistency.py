@@ -88,7 +88,7 @@ class Consistency:
             if self.work is not None:
                 self.work.charge()
             bounds = [(1, n if p else 1) for p in phrasal]
-            matches = matcher.match(ex.source, bounds)
+            matches = matcher.match(ex.source, bounds, self.work)
             # Only an example the rules derive already says what its parts mean;
             # the parts of one they cannot derive yet may be read in ways the
             # missing rule would make wrong.

@@ -41,7 +41,7 @@ MAX_REVISIONS = 2
 INVERSE_TRIGGER = 0.05  # the share of memorized examples at which the backward reading is tried
 SEQUENCE_COVERAGE = 0.98  # the share of training examples the sequence reading must derive
 MAX_SEQUENCE_WORK = 50_000_000  # steps of the sequence stage (10,000 examples of a string-edit language: about 3e5)
-MAX_WORK = 30_000_000  # steps of one concatenative fit (a SCAN split: about 1.2e5; COGS spends it in about a minute)
+MAX_WORK = 30_000_000  # steps of one concatenative fit (a SCAN split: about 1.3e5; see the README)
 MAX_PARSE_ITEMS = 2_000_000  # parse items per predicted input (a 9-word SCAN command: about 300)
 
 

@@ -162,7 +162,7 @@ class Parser:
         heads = self._heads
         work = self._work
         for position, tiler in self._index[cap].candidates(phrase):
-            tilings = tiler(phrase)
+            tilings = tiler(phrase, work)
             if work is not None:  # a parse item: one rule tried on one tiling of the phrase
                 work.charge(1 + len(tilings))
             for spans in tilings:

@@ -257,6 +257,8 @@ def _abstractions(state: State, src: Tokens, tgt: Tokens) -> Iterator[Offer]:
     chart = state.chart
     n = len(src)
     meaningful = [w in state.lexicon and bool(state.lexicon[w].template) for w in src]
+    if state.work is not None:
+        state.work.charge(n * (n + 1) // 2)  # the meanings of every span, looked up
     known = {(i, j): found for i in range(n) for j in range(i + 1, n + 1)
              if (i, j) != (0, n) and (found := chart.meanings(src[i:j]))}
     segmentations: list[tuple[tuple[Item, ...], tuple[tuple[int, int], ...]]] = []
@@ -309,9 +311,9 @@ def _from_known_rules(state: State, src: Tokens, tgt: Tokens, depth: int) -> lis
     for rule in state.rules.values():
         if rule.kind is not RuleKind.COMPOSITION or not set(rule.fixed_words) <= words:
             continue
-        for spans in match_pattern(rule.pattern, src, [(1, len(src))] * rule.n_slots):
+        for spans in match_pattern(rule.pattern, src, [(1, len(src))] * rule.n_slots, state.work):
             if state.work is not None:
-                state.work.charge()
+                state.work.charge(1 + rule.n_slots)
             parts = [chart.meanings(src[a:b]) for a, b in spans]
             out += _widenings(state, rule, parts, tgt, spans[0][1] - spans[0][0])
             if depth > 0:
