@@ -14,6 +14,7 @@ that the sandbox's replayer rebuilds without the learner.
 from __future__ import annotations
 
 import itertools
+import sys
 from collections import defaultdict
 from collections.abc import Sequence
 from graphlib import CycleError, TopologicalSorter
@@ -23,9 +24,9 @@ from sandbox.derivation import Derivation, attribution, replay
 from sandbox.lforms import Render
 from sandbox.protocol import Prediction
 from symbolic.lfgrammar import Grammar, Shape, induce, learn_words
-from symbolic.lfparse import Budget, LFParser, derivation
+from symbolic.lfparse import MAX_ITEMS, Budget, LFParser, derivation
 from symbolic.lfsyntax import Observed, is_position, learn_syntax
-from symbolic.programs import Work
+from symbolic.work import Work
 
 Tokens = tuple[str, ...]
 
@@ -34,10 +35,11 @@ class LogicalReading:
     """A fitted conjunct reading: grammar, render law, parser, memory."""
 
     def __init__(self, g: Grammar, law: Render, memory: dict[Tokens, tuple[Tokens, str]],
-                 word_evidence: dict[str, tuple[str, ...]], similarity: float, notes: tuple[str, ...]):
+                 word_evidence: dict[str, tuple[str, ...]], similarity: float, notes: tuple[str, ...],
+                 max_items: int = MAX_ITEMS):
         self.grammar, self.law, self.memory = g, law, memory
         self.word_evidence = word_evidence
-        self.parser = LFParser(g, similarity, frozenset(word_evidence))
+        self.parser = LFParser(g, similarity, frozenset(word_evidence), max_items)
         self.notes = notes
         self.render_evidence = tuple(next(iter(g.rules.values()))[:1])
 
@@ -77,7 +79,7 @@ class LogicalReading:
 
 
 def read_logical_forms(train: Sequence[Example], work: Work, coverage: float,
-                       similarity: float) -> LogicalReading | str:
+                       similarity: float, max_items: int | None = MAX_ITEMS) -> LogicalReading | str:
     """The conjunct reading of ``train``, or why it does not apply."""
     pairs = [(ex.source, ex.target) for ex in train]
     with_positions = sum(1 for s, t in pairs if any(is_position(x, len(s)) for x in t))
@@ -114,7 +116,8 @@ def read_logical_forms(train: Sequence[Example], work: Work, coverage: float,
     if read < coverage * len(train):
         return f"the conjunct rules read {read} of {len(train)} training examples (need {coverage:.0%})"
     reading = LogicalReading(g, law, memory, {w: tuple(v) for w, v in evidence.items()}, similarity,
-                             (f"{len(g.left_out)} sentences do not read as trees (memorized)",))
+                             (f"{len(g.left_out)} sentences do not read as trees (memorized)",),
+                             sys.maxsize if max_items is None else max_items)
     return reading
 
 

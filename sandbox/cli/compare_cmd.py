@@ -56,6 +56,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--bootstrap", type=int, default=defaults.bootstrap_resamples, metavar="N",
                    help=f"bootstrap resamples (default {defaults.bootstrap_resamples})")
     p.add_argument("--fresh", action="store_true", help="rerun every cell even if DIR/cells holds it")
+    p.add_argument("--quiet", action="store_true",
+                   help="no progress bar of the symbolic learner's stages and work (shown only on a terminal)")
     add_wait(p)
     p.set_defaults(handler=cmd_compare)
 
@@ -167,8 +169,11 @@ def cmd_compare(args: argparse.Namespace) -> int:
         how = "reused from cells/" if reused else f"{record['timing']['total_seconds']:.1f} s"
         print(f"{head}: test exact match {pct(record['test']['exact_match'])} ({how})", file=sys.stderr, flush=True)
 
-    results = execute(cells, tasks, out, config, fresh=args.fresh, data_dir=args.data_dir, progress=False,
-                      announce=announce, wait_polls=args.wait)
+    from sandbox.progress import showing
+
+    with showing(False if args.quiet else None):
+        results = execute(cells, tasks, out, config, fresh=args.fresh, data_dir=args.data_dir, progress=False,
+                          announce=announce, wait_polls=args.wait)
     for row in results["summary"]:
         print(f"{row['task']:24} {row['learner']:12} OOD {with_ci(row['exact_match'])}  "
               f"traceability {mean_pct(row['traceability'])}")

@@ -12,7 +12,8 @@ from sandbox.derivation import render_tree
 from sandbox.errors import UsageError
 from sandbox.evaluation import evaluate
 from sandbox.formats import atomic_write_text, output_parent
-from sandbox.registry import learner_names, make_learner
+from sandbox.progress import showing
+from sandbox.registry import learner_names, learner_parameters, make_learner
 
 # Options that map to a learner's constructor parameter of the same meaning.
 LEARNER_OPTIONS = {"max_relaxation": "--max-relaxation", "epochs": "--epochs",
@@ -31,7 +32,10 @@ def add_learner_options(parser: argparse.ArgumentParser) -> None:
 
 
 def learner_from_args(args: argparse.Namespace) -> Any:
-    return make_learner(args.learner, **learner_params_from_args(args, LEARNER_OPTIONS))
+    params = learner_params_from_args(args, LEARNER_OPTIONS)
+    if getattr(args, "quiet", False) and "progress" in learner_parameters(args.learner):
+        params.setdefault("progress", False)
+    return make_learner(args.learner, **params)
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -42,6 +46,9 @@ def register(sub: argparse._SubParsersAction) -> None:
     add_task_source(p)
     add_limits(p)
     p.add_argument("--json", metavar="OUT", help="write the full result, one record per test item")
+    p.add_argument("--quiet", action="store_true",
+                   help="no progress bars (the symbolic learner's stages and work, neural training); "
+                        "they show only on a terminal")
     p.set_defaults(handler=cmd_eval)
 
     p = sub.add_parser("explain", help="print a learner's derivation for one input",
@@ -60,7 +67,8 @@ def cmd_eval(args: argparse.Namespace) -> int:
     if not task.test:
         raise UsageError(f"task {task.name} has no test examples")
     learner = learner_from_args(args)
-    result = evaluate(learner, task, args.learner)
+    with showing(False if args.quiet else None):
+        result = evaluate(learner, task, args.learner)
     print(summary(result))
     if json_out is not None:
         atomic_write_text(json_out, json.dumps(result, indent=1) + "\n")
@@ -93,11 +101,17 @@ def _learned_lines(learned: Any) -> list[str]:
              + (f" ({', '.join(f'{k} {v}' for k, v in kinds.items())})" if kinds else "")]
     if "proposals" in learned:
         lines.append(f"  work          {learned['proposals']} proposals (max_proposals {learned.get('max_proposals')})")
+    if "work_steps" in learned:
+        spent_at = learned.get("budget_spent_at")
+        lines.append(f"  work          {learned['work_steps']:,} steps (max_work {learned.get('max_work')})"
+                     + (f"; the budget ran out at stage {spent_at}" if spent_at else ""))
     for revision in learned.get("lexicon_revisions", ()):
         lines.append(f"  revised       {revision}")
     if learned.get("budget_exhausted"):
+        spent_at = str(learned.get("budget_spent_at") or "")
+        knob = "max_chart" if spent_at.startswith("chart size") else "max_work" if spent_at else "max_proposals"
         lines.append("  NOTE          the work budget ran out: examples not yet derived were memorized "
-                     "(raise it: --param max_proposals=N, or none for no budget)")
+                     f"(raise it: --param {knob}=N, or none for no budget)")
     return lines
 
 

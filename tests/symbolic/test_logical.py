@@ -20,7 +20,7 @@ from sandbox.derivation import Derivation, check_evidence, replay
 from symbolic import SymbolicLearner
 from symbolic.lfsyntax import learn_syntax
 from symbolic.logical import LogicalReading, read_logical_forms
-from symbolic.programs import Work
+from symbolic.work import Work
 
 NOUNS = ("blick", "dax", "wug", "fep", "zorp", "tiv", "mork", "pim")
 NAMES = ("Kiki", "Bobo", "Lulu")
