@@ -2,7 +2,7 @@
 
 Run ``python -m benchmarks.hostile_bench`` (``--quick`` for smaller sets).
 For each hostile set of :mod:`sandbox.testing.hostile` (and COGS, where the
-official files are found) it fits the concatenative stage (``sequences=False,
+official files are found) it fits the concatenative stage (``logical_forms=False, sequences=False,
 inverse=False``: the stage the budget bounds) and prints the training size,
 the longest input, the fit's CPU and wall seconds, the work steps spent
 against ``max_work``, the stage where the budget ran out (if it did), the
@@ -46,7 +46,7 @@ def cases(quick: bool, data_dir: str | None) -> list[tuple[str, Callable[[], lis
 
 def run_case(name: str, data: Sequence[Example], params: dict[str, Any]) -> None:
     wall, cpu = time.perf_counter(), time.process_time()
-    learner = SymbolicLearner(sequences=False, inverse=False, **params).fit(data)
+    learner = SymbolicLearner(logical_forms=False, sequences=False, inverse=False, **params).fit(data)
     fit_cpu, fit_wall = time.process_time() - cpu, time.perf_counter() - wall
     info = learner.summary()
     outputs: dict[tuple[str, ...], set[tuple[str, ...]]] = {}

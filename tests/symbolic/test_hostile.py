@@ -27,8 +27,8 @@ BUDGET = 300_000  # steps: a fraction of a second of work
 
 
 def fit(examples: Sequence[Example], **params: object) -> SymbolicLearner:
-    # The concatenative stage itself (neither the sequence reading nor the backward one).
-    params = {"sequences": False, "inverse": False, "max_work": BUDGET, **params}
+    # The concatenative stage itself (not the conjunct, sequence or backward readings).
+    params = {"logical_forms": False, "sequences": False, "inverse": False, "max_work": BUDGET, **params}
     return SymbolicLearner(**params).fit(examples)  # type: ignore[arg-type]
 
 
