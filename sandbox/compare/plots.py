@@ -18,7 +18,7 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt
 from matplotlib.figure import Figure
 
-from sandbox.compare.tables import routing_rows, rows_for
+from sandbox.compare.tables import routing_rows, rows_for, vector_spaces
 
 _STYLE: dict[str, Any] = {"text.parse_math": False, "font.size": 9, "axes.spines.top": False,
                           "axes.spines.right": False, "figure.dpi": 80}
@@ -131,18 +131,30 @@ def relaxation_plot(results: dict[str, Any], task: str) -> str | None:
     return _png(draw)
 
 
+def distance_series(results: dict[str, Any], task: str) -> list[tuple[str, str, str, list[dict[str, Any]]]]:
+    """``(label, colour, line style, non-empty deciles)`` per learner and vector space, as the figures draw them.
+
+    One colour per learner, so that its encoder (solid) and decoder (dashed)
+    series read as a pair; every series bins the same test items.
+    """
+    spaces = vector_spaces(results, task)
+    colours = {name: f"C{i}" for i, name in enumerate(dict.fromkeys(row["learner"] for row, _, _ in spaces))}
+    return [(row["learner"] if space == "encoder" else f"{row['learner']} ({space})", colours[row["learner"]],
+             "o-" if space == "encoder" else "s--", [d for d in geo["deciles"] if d["n"]])
+            for row, space, geo in spaces]
+
+
 def distance_plot(results: dict[str, Any], task: str) -> str | None:
-    """Neural side: accuracy per decile of the normalized distance to the training set."""
-    rows = [r for r in rows_for(results, task) if r["geometry"]]
-    if not rows:
+    """Neural side: accuracy per decile of the normalized distance to the training set, per vector space."""
+    series = distance_series(results, task)
+    if not series:
         return None
 
     def draw(fig: Figure) -> None:
         ax = fig.add_subplot(1, 1, 1)
-        for row in rows:
-            deciles = [d for d in row["geometry"]["deciles"] if d["n"]]
+        for label, colour, style, deciles in series:
             xs = [(d["low"] + d["high"]) / 2 for d in deciles]
-            ax.plot(xs, [100 * d["correct"] / d["n"] for d in deciles], "o-", label=row["learner"])
+            ax.plot(xs, [100 * d["correct"] / d["n"] for d in deciles], style, color=colour, label=label)
         ax.set_xlabel("distance to nearest training vector / median NN distance in training (decile midpoints)")
         ax.set_ylabel("exact match (%)")
         ax.set_ylim(0, 105)
@@ -154,23 +166,24 @@ def distance_plot(results: dict[str, Any], task: str) -> str | None:
 
 def hull_plot(results: dict[str, Any], task: str) -> str | None:
     """Neural side: share of points inside the convex hull against the number of principal components k."""
-    rows = [r for r in rows_for(results, task) if r["geometry"]]
-    if not rows:
+    spaces = vector_spaces(results, task)
+    if not spaces:
         return None
+    series = distance_series(results, task)  # the same labels and colours
 
     def draw(fig: Figure) -> None:
         ax = fig.add_subplot(1, 1, 1)
-        for i, row in enumerate(rows):
+        for (_, space, geo), (label, colour, _, _) in zip(spaces, series, strict=True):
             for split, style in (("test", "o-"), ("heldout", "s--")):
-                counts = row["geometry"]["hull"].get(split)
+                counts = geo["hull"].get(split)
                 if not counts:
                     continue
                 ks = sorted(counts, key=int)
                 ax.plot([int(k) for k in ks], [100 * counts[k]["inside"] / max(1, counts[k]["n"]) for k in ks],
-                        style, color=f"C{i}", label=f"{row['learner']} {split}")
+                        style, color=colour, alpha=1.0 if space == "encoder" else 0.55, label=f"{label} {split}")
         ax.set_xscale("log", base=2)
         # Plain tick labels: the log axis would otherwise write them in mathtext, which is switched off here.
-        ks_all = sorted({int(k) for row in rows for split in row["geometry"]["hull"].values() for k in split})
+        ks_all = sorted({int(k) for _, _, geo in spaces for split in geo["hull"].values() for k in split})
         ax.set_xticks(ks_all, [str(k) for k in ks_all])
         ax.minorticks_off()
         ax.set_xlabel("k (top principal components; last point: full space)")
@@ -183,18 +196,18 @@ def hull_plot(results: dict[str, Any], task: str) -> str | None:
 
 
 def two_sides_plot(results: dict[str, Any], task: str) -> str | None:
-    """One figure, the same test items: accuracy against embedding distance (neural) and relaxation level (symbolic)."""
-    neural = [r for r in rows_for(results, task) if r["geometry"]]
+    """One figure, the same test items: accuracy against embedding distance (neural, encoder and decoder spaces)
+    and against relaxation level (symbolic)."""
+    neural = distance_series(results, task)
     symbolic = [r for r in rows_for(results, task) if r["relaxation"]["has_levels"]]
     if not neural or not symbolic:
         return None
 
     def draw(fig: Figure) -> None:
         left, right = fig.add_subplot(1, 2, 1), fig.add_subplot(1, 2, 2, sharey=None)
-        for row in neural:
-            deciles = [d for d in row["geometry"]["deciles"] if d["n"]]
-            left.plot([d["decile"] for d in deciles], [100 * d["correct"] / d["n"] for d in deciles], "o-",
-                      label=row["learner"])
+        for label, colour, style, deciles in neural:
+            left.plot([d["decile"] for d in deciles], [100 * d["correct"] / d["n"] for d in deciles], style,
+                      color=colour, label=label)
         left.set_xlabel("decile of distance to the training set")
         left.set_ylabel("exact match (%)")
         left.set_ylim(-5, 105)
@@ -284,7 +297,8 @@ def task_plots(results: dict[str, Any], task: str) -> list[tuple[str, str]]:
         ("Symbolic side: relaxation level histogram and accuracy per level", relaxation_plot),
         ("Neural side: accuracy against distance to the training set", distance_plot),
         ("Neural side: share inside the convex hull against k", hull_plot),
-        ("Both sides on the same test items: accuracy against distance (neural) and relaxation level (symbolic)",
+        ("Both sides on the same test items: accuracy against distance (neural: encoder solid, decoder at the "
+         "first output step dashed) and against relaxation level (symbolic)",
          two_sides_plot),
         ("Hybrid: coverage, precision and accuracy against the symbolic cap", hybrid_plot),
     )
