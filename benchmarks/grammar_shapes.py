@@ -31,283 +31,72 @@ from sandbox.tasks.fewshot import QUERY, STUDY, split_last
 from sandbox.tasks.grammar_toml import parse_grammar_text
 from symbolic import SymbolicLearner
 
+Rule = tuple[str, str, str]  # (lhs, source, target)
+
+# Pieces several shapes share: a primitive copied or doubled, and three one-token primitives.
+PRIMITIVE_DUP: list[Rule] = [("V", "<P> dup", "<P> <P>"), ("V", "<P>", "<P>")]
+PRIMITIVE_TWICE: list[Rule] = [("V", "<P> twice", "<P> <P>"), ("V", "<P>", "<P>")]
+KA_MO_RI = {"ka": "KA", "mo": "MO", "ri": "RI"}
+
+
+def grammar_toml(max_depth: int, rules: Sequence[Rule], words: dict[str, dict[str, str]]) -> str:
+    """A user grammar in the TOML format of ``sandbox tasks generate``, start symbol ``S``.
+
+    >>> print(grammar_toml(2, [("S", "<P> dup", "<P> <P>")], {"P": {"ka": "KA"}}).strip())
+    start = "S"
+    max_depth = 2
+    [[rule]]
+    lhs = "S"
+    source = "<P> dup"
+    target = "<P> <P>"
+    [words.P]
+    ka = "KA"
+    """
+    lines = ["", 'start = "S"', f"max_depth = {max_depth}"]
+    for lhs, source, target in rules:
+        lines += ["[[rule]]", f'lhs = "{lhs}"', f'source = "{source}"', f'target = "{target}"']
+    for category, entries in words.items():
+        lines += [f"[words.{category}]"] + [f'{word} = "{tokens}"' for word, tokens in entries.items()]
+    return "\n".join(lines) + "\n"
+
+
 # name -> (grammar in TOML, training pairs at the full fraction)
 SHAPES: dict[str, tuple[str, int]] = {
-    "words meaning nothing": ("""
-start = "S"
-max_depth = 5
-[[rule]]
-lhs = "S"
-source = "<V> dup"
-target = "<V> <V>"
-[[rule]]
-lhs = "S"
-source = "<S> also <V>"
-target = "<S> <V>"
-[[rule]]
-lhs = "S"
-source = "<V>"
-target = "<V>"
-[[rule]]
-lhs = "V"
-source = "please <P>"
-target = "<P>"
-[[rule]]
-lhs = "V"
-source = "<P>"
-target = "<P>"
-[words.P]
-ka = "KA"
-mo = "MO"
-ri = "RI"
-""", 80),
-    "two-word primitives": ("""
-start = "S"
-max_depth = 4
-[[rule]]
-lhs = "S"
-source = "<V> and <V>"
-target = "{1} {2}"
-[[rule]]
-lhs = "S"
-source = "<V> after <V>"
-target = "{2} {1}"
-[[rule]]
-lhs = "S"
-source = "<V>"
-target = "<V>"
-[[rule]]
-lhs = "V"
-source = "<P> twice"
-target = "<P> <P>"
-[[rule]]
-lhs = "V"
-source = "<P>"
-target = "<P>"
-[[rule]]
-lhs = "P"
-source = "pick up"
-target = "PICK"
-[[rule]]
-lhs = "P"
-source = "put down"
-target = "PUT"
-[words.P]
-go = "GO"
-stop = "STOP"
-""", 50),
-    "primitives for several tokens": ("""
-start = "S"
-max_depth = 4
-[[rule]]
-lhs = "S"
-source = "<V> and <V>"
-target = "{1} {2}"
-[[rule]]
-lhs = "S"
-source = "<V>"
-target = "<V>"
-[[rule]]
-lhs = "V"
-source = "<P> twice"
-target = "<P> <P>"
-[[rule]]
-lhs = "V"
-source = "<P>"
-target = "<P>"
-[words.P]
-hop = "JUMP JUMP"
-go = "GO"
-stop = "STOP"
-spin = "LEFT LEFT LEFT LEFT"
-""", 30),
-    "right recursion": ("""
-start = "S"
-max_depth = 6
-[[rule]]
-lhs = "S"
-source = "<V> then <S>"
-target = "<S> <V>"
-[[rule]]
-lhs = "S"
-source = "<V>"
-target = "<V>"
-[[rule]]
-lhs = "V"
-source = "<P> dup"
-target = "<P> <P>"
-[[rule]]
-lhs = "V"
-source = "<P>"
-target = "<P>"
-[words.P]
-ka = "KA"
-mo = "MO"
-ri = "RI"
-""", 200),
-    "prefix recursion": ("""
-start = "S"
-max_depth = 5
-[[rule]]
-lhs = "S"
-source = "not <S>"
-target = "NEG <S>"
-[[rule]]
-lhs = "S"
-source = "twice <S>"
-target = "<S> <S>"
-[[rule]]
-lhs = "S"
-source = "<P>"
-target = "<P>"
-[words.P]
-ka = "KA"
-mo = "MO"
-ri = "RI"
-""", 40),
-    "circumfix and three places": ("""
-start = "S"
-max_depth = 4
-[[rule]]
-lhs = "S"
-source = "if <V> then <V>"
-target = "{2} Q {1}"
-[[rule]]
-lhs = "S"
-source = "<V> from <V> to <V>"
-target = "{2} {1} {3}"
-[[rule]]
-lhs = "S"
-source = "<V>"
-target = "<V>"
-[[rule]]
-lhs = "V"
-source = "<P> dup"
-target = "<P> <P>"
-[[rule]]
-lhs = "V"
-source = "<P>"
-target = "<P>"
-[words.P]
-ka = "KA"
-mo = "MO"
-ri = "RI"
-zu = "ZU"
-""", 150),
-    "discontiguous operator": ("""
-start = "S"
-max_depth = 4
-[[rule]]
-lhs = "S"
-source = "<V> around <P> twice"
-target = "<P> <V> <P> <V>"
-[[rule]]
-lhs = "S"
-source = "<V> around <P>"
-target = "<P> <V>"
-[[rule]]
-lhs = "S"
-source = "<V>"
-target = "<V>"
-[[rule]]
-lhs = "V"
-source = "<P> dup"
-target = "<P> <P>"
-[[rule]]
-lhs = "V"
-source = "<P>"
-target = "<P>"
-[words.P]
-ka = "KA"
-mo = "MO"
-ri = "RI"
-zu = "ZU"
-""", 60),
-    "synonyms and brackets": ("""
-start = "S"
-max_depth = 5
-[[rule]]
-lhs = "S"
-source = "<S> then <V>"
-target = "<S> <V>"
-[[rule]]
-lhs = "S"
-source = "<S> next <V>"
-target = "<S> <V>"
-[[rule]]
-lhs = "S"
-source = "<V>"
-target = "<V>"
-[[rule]]
-lhs = "V"
-source = "group <V>"
-target = "( <V> )"
-[[rule]]
-lhs = "V"
-source = "<P> not"
-target = "! <P>"
-[[rule]]
-lhs = "V"
-source = "<P>"
-target = "<P>"
-[words.P]
-ka = "KA"
-mo = "MO"
-ri = "RI"
-""", 150),
-    "SCAN-like, renamed": ("""
-start = "S"
-max_depth = 5
-[[rule]]
-lhs = "S"
-source = "<C> und <C>"
-target = "{1} {2}"
-[[rule]]
-lhs = "S"
-source = "<C> nach <C>"
-target = "{2} {1}"
-[[rule]]
-lhs = "S"
-source = "<C>"
-target = "<C>"
-[[rule]]
-lhs = "C"
-source = "<V> zwei"
-target = "<V> <V>"
-[[rule]]
-lhs = "C"
-source = "<V> drei"
-target = "<V> <V> <V>"
-[[rule]]
-lhs = "C"
-source = "<V>"
-target = "<V>"
-[[rule]]
-lhs = "V"
-source = "<D> links"
-target = "LT <D>"
-[[rule]]
-lhs = "V"
-source = "<D> gegen links"
-target = "LT LT <D>"
-[[rule]]
-lhs = "V"
-source = "<D> um links"
-target = "LT <D> LT <D> LT <D> LT <D>"
-[[rule]]
-lhs = "V"
-source = "drehe links"
-target = "LT"
-[[rule]]
-lhs = "V"
-source = "<D>"
-target = "<D>"
-[words.D]
-geh = "G"
-lauf = "L"
-spring = "SP"
-schau = "SC"
-""", 2000),
+    "words meaning nothing": (grammar_toml(5, [
+        ("S", "<V> dup", "<V> <V>"), ("S", "<S> also <V>", "<S> <V>"), ("S", "<V>", "<V>"),
+        ("V", "please <P>", "<P>"), ("V", "<P>", "<P>"),
+    ], {"P": KA_MO_RI}), 80),
+    "two-word primitives": (grammar_toml(4, [
+        ("S", "<V> and <V>", "{1} {2}"), ("S", "<V> after <V>", "{2} {1}"), ("S", "<V>", "<V>"),
+        *PRIMITIVE_TWICE, ("P", "pick up", "PICK"), ("P", "put down", "PUT"),
+    ], {"P": {"go": "GO", "stop": "STOP"}}), 50),
+    "primitives for several tokens": (grammar_toml(4, [
+        ("S", "<V> and <V>", "{1} {2}"), ("S", "<V>", "<V>"), *PRIMITIVE_TWICE,
+    ], {"P": {"hop": "JUMP JUMP", "go": "GO", "stop": "STOP", "spin": "LEFT LEFT LEFT LEFT"}}), 30),
+    "right recursion": (grammar_toml(6, [
+        ("S", "<V> then <S>", "<S> <V>"), ("S", "<V>", "<V>"), *PRIMITIVE_DUP,
+    ], {"P": KA_MO_RI}), 200),
+    "prefix recursion": (grammar_toml(5, [
+        ("S", "not <S>", "NEG <S>"), ("S", "twice <S>", "<S> <S>"), ("S", "<P>", "<P>"),
+    ], {"P": KA_MO_RI}), 40),
+    "circumfix and three places": (grammar_toml(4, [
+        ("S", "if <V> then <V>", "{2} Q {1}"), ("S", "<V> from <V> to <V>", "{2} {1} {3}"), ("S", "<V>", "<V>"),
+        *PRIMITIVE_DUP,
+    ], {"P": {**KA_MO_RI, "zu": "ZU"}}), 150),
+    "discontiguous operator": (grammar_toml(4, [
+        ("S", "<V> around <P> twice", "<P> <V> <P> <V>"), ("S", "<V> around <P>", "<P> <V>"), ("S", "<V>", "<V>"),
+        *PRIMITIVE_DUP,
+    ], {"P": {**KA_MO_RI, "zu": "ZU"}}), 60),
+    "synonyms and brackets": (grammar_toml(5, [
+        ("S", "<S> then <V>", "<S> <V>"), ("S", "<S> next <V>", "<S> <V>"), ("S", "<V>", "<V>"),
+        ("V", "group <V>", "( <V> )"), ("V", "<P> not", "! <P>"), ("V", "<P>", "<P>"),
+    ], {"P": KA_MO_RI}), 150),
+    "SCAN-like, renamed": (grammar_toml(5, [
+        ("S", "<C> und <C>", "{1} {2}"), ("S", "<C> nach <C>", "{2} {1}"), ("S", "<C>", "<C>"),
+        ("C", "<V> zwei", "<V> <V>"), ("C", "<V> drei", "<V> <V> <V>"), ("C", "<V>", "<V>"),
+        ("V", "<D> links", "LT <D>"), ("V", "<D> gegen links", "LT LT <D>"),
+        ("V", "<D> um links", "LT <D> LT <D> LT <D> LT <D>"), ("V", "drehe links", "LT"), ("V", "<D>", "<D>"),
+    ], {"D": {"geh": "G", "lauf": "L", "spring": "SP", "schau": "SC"}}), 2000),
 }
 
 FRACTIONS = (0.5, 1.0)

@@ -42,12 +42,19 @@ import torch
 
 from benchmarks.minimal_loop import minimal_train
 from benchmarks.neural_tasks import WHY as TASK_WHY
-from benchmarks.neural_tasks import check_task_name, is_task_name, load_registered, reference, uncited
+from benchmarks.neural_tasks import (
+    check_task_name,
+    is_task_name,
+    load_registered,
+    reference,
+    semantic_judge,
+    uncited,
+)
 from neural import GRULearner, NeuralLearner, TransformerLearner
 from neural.decoding import greedy
 from neural.training import TrainConfig, split_validation, train
 from neural.vocab import Vocab, max_decode_length, source_ids
-from sandbox.data import Example, Judge, exact_match
+from sandbox.data import Example, Judge, Tokens, exact_match
 
 LEARNERS: dict[str, type[NeuralLearner]] = {"gru": GRULearner, "transformer": TransformerLearner}
 SPLITS = {
@@ -153,14 +160,16 @@ def run_accuracy(args: argparse.Namespace) -> None:
     for model in args.models:
         for split in args.splits.get(model, []):
             train_set, test_set, judge = load_scored(args.data_dir, split)
+            semantic = semantic_judge(split, args.data_dir)
             train_set = train_set[: args.train_limit] if args.train_limit else train_set
+            test_set = test_set[: args.test_limit] if args.test_limit else test_set
             for seed in args.seeds:
                 if (model, split, seed) in done:
                     continue
                 params = {"seed": seed, "device": args.device, "progress": args.progress,
                           **({"epochs": args.epochs} if args.epochs else {}), **args.set}  # fmt: skip
                 save = args.save_dir / f"{model}-{split}-seed{seed}.pt" if args.save_dir else None
-                record = accuracy_run(model, split, params, train_set, test_set, save, judge)
+                record = accuracy_run(model, split, params, train_set, test_set, save, judge, semantic)
                 with log.open("a") as fh:
                     fh.write(json.dumps(record) + "\n")
                 print(f"{model:<11} {split:<14} seed {seed}: test {record['accuracy']:.4f} "
@@ -177,6 +186,7 @@ def accuracy_run(
     test_set: list[Example],
     save: Path | None = None,
     judge: Judge = exact_match,
+    semantic: Judge | None = None,
 ) -> dict[str, Any]:
     learner = LEARNERS[model](**params)
     start = time.perf_counter()
@@ -185,7 +195,9 @@ def accuracy_run(
     start = time.perf_counter()
     preds = learner.predict([e.source for e in test_set])
     decode_seconds = time.perf_counter() - start
-    correct = sum(judge(e, p.tokens) for p, e in zip(preds, test_set, strict=True))
+    verdicts = [judge(e, p.tokens) for p, e in zip(preds, test_set, strict=True)]
+    correct = sum(verdicts)
+    breakdown = judged_breakdown(test_set, [p.tokens for p in preds], verdicts, semantic)
     if save is not None:
         learner.save(save)
     hist = learner.train_result_.history
@@ -199,8 +211,33 @@ def accuracy_run(
         "val_accuracy": hist[best - 1].val_accuracy if hist else None,
         "val_history": [e.val_accuracy for e in hist], "loss_history": [round(e.loss, 5) for e in hist],
         "fit_seconds": fit_seconds, "decode_examples_per_s": len(test_set) / decode_seconds,
-        "device": device_name(learner.device_), "torch": torch.__version__,
+        "device": device_name(learner.device_), "torch": torch.__version__, **breakdown,
     }  # fmt: skip
+
+
+def judged_breakdown(test_set: Sequence[Example], answers: Sequence[Tokens | None], verdicts: Sequence[bool],
+                     semantic: Judge | None) -> dict[str, Any]:
+    """``semantic_accuracy`` (with a semantic judge) and, where items have categories, ``by_category``
+    and ``by_kind``: ``{value: {n, correct[, equivalent]}}``; nothing for a task with neither."""
+    out: dict[str, Any] = {}
+    equivalent = None if semantic is None else [
+        a is not None and semantic(e, a) for e, a in zip(test_set, answers, strict=True)]
+    if equivalent is not None:
+        out["semantic_accuracy"] = sum(equivalent) / len(test_set) if test_set else 0.0
+    for key, value_of in (("by_category", lambda e: e.category), ("by_kind", lambda e: e.get("kind"))):
+        groups: dict[str, dict[str, int]] = {}
+        for i, example in enumerate(test_set):
+            if not value_of(example):
+                continue
+            group = groups.setdefault(value_of(example), {"n": 0, "correct": 0,
+                                                          **({} if equivalent is None else {"equivalent": 0})})
+            group["n"] += 1
+            group["correct"] += bool(verdicts[i])
+            if equivalent is not None:
+                group["equivalent"] += equivalent[i]
+        if groups:
+            out[key] = dict(sorted(groups.items()))
+    return out
 
 
 def read_log(path: Path) -> list[dict[str, Any]]:
@@ -240,6 +277,7 @@ def summarize(records: list[dict[str, Any]], args: argparse.Namespace) -> None:
         if not ok:
             key = split.split("/")[0] if is_task_name(split) else split.rstrip("0123456789").split("_")[0]
             notes.append(f"    why ours differs: {TASK_WHY.get(key) or WHY.get(key, 'see the run log')}")
+    print_breakdowns(groups)
     print("Runs (test and best validation accuracy, epochs, fit time, decoding rate on the test set):")
     for (model, split), runs in sorted(groups.items()):
         for r in sorted(runs, key=lambda r: r["seed"]):
@@ -252,6 +290,30 @@ def summarize(records: list[dict[str, Any]], args: argparse.Namespace) -> None:
     print("\n".join(notes))
     devices = sorted({r["device"] for r in records})
     print(f"device(s): {', '.join(devices)}; log: {args.log}")
+
+
+def print_breakdowns(groups: dict[tuple[str, str], list[dict[str, Any]]]) -> None:
+    """Per kind and category of test item: exact (and semantic) match, mean +- std over seeds."""
+    for (model, split), runs in sorted(groups.items()):
+        if not all("by_category" in r for r in runs):
+            continue
+        semantic = all("semantic_accuracy" in r for r in runs)
+        judges = ("correct", "equivalent") if semantic else ("correct",)
+        print(f"\n== {model} on {split}: {'official exact match / semantic match' if semantic else 'exact match'}"
+              f" per kind and category, mean +- sample std over {len(runs)} seed(s) ==")
+        rows = [("overall", None, None)] + [("kind", "by_kind", k) for k in sorted(runs[0].get("by_kind", {}))] \
+            + [("category", "by_category", c) for c in sorted(runs[0]["by_category"])]
+        for label, key, value in rows:
+            cells = []
+            for which in judges:
+                if key is None:
+                    shares = [r["accuracy"] if which == "correct" else r["semantic_accuracy"] for r in runs]
+                else:
+                    shares = [r[key][value][which] / r[key][value]["n"] for r in runs]
+                std = statistics.stdev(shares) if len(shares) > 1 else 0.0
+                cells.append(f"{100 * statistics.mean(shares):6.2f} +- {100 * std:5.2f}")
+            n = runs[0]["test_size"] if key is None else runs[0][key][value]["n"]
+            print(f"  {label:<9} {value or '':<52} {' / '.join(cells)}  (n={n})")
 
 
 # -- speed -------------------------------------------------------------------
@@ -357,6 +419,7 @@ def main(argv: Sequence[str] | None = None) -> None:
     p.add_argument("--seeds", default="0,1,2")
     p.add_argument("--epochs", type=int, default=0, help="max epochs (default: the learner's)")
     p.add_argument("--train-limit", type=int, default=0, help="accuracy: first N training examples (0: all)")
+    p.add_argument("--test-limit", type=int, default=0, help="accuracy: first N test examples (0: all)")
     p.add_argument("--device", default="auto", choices=["auto", "cpu", "cuda"])
     p.add_argument("--threads", type=int, default=0, help="torch CPU threads (default: torch's)")
     p.add_argument("--set", action="append", default=[], metavar="KEY=VALUE",

@@ -218,10 +218,10 @@ def family_row(task: Task, n_train: int, n_test: int) -> None:
     trace = sum(is_traceable(p, ex.source, by_id) for p, ex in answered) / max(1, len(answered))
     info = learner.summary()
     kinds = ", ".join(f"{k} {v}" for k, v in info["by_kind"].items())
-    budget = "RAN OUT" if info["budget_exhausted"] else "enough"
+    budget = "RAN OUT" if info.get("budget_exhausted") else "enough"
     print(f"{task.name:22} {len(train):6d} {len(test):5d} {fit_cpu:8.1f} ({fit_wall:6.1f}) {pred_cpu:7.2f} "
-          f"{exact:7.2%} {len(answered) / len(test):7.2%} {trace:7.2%}  {info['proposals']:6d} {budget:8} "
-          f"{kinds}", flush=True)
+          f"{exact:7.2%} {len(answered) / len(test):7.2%} {trace:7.2%}  {info.get('proposals', '-'):>6} {budget:8} "
+          f"{kinds}; {info.get('work_steps', '-')} steps", flush=True)
 
 
 def families(names: Sequence[str], n_train: int, n_test: int) -> None:

@@ -44,12 +44,12 @@ from tqdm import tqdm
 from neural.decoding import length_batches
 from neural.hf_checkpoint import HF_KIND, read_meta, require_hf, save_learner
 from neural.hf_tokenizer import WordPieces, word_level_tokenizer, words_attention
-from neural.learner import resolve_device
+from neural.learner import TrainingParams, resolve_device
 from neural.training import EpochStats, TrainResult, bucket_batches, show_progress, split_validation
 from neural.vocab import max_decode_length
 from sandbox.data import Example, Tokens
 from sandbox.errors import UsageError
-from sandbox.protocol import ParamsMixin, Prediction
+from sandbox.protocol import NotFittedError, Prediction
 
 # The built-in configurations: a T5 the size of the project's own Transformer.
 CONFIGS: dict[str, dict[str, Any]] = {
@@ -60,38 +60,15 @@ IGNORE = -100  # the label transformers leaves out of the loss
 MAX_VAL = 1000  # cap on the validation slice, as in neural.training
 
 
-class HFSeq2SeqLearner(ParamsMixin):
+class HFSeq2SeqLearner(TrainingParams):
     """A Hugging Face encoder-decoder (``model=DIR``, or the built-in ``config=tiny``)."""
 
-    def __init__(
-        self,
-        model: str | None = None,
-        config: str | None = None,
-        epochs: int = 30,
-        batch_size: int = 64,
-        lr: float | None = None,
-        clip: float = 1.0,
-        val_fraction: float = 0.1,
-        patience: int = 5,
-        max_len_factor: float = 2.0,
-        max_len_margin: int = 10,
-        seed: int = 0,
-        device: str = "auto",
-        progress: bool | None = None,
-    ):
+    def __init__(self, model: str | None = None, config: str | None = None, lr: float | None = None,
+                 **training: Any):
+        super().__init__(**training)
         self.model = model
         self.config = config
-        self.epochs = epochs
-        self.batch_size = batch_size
         self.lr = lr
-        self.clip = clip
-        self.val_fraction = val_fraction
-        self.patience = patience
-        self.max_len_factor = max_len_factor
-        self.max_len_margin = max_len_margin
-        self.seed = seed
-        self.device = device
-        self.progress = progress
 
     # -- building -----------------------------------------------------------
 
@@ -266,7 +243,7 @@ class HFSeq2SeqLearner(ParamsMixin):
 
     def _fitted(self) -> None:
         if not hasattr(self, "net_"):
-            raise RuntimeError("HFSeq2SeqLearner is not fitted: call fit() or load() first")
+            raise NotFittedError("HFSeq2SeqLearner is not fitted: call fit() or load() first")
 
     # -- answers and analysis -------------------------------------------------
 

@@ -35,7 +35,7 @@ from neural.transformer import TransformerConfig, TransformerSeq2Seq
 from neural.vocab import Vocab, max_decode_length, source_ids
 from sandbox.data import Example, Tokens
 from sandbox.errors import UsageError
-from sandbox.protocol import ParamsMixin, Prediction
+from sandbox.protocol import NotFittedError, ParamsMixin, Prediction
 
 
 def resolve_device(name: str) -> torch.device:
@@ -71,22 +71,46 @@ def _check_config(config: Any, state: dict[str, torch.Tensor]) -> None:
             raise ValueError(f"model_config {key} {value!r} is not a size between 1 and {largest}")
 
 
-class NeuralLearner(ParamsMixin):
-    """What both neural learners share; a subclass says how to build its model."""
+class TrainingParams(ParamsMixin):
+    """The training hyperparameters every neural learner takes (the ``gru``, ``transformer`` and
+    ``hf-seq2seq`` learners); a subclass's own ``__init__`` takes the model's and hands these on
+    (``get_params`` reads both signatures: :func:`sandbox.protocol.init_parameters`)."""
+
+    def __init__(
+        self,
+        epochs: int = 30,
+        batch_size: int = 64,
+        clip: float = 1.0,
+        val_fraction: float = 0.1,
+        patience: int = 5,
+        max_len_factor: float = 2.0,
+        max_len_margin: int = 10,
+        seed: int = 0,
+        device: str = "auto",
+        progress: bool | None = None,
+    ):
+        self.epochs = epochs
+        self.batch_size = batch_size
+        self.clip = clip
+        self.val_fraction = val_fraction
+        self.patience = patience
+        self.max_len_factor = max_len_factor
+        self.max_len_margin = max_len_margin
+        self.seed = seed
+        self.device = device
+        self.progress = progress
+
+
+class NeuralLearner(TrainingParams):
+    """What both of the project's own neural learners share; a subclass says how to build its model."""
 
     kind: ClassVar[str]
-    epochs: int
-    batch_size: int
-    lr: float
-    clip: float
-    val_fraction: float
-    patience: int
-    max_len_factor: float
-    max_len_margin: int
-    seed: int
-    device: str
-    progress: bool | None
-    state_path: str | None  # per-epoch training state: a rerun with the same file resumes
+
+    def __init__(self, lr: float = 2e-3, state_path: str | None = None, **training: Any):
+        # state_path: per-epoch training state; a rerun with the same file resumes.
+        super().__init__(**training)
+        self.lr = lr
+        self.state_path = state_path
 
     def model_config(self, src_size: int, tgt_size: int) -> Any:
         raise NotImplementedError
@@ -134,7 +158,7 @@ class NeuralLearner(ParamsMixin):
 
     def _fitted(self) -> Seq2Seq:
         if not hasattr(self, "model_"):
-            raise RuntimeError(f"{type(self).__name__} is not fitted: call fit() or load() first")
+            raise NotFittedError(f"{type(self).__name__} is not fitted: call fit() or load() first")
         return cast(Seq2Seq, self.model_)
 
     # -- answers and analysis -----------------------------------------------
@@ -262,39 +286,11 @@ class GRULearner(NeuralLearner):
     kind = "gru"
     config_type = GRUConfig
 
-    def __init__(
-        self,
-        hidden_size: int = 128,
-        num_layers: int = 1,
-        dropout: float = 0.1,
-        epochs: int = 30,
-        batch_size: int = 64,
-        lr: float = 2e-3,
-        clip: float = 1.0,
-        val_fraction: float = 0.1,
-        patience: int = 5,
-        max_len_factor: float = 2.0,
-        max_len_margin: int = 10,
-        seed: int = 0,
-        device: str = "auto",
-        progress: bool | None = None,
-        state_path: str | None = None,
-    ):
+    def __init__(self, hidden_size: int = 128, num_layers: int = 1, dropout: float = 0.1, **training: Any):
+        super().__init__(**training)
         self.hidden_size = hidden_size
         self.num_layers = num_layers
         self.dropout = dropout
-        self.epochs = epochs
-        self.batch_size = batch_size
-        self.lr = lr
-        self.clip = clip
-        self.val_fraction = val_fraction
-        self.patience = patience
-        self.max_len_factor = max_len_factor
-        self.max_len_margin = max_len_margin
-        self.seed = seed
-        self.device = device
-        self.progress = progress
-        self.state_path = state_path
 
     def model_config(self, src_size: int, tgt_size: int) -> GRUConfig:
         return GRUConfig(src_size, tgt_size, self.hidden_size, self.num_layers, self.dropout)
@@ -321,36 +317,14 @@ class TransformerLearner(NeuralLearner):
         num_layers: int = 2,
         ff_size: int = 256,
         dropout: float = 0.1,
-        epochs: int = 30,
-        batch_size: int = 64,
-        lr: float = 2e-3,
-        clip: float = 1.0,
-        val_fraction: float = 0.1,
-        patience: int = 5,
-        max_len_factor: float = 2.0,
-        max_len_margin: int = 10,
-        seed: int = 0,
-        device: str = "auto",
-        progress: bool | None = None,
-        state_path: str | None = None,
+        **training: Any,
     ):
+        super().__init__(**training)
         self.d_model = d_model
         self.num_heads = num_heads
         self.num_layers = num_layers
         self.ff_size = ff_size
         self.dropout = dropout
-        self.epochs = epochs
-        self.batch_size = batch_size
-        self.lr = lr
-        self.clip = clip
-        self.val_fraction = val_fraction
-        self.patience = patience
-        self.max_len_factor = max_len_factor
-        self.max_len_margin = max_len_margin
-        self.seed = seed
-        self.device = device
-        self.progress = progress
-        self.state_path = state_path
 
     def model_config(self, src_size: int, tgt_size: int) -> TransformerConfig:
         return TransformerConfig(

@@ -19,7 +19,7 @@ from collections.abc import Sequence
 
 from sandbox.data import Example, Tokens
 from sandbox.derivation import Derivation, attribution
-from sandbox.protocol import ParamsMixin, Prediction
+from sandbox.protocol import NotFittedError, ParamsMixin, Prediction
 
 
 class MemorizeLearner(ParamsMixin):
@@ -39,6 +39,8 @@ class MemorizeLearner(ParamsMixin):
         return [self.explain(tuple(s)) for s in sources]
 
     def explain(self, source: Tokens) -> Prediction:
+        if not hasattr(self, "table_"):
+            raise NotFittedError("MemorizeLearner is not fitted: call fit() first")
         ex = self.table_.get(tuple(source))
         if ex is None:
             return Prediction.abstain("input not seen in training")

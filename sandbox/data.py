@@ -116,12 +116,21 @@ class Task:
     source: str = ""  # citation of the benchmark the task reproduces
     dev: tuple[Example, ...] = ()
     judge: Judge = field(default=exact_match, compare=False, repr=False)
+    # A second judge reported beside the official one, never instead of it: for tasks whose answers
+    # are logical forms, equality up to conjunct order and variable renaming (sandbox.lf_judge).
+    semantic_judge: Judge | None = field(default=None, compare=False, repr=False)
     # Reference figures from the literature (e.g. human accuracy), shown in reports.
     references: tuple[tuple[str, float], ...] = ()
 
     def is_correct(self, example: Example, prediction: Tokens | None) -> bool:
         """Whether ``prediction`` answers ``example`` correctly; an abstention never does."""
         return prediction is not None and self.judge(example, tuple(prediction))
+
+    def is_equivalent(self, example: Example, prediction: Tokens | None) -> bool | None:
+        """The semantic judge's verdict (``None`` for a task without one); an abstention is never right."""
+        if self.semantic_judge is None:
+            return None
+        return prediction is not None and self.semantic_judge(example, tuple(prediction))
 
     def with_name(self, name: str) -> Task:
         return replace(self, name=name)

@@ -60,12 +60,14 @@ from dataclasses import dataclass
 from typing import Any
 
 from sandbox.data import Example, Tokens
+from sandbox.lforms import Conj, Entry, Head, Meaning, Render, build_conjunct
 from sandbox.seqops import AnyWord, Apply, Item, TheWord, item_from_json, item_to_json, render_item
 
 # 1: words, tokens and slots; 2: adds applied operations and any-word items
-# (sandbox.seqops). Version 1 derivations read unchanged in version 2.
-FORMAT_VERSION = 2
-READABLE_VERSIONS = (1, 2)
+# (sandbox.seqops); 3: adds meanings that are sets of conjuncts over word
+# positions (sandbox.lforms). Older derivations read unchanged.
+FORMAT_VERSION = 3
+READABLE_VERSIONS = (1, 2, 3)
 
 
 class ReplayError(ValueError):
@@ -181,12 +183,26 @@ def replay(derivation: Derivation, source: Sequence[str]) -> Tokens:
 
 
 def _replay(node: Derivation, src: Tokens) -> Tokens:
+    # This walk looks like symbolic/trace.py's replay (and its trace builder) on purpose and must stay
+    # a copy: traceability is defined by a replay that reads the derivation alone, so it may never
+    # import or share code with the learner whose derivations it judges (see the module docstring).
+    if any(isinstance(x, Render) for x in node.template):
+        return _render(node, src)
+    word = _match_pattern(node, src)
+    result = _build_output(node, [_replay(child, src) for child in node.children], word)
+    if node.output and node.output != result:
+        raise ReplayError(f"rule {node.rule}: states {node.output}, rebuilds {result}")
+    return result
+
+
+def _match_pattern(node: Derivation, src: Tokens) -> str | None:
+    """Check that ``node``'s pattern matches its span of ``src``; the word an any-word item matched."""
     start, end = node.span
     slots = [x for x in node.pattern if isinstance(x, int)]
     if sorted(set(slots)) != list(range(len(node.children))):
         raise ReplayError(f"rule {node.rule}: slots {slots} do not match {len(node.children)} children")
     pos = start
-    word: str | None = None  # the word an any-word item matched
+    word: str | None = None
     matched: set[int] = set()
     for item in node.pattern:
         if isinstance(item, int) and item in matched:
@@ -215,7 +231,11 @@ def _replay(node: Derivation, src: Tokens) -> Tokens:
             pos += 1
     if pos != end:
         raise ReplayError(f"rule {node.rule}: pattern ends at {pos}, span ends at {end}")
-    outputs = [_replay(child, src) for child in node.children]
+    return word
+
+
+def _build_output(node: Derivation, outputs: list[Tokens], word: str | None) -> Tokens:
+    """``node``'s template with each slot replaced by its child's output (and the matched word written)."""
     built: list[str] = []
     for item in node.template:
         if isinstance(item, int | Apply):
@@ -227,14 +247,74 @@ def _replay(node: Derivation, src: Tokens) -> Tokens:
             if word is None:
                 raise ReplayError(f"rule {node.rule}: template writes the matched word, pattern matches none")
             built.append(word)
-        elif isinstance(item, AnyWord):
-            raise ReplayError(f"rule {node.rule}: a template holds the pattern item {render_item(item)}")
-        else:
+        elif isinstance(item, str):
             built.append(item)
-    result = tuple(built)
+        else:
+            raise ReplayError(f"rule {node.rule}: a template holds the item {render_item(item)} out of place")
+    return tuple(built)
+
+
+def _render(node: Derivation, src: Tokens) -> Tokens:
+    """A root that renders its one child's conjuncts (format 3)."""
+    result = _rendered(node, src)[0]
     if node.output and node.output != result:
         raise ReplayError(f"rule {node.rule}: states {node.output}, rebuilds {result}")
     return result
+
+
+def _rendered(node: Derivation, src: Tokens) -> tuple[Tokens, tuple[tuple[int, ...], ...]]:
+    """The rendered conjuncts of a render node, with the input positions behind each token."""
+    if len(node.template) != 1 or node.pattern != (0,) or len(node.children) != 1:
+        raise ReplayError(f"rule {node.rule}: a render step has one slot, one child and one render item")
+    _match_pattern(node, src)
+    law = node.template[0]
+    assert isinstance(law, Render)
+    meaning = _meaning(node.children[0], src)
+    for part, _, _ in meaning.conjuncts:
+        if part not in law.parts:
+            raise ReplayError(f"rule {node.rule}: a conjunct of part {part!r}, which the render step does not order")
+    tokens: list[str] = []
+    behind: list[tuple[int, ...]] = []
+    sep = dict(zip(law.parts, law.separators, strict=False))
+    order = sorted(range(len(meaning.conjuncts)), key=lambda i: law.key(meaning.conjuncts[i]))
+    for n, i in enumerate(order):
+        part, _, toks = meaning.conjuncts[i]
+        tokens.extend(toks)
+        behind.extend(meaning.sources[i])
+        if n + 1 < len(order):
+            tokens.append(sep[part])
+            behind.append(meaning.sources[i][-1] if meaning.sources[i] else ())
+    return tuple(tokens), tuple(behind)
+
+
+def _meaning(node: Derivation, src: Tokens) -> Meaning:
+    """What a node below a render step means: its head word and all conjuncts in its subtree."""
+    _match_pattern(node, src)
+    entries = [x for x in node.template if isinstance(x, Entry)]
+    if entries:
+        if len(node.template) != 1 or node.children or node.span[1] - node.span[0] != 1:
+            raise ReplayError(f"rule {node.rule}: a word's entry stands alone, on one word")
+        head = node.span[0]
+        return Meaning(head, entries[0].lemma, entries[0].refer(src, head), ())
+    heads = [x.slot for x in node.template if isinstance(x, Head)]
+    if len(heads) != 1 or not 0 <= heads[0] < len(node.children):
+        raise ReplayError(f"rule {node.rule}: a node below a render step names one head among its children")
+    children = [_meaning(c, src) for c in node.children]
+    conjuncts = [c for child in children for c in child.conjuncts]
+    sources = [s for child in children for s in child.sources]
+    fixed = _fixed_positions(node) or tuple(range(*node.span))
+    for item in node.template:
+        if isinstance(item, Conj):
+            try:
+                built, behind = build_conjunct(item, children, fixed)
+            except IndexError as err:
+                raise ReplayError(f"rule {node.rule}: a conjunct names missing slot {err}") from None
+            conjuncts.append(built)
+            sources.append(behind)
+        elif not isinstance(item, Head):
+            raise ReplayError(f"rule {node.rule}: a template holds the item {render_item(item)} out of place")
+    top = children[heads[0]]
+    return Meaning(top.head, top.lemma, top.refer, tuple(conjuncts), tuple(sources))
 
 
 def check_evidence(derivation: Derivation, train: Mapping[str, Example]) -> str | None:
@@ -276,6 +356,8 @@ def attribution(derivation: Derivation) -> tuple[tuple[int, ...], ...]:
     whole span when the rule has none); a token copied from a slot is produced
     by whatever produced it inside that slot.
     """
+    if any(isinstance(x, Render) for x in derivation.template):
+        return _rendered(derivation, _placeholder(derivation))[1]
     start = derivation.span[0]
     fixed = _fixed_positions(derivation) or tuple(range(start, derivation.span[1]))
     child_attr = [attribution(c) for c in derivation.children]
@@ -292,6 +374,16 @@ def attribution(derivation: Derivation) -> tuple[tuple[int, ...], ...]:
         else:
             out.append(fixed)
     return tuple(out)
+
+
+def _placeholder(node: Derivation) -> Tokens:
+    """An input of the root's length with the pattern's fixed words in place (attribution reads positions only)."""
+    words = ["?"] * node.span[1]
+    for n in node.nodes():
+        for item, pos in _positions(n):
+            if isinstance(item, str):
+                words[pos] = item
+    return tuple(words)
 
 
 def _wild_positions(node: Derivation) -> tuple[int, ...]:
@@ -337,6 +429,10 @@ def render_tree(derivation: Derivation, source: Sequence[str]) -> str:
                 meaning = node.children[item.slot].output
                 lines.append(f"{'  ' * depth}  applied {item.render()} to {' '.join(meaning) or '(nothing)'}: "
                              f"{' '.join(item.apply(meaning)) or '(nothing)'}")
+        for item in node.template:
+            if isinstance(item, Render):
+                lines.append(f"{'  ' * depth}  ordered the conjuncts by part ({', '.join(item.parts)}), "
+                             f"then by the positions they mention")
         for child in node.children:
             walk(child, depth + 1)
 

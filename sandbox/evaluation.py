@@ -1,9 +1,11 @@
 """Fit a learner on a task, predict its test set and score every answer.
 
 :func:`evaluate` returns the record that ``sandbox eval --json`` writes; its
-schema (shared by every learner) is::
+schema, ``sandbox.eval/1`` (shared by every learner, machine-readable as
+:data:`sandbox.schema.EVAL`, with the same version and ``run`` fields as the
+comparator's cells and ``results.json``), is::
 
-    learner, params, task, task_version, n_train, n_test,
+    schema, learner, params, task, task_version, n_train, n_test,
     exact_match      share of test items answered correctly (abstentions count as wrong)
     coverage         share of test items answered
     accuracy_answered  exact match among answered items
@@ -11,8 +13,13 @@ schema (shared by every learner) is::
                      replayer) and whose every step cites training evidence; 0 for
                      a learner without derivations
     relaxation_histogram  answers per relaxation level ("0".."3") and "abstained"
+    semantic_match   (only for a task with a semantic judge, such as COGS) share of test
+                     items equal to the gold up to conjunct order and variable renaming;
+                     with it ``by_category`` and ``by_kind``: {value: {n, correct,
+                     equivalent}}, and each item's ``equivalent``
     fit_seconds, predict_seconds  (timing fields: the only ones that vary between runs)
-    items: [{id, input, prediction, gold, correct, relaxation_level, reason, trace, attribution}]
+    items: [{id, input, prediction, gold, correct, category, relaxation_level, reason, traceable, trace,
+            attribution}]
 """
 
 from __future__ import annotations
@@ -25,6 +32,7 @@ from typing import Any
 from sandbox.data import Example, Task
 from sandbox.derivation import ReplayError, check_evidence, replay
 from sandbox.protocol import Learner, Prediction
+from sandbox.schema import EVAL_SCHEMA
 
 TIMING_FIELDS = ("fit_seconds", "predict_seconds")
 
@@ -47,7 +55,8 @@ def score_predictions(
     train_by_id = {ex.id: ex for ex in task.train}
     items: list[dict[str, Any]] = []
     levels: Counter[str] = Counter()
-    n_correct = n_answered = n_traceable = 0
+    n_correct = n_answered = n_traceable = n_equivalent = 0
+    groups: dict[str, dict[str, dict[str, int]]] = {"by_category": {}, "by_kind": {}}
     for ex, pred in zip(test, predictions, strict=True):
         correct = task.is_correct(ex, pred.tokens)
         traceable = is_traceable(pred, ex.source, train_by_id)
@@ -58,12 +67,22 @@ def score_predictions(
             levels["abstained"] += 1
         elif pred.relaxation_level is not None:
             levels[str(pred.relaxation_level)] += 1
+        equivalent = task.is_equivalent(ex, pred.tokens)
+        if equivalent is not None:
+            n_equivalent += equivalent
+            for key, value in (("by_category", ex.category), ("by_kind", ex.get("kind"))):
+                if value:
+                    group = groups[key].setdefault(value, {"n": 0, "correct": 0, "equivalent": 0})
+                    group["n"] += 1
+                    group["correct"] += correct
+                    group["equivalent"] += equivalent
         items.append({
             "id": ex.id,
             "input": " ".join(ex.source),
             "prediction": None if pred.tokens is None else " ".join(pred.tokens),
             "gold": " ".join(ex.target),
             "correct": correct,
+            **({} if equivalent is None else {"equivalent": equivalent}),
             "category": ex.category or None,
             "relaxation_level": pred.relaxation_level,
             "reason": pred.reason or None,
@@ -79,6 +98,10 @@ def score_predictions(
         "accuracy_answered": n_correct / n_answered if n_answered else 0.0,
         "traceability": n_traceable / n_answered if n_answered else 0.0,
         "relaxation_histogram": dict(sorted(levels.items())),
+        **({} if task.semantic_judge is None else {
+            "semantic_match": n_equivalent / n if n else 0.0,
+            **{key: dict(sorted(found.items())) for key, found in groups.items()},
+        }),
         "items": items,
     }
 
@@ -92,6 +115,7 @@ def evaluate(learner: Learner, task: Task, learner_name: str = "") -> dict[str, 
     done = time.perf_counter()
     scored = score_predictions(task, task.test, predictions)
     return {
+        "schema": EVAL_SCHEMA,
         "learner": learner_name or type(learner).__name__,
         "params": {k: _jsonable(v) for k, v in learner.get_params().items()},
         "task": task.name,

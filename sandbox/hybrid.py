@@ -31,7 +31,7 @@ from dataclasses import replace
 from typing import Any
 
 from sandbox.data import Example, Tokens
-from sandbox.protocol import Learner, ParamsMixin, Prediction
+from sandbox.protocol import Learner, NotFittedError, ParamsMixin, Prediction
 from sandbox.registry import learner_parameters, make_learner
 
 SYMBOLIC = "symbolic"
@@ -68,7 +68,12 @@ class HybridLearner(ParamsMixin):
         self.neural_ = make_learner(self.neural, **self._neural_params()).fit(examples) if self.neural else None
         return self
 
+    def _check_fitted(self) -> None:
+        if not hasattr(self, "examples_"):
+            raise NotFittedError("HybridLearner is not fitted: call fit() first")
+
     def predict(self, sources: Sequence[Tokens]) -> list[Prediction]:
+        self._check_fitted()
         sources = [tuple(s) for s in sources]
         symbolic = self.symbolic_.predict(sources) if self.symbolic_ is not None else None
         return self._route(sources, symbolic)
@@ -102,8 +107,7 @@ class HybridLearner(ParamsMixin):
         The symbolic learner is refitted at each cap on the same examples (it
         fits in about a second on SCAN); the neural model is fitted once.
         """
-        if not hasattr(self, "examples_"):
-            raise RuntimeError("HybridLearner is not fitted: call fit() first")
+        self._check_fitted()
         sources = [tuple(s) for s in sources]
         curve = {}
         for cap in caps:

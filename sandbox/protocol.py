@@ -21,6 +21,10 @@ from sandbox.data import Example, Tokens
 from sandbox.derivation import Derivation
 
 
+class NotFittedError(RuntimeError):
+    """``predict``, ``explain`` (or any other use of learned state) before ``fit``."""
+
+
 @dataclass(frozen=True)
 class Prediction:
     """A learner's answer for one input, or its abstention.
@@ -75,18 +79,41 @@ class EmbeddingLearner(Learner, Protocol):
         ...
 
 
+def init_parameters(cls: type) -> list[str]:
+    """The hyperparameter names ``cls(...)`` takes: its ``__init__``'s named parameters, and, where that
+    ``__init__`` hands ``**kwargs`` on to its base class, the base's as well (subclass first).
+
+    This lets a family of learners keep their shared hyperparameters in one base ``__init__``
+    while every name stays explicit in some signature (as scikit-learn needs to read them).
+
+    >>> class Base:
+    ...     def __init__(self, seed: int = 0): self.seed = seed
+    >>> class Child(Base):
+    ...     def __init__(self, width: int = 8, **shared: Any):
+    ...         super().__init__(**shared)
+    ...         self.width = width
+    >>> init_parameters(Child)
+    ['width', 'seed']
+    """
+    import inspect
+
+    names: list[str] = []
+    for klass in cls.__mro__:
+        if "__init__" not in vars(klass) or klass is object:
+            continue
+        params = list(inspect.signature(vars(klass)["__init__"]).parameters.values())[1:]  # drop self
+        names += [p.name for p in params if p.kind not in (p.VAR_POSITIONAL, p.VAR_KEYWORD) and p.name not in names]
+        if not any(p.kind is p.VAR_KEYWORD for p in params):
+            break
+    return names
+
+
 class ParamsMixin:
-    """``get_params`` read off ``__init__``'s signature, as scikit-learn does."""
+    """``get_params`` read off ``__init__``'s signature (and its bases', see :func:`init_parameters`),
+    as scikit-learn does."""
 
     def get_params(self) -> dict[str, Any]:
-        import inspect
-
-        names = [
-            p.name
-            for p in inspect.signature(type(self).__init__).parameters.values()
-            if p.name != "self" and p.kind not in (p.VAR_POSITIONAL, p.VAR_KEYWORD)
-        ]
-        return {name: getattr(self, name) for name in names}
+        return {name: getattr(self, name) for name in init_parameters(type(self))}
 
     def __repr__(self) -> str:
         args = ", ".join(f"{k}={v!r}" for k, v in self.get_params().items())

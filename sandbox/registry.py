@@ -19,7 +19,7 @@ from importlib.metadata import entry_points
 from typing import Any
 
 from sandbox.errors import UsageError
-from sandbox.protocol import Learner
+from sandbox.protocol import Learner, init_parameters
 
 LearnerFactory = Callable[..., Learner]
 
@@ -61,7 +61,10 @@ def learner_factory(name: str) -> LearnerFactory:
 
 def learner_parameters(name: str) -> list[str]:
     """The hyperparameter names the learner's constructor accepts."""
-    sig = inspect.signature(learner_factory(name))
+    factory = learner_factory(name)
+    if isinstance(factory, type):
+        return init_parameters(factory)
+    sig = inspect.signature(factory)
     return [
         p.name
         for p in sig.parameters.values()

@@ -49,6 +49,8 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
+from sandbox.lforms import LFItem, lf_item_from_json
+
 T = TypeVar("T")
 
 # Each operation is written for any sequence, so that the replayer can apply it
@@ -139,7 +141,7 @@ class TheWord:
 ANY_WORD = AnyWord()
 THE_WORD = TheWord()
 
-Item = str | int | Apply | AnyWord | TheWord
+Item = str | int | Apply | AnyWord | TheWord | LFItem
 
 
 def render_item(item: Item) -> str:
@@ -150,7 +152,9 @@ def render_item(item: Item) -> str:
         return item.render()
     if isinstance(item, AnyWord | TheWord):
         return "<word>"
-    return item
+    if isinstance(item, str):
+        return item
+    return item.render()
 
 
 def item_to_json(item: Item) -> Any:
@@ -170,4 +174,7 @@ def item_from_json(obj: Any) -> Item:
             return ANY_WORD
         if set(obj) == {"the_word"}:
             return THE_WORD
+        lf = lf_item_from_json(obj)
+        if lf is not None:
+            return lf
     raise ValueError(f"not a pattern or template item: {obj!r}")

@@ -26,8 +26,9 @@ The pipeline (one module per stage):
    proposal that explains most for what it adds, unless it contradicts a
    training example; then revision of rules that spell out combinations of
    later ones. An example's proposals are reused until a change touches its
-   words; ``max_proposals`` bounds the work (what is left is memorized, and
-   the rules and ``summary()`` say so).
+   words; ``max_proposals`` bounds the proposals and ``max_work`` every
+   step (:mod:`symbolic.work`; what is left is memorized, and the rules and
+   ``summary()`` say so).
 3. :mod:`symbolic.categories` and :mod:`symbolic.hierarchy` — the fillers
    each slot has held, read off the training examples' cleanest derivations,
    and the four levels above them (seen, distributional, meaning type, any)

@@ -31,10 +31,12 @@ from dataclasses import dataclass, field
 
 from symbolic.index import RuleIndex, vocabularies
 from symbolic.rules import Rule, Tokens
+from symbolic.work import BudgetSpent, Work
 
 MAX_ANALYSES = 1024  # per phrase; bounds the work on long, ambiguous phrases (64 lost the
 # right reading of long arithmetic phrases, whose binary operators read many ways, so
 # induction memorized them)
+MAX_CHART = 2_000_000  # analyses the chart holds at most (a few hundred bytes each): past it, induction stops
 MAX_LEVEL = 2  # the most relaxed admission induction accepts without a proposal
 COST = (0, 1, 1 << 20, 1 << 40)  # one slot at each level; sums compare as (n3, n2, n1)
 
@@ -67,11 +69,18 @@ class InductionChart:
 
     def __init__(self, lexicon: Mapping[str, Rule], rules: Iterable[Rule], level: LevelFn,
                  phrasal: Callable[[str, int], bool] = lambda r, s: True,
-                 previous: InductionChart | None = None):
+                 previous: InductionChart | None = None, work: Work | None = None,
+                 max_size: int | None = None):
         self.lexicon = lexicon
         self.rules = [r for r in rules if len(r.pattern) > 1]
         self._level = level
         self._levels: dict[tuple[str, int, str], int] = {}
+        # Every step that builds a cell is charged to ``work`` (a tiling tried, a combination
+        # of its parts' readings); ``max_size`` bounds the analyses held (see ``frozen``).
+        self.work = work
+        self.max_size = max_size
+        self.size = 0  # analyses held in the memo
+        self.frozen = False  # answers from what it holds, computing nothing more
         # A slot that admits no phrase below level 3 spans exactly one word.
         self._phrasal = [[phrasal(r.id, s) for s in range(r.n_slots)] for r in self.rules]
         # Per rule position, the slot order when its template has slots only (its meaning
@@ -79,6 +88,8 @@ class InductionChart:
         self._recipes = [tuple(int(x) for x in r.template) if r.template and not r.constants else None
                          for r in self.rules]
         fillers = [r.id for r in self.lexicon.values()] + [r.id for r in self.rules]
+        if work is not None:
+            work.charge(len(fillers) * sum(r.n_slots for r in self.rules))  # the table of admissions
         # What each slot admits without a proposal, with the level: position -> slot -> filler -> level.
         self._admits = [[{f: lvl for f in fillers if (lvl := self.level(r.id, s, f)) <= MAX_LEVEL}
                          for s in range(r.n_slots)] for r in self.rules]
@@ -100,6 +111,14 @@ class InductionChart:
         self.dirty: list[frozenset[str]] | None = None
         if previous is not None:
             self._memo, self.dirty = _inherited(previous, self)
+            self.size = sum(map(len, self._memo.values()))
+
+    def freeze(self) -> InductionChart:
+        """Stop computing: a phrase not analysed yet reads as having no analysis (once the work
+        budget is spent, what was derived within it is all that is known)."""
+        self.frozen = True
+        self.truncated = True
+        return self
 
     def unchanged(self, words: frozenset[str] | set[str]) -> bool:
         """Whether every phrase made of ``words`` reads as it did in the previous chart."""
@@ -121,12 +140,20 @@ class InductionChart:
         if len(phrase) == 1 and phrase[0] in self.lexicon:
             lex = self.lexicon[phrase[0]]
             result[(lex.id, lex.meaning)] = Entry(0, lex.id, (), (), 1, [()])
-        for position, spans in self._index.matches(phrase):
+        if self.frozen:
+            return result
+        matches = self._index.matches(phrase, self.work)
+        if self.work is not None:
+            self.work.charge(1 + len(matches))
+        for position, spans in matches:
             self._combine(position, phrase, spans, result)
             if len(result) >= MAX_ANALYSES:
                 self.truncated = True
                 break
         self._memo[phrase] = result
+        self.size += len(result)
+        if self.max_size is not None and self.size > self.max_size:
+            raise BudgetSpent(f"chart size (over {self.max_size} analyses)", self.size, self.max_size)
         return result
 
     def _combine(self, position: int, phrase: Tokens, spans: tuple[tuple[int, int], ...],
@@ -148,6 +175,11 @@ class InductionChart:
             options.append(opts)
         rule_id, template = self.rules[position].id, self.rules[position].template
         recipe = self._recipes[position]
+        if self.work is not None:  # every combination of the parts' readings is a step
+            n = 1
+            for o in options:
+                n *= len(o)
+            self.work.charge(n)
         combos = (tuple(o[0] for o in options),) if all(len(o) == 1 for o in options) \
             else itertools.product(*options)
         for combo in combos:

@@ -34,6 +34,7 @@ from sandbox.data import Example
 from symbolic.chart import InductionChart
 from symbolic.matching import Matcher
 from symbolic.rules import Item, Tokens
+from symbolic.work import Work
 
 MAX_COMBOS = 64
 
@@ -41,8 +42,10 @@ MAX_COMBOS = 64
 class Consistency:
     """Checks proposals against the training examples (indexed by word for speed)."""
 
-    def __init__(self, examples: Sequence[Example], lexical: frozenset[str] = frozenset()):
+    def __init__(self, examples: Sequence[Example], lexical: frozenset[str] = frozenset(),
+                 work: Work | None = None):
         self.examples = list(examples)
+        self.work = work  # each example checked is a step (see symbolic.work)
         self.lexical = lexical  # ids of lexical rules: fillers that are bare words
         self.by_word: dict[str, list[int]] = defaultdict(list)
         self.by_length: dict[int, list[int]] = defaultdict(list)
@@ -82,8 +85,10 @@ class Consistency:
             n = len(ex.source)
             if max_length is not None and n > max_length:
                 break
+            if self.work is not None:
+                self.work.charge()
             bounds = [(1, n if p else 1) for p in phrasal]
-            matches = matcher.match(ex.source, bounds)
+            matches = matcher.match(ex.source, bounds, self.work)
             # Only an example the rules derive already says what its parts mean;
             # the parts of one they cannot derive yet may be read in ways the
             # missing rule would make wrong.

@@ -35,6 +35,7 @@ import networkx as nx
 
 from sandbox.derivation import Relaxation
 from symbolic.rules import Rule, RuleKind
+from symbolic.work import Work
 
 Slot = tuple[str, int]
 Seen = dict[Slot, dict[str, tuple[str, ...]]]  # slot -> filler -> example ids
@@ -61,6 +62,9 @@ class Hierarchy:
             if t == "phrase" and not self.slotsets[f]:
                 self.mtypes[f] = "whole"
         self._levels: dict[Slot, dict[str, int]] = {}  # filled per slot on first use
+        # Induction charges its budget for each slot's table (symbolic.work): a filler
+        # compared with a seen one is a step.
+        self.work: Work | None = None
 
     @staticmethod
     def kind(mtype: str) -> str:
@@ -123,6 +127,8 @@ class Hierarchy:
         near: set[str] | None = None
         if self.similarity > 0:
             near = {f for g in seen for other in self.slotsets.get(g, ()) for f in self.seen[other]}
+        if self.work is not None:
+            self.work.charge(len(self.mtypes) + len(seen) * (len(self.mtypes) if near is None else len(near)))
         out: dict[str, int] = {}
         for f in sorted(self.mtypes):
             if f in seen:

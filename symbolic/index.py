@@ -21,12 +21,17 @@ lie in its vocabulary, which keeps most spans of an input from being parsed.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
+from typing import TYPE_CHECKING
 
 from symbolic.matching import middle_cuts, tilings
 from symbolic.rules import Item, Tokens
 
+if TYPE_CHECKING:
+    from symbolic.work import Work
+
 Span = tuple[int, int]
-Tiler = Callable[[Tokens], list[tuple[Span, ...]]]  # a phrase -> the slot spans of each tiling
+# (a phrase, the work budget to charge or None) -> the slot spans of each tiling
+Tiler = Callable[[Tokens, "Work | None"], list[tuple[Span, ...]]]
 _UNBOUNDED = 1 << 30  # the most words a phrasal slot may span: the phrase bounds it
 
 
@@ -45,10 +50,15 @@ class RuleIndex:
         self._first: dict[str, list[tuple[int, Tiler]]] = {}
         self._inner: dict[str, list[tuple[int, Tiler]]] = {}
         self._free: list[tuple[int, Tiler]] = []
+        # Patterns without slots (memorized inputs) match only themselves: looked up, not tried
+        # on every phrase that ends in their last word (thousands of them end in one word).
+        self._whole: dict[tuple[Item, ...], list[tuple[int, Tiler]]] = {}
         for i, pattern in enumerate(patterns):
             entry = (i, compile_tiler(tuple(pattern), tuple(slot_words[i]), tuple(phrasal[i])))
             fixed = [x for x in pattern if isinstance(x, str)]
-            if isinstance(pattern[-1], str):
+            if len(fixed) == len(pattern):
+                self._whole.setdefault(tuple(pattern), []).append(entry)
+            elif isinstance(pattern[-1], str):
                 self._last.setdefault(pattern[-1], []).append(entry)
             elif isinstance(pattern[0], str):
                 self._first.setdefault(pattern[0], []).append(entry)
@@ -74,13 +84,16 @@ class RuleIndex:
         if len(rest) > 1:
             rest.sort(key=_position)
         last = self._last.get(phrase[-1])
+        whole = self._whole.get(phrase)
+        if whole:  # in the place it would hold among the rules ending in the phrase's last word
+            last = sorted([*(last or ()), *whole], key=_position)
         return last + rest if last else rest
 
-    def matches(self, phrase: Tokens) -> list[tuple[int, tuple[Span, ...]]]:
+    def matches(self, phrase: Tokens, work: Work | None = None) -> list[tuple[int, tuple[Span, ...]]]:
         """(rule position, slot spans) for every rule that may derive ``phrase`` (a tuple)."""
         out = []
         for i, tiler in self.candidates(phrase):
-            for spans in tiler(phrase):
+            for spans in tiler(phrase, work):
                 out.append((i, spans))
         return out
 
@@ -103,7 +116,10 @@ def compile_tiler(pattern: tuple[Item, ...], slot_words: tuple[frozenset[str], .
     """
     slots = [k for k, x in enumerate(pattern) if isinstance(x, int)]
     if not slots:
-        return lambda phrase: [()] if phrase == pattern else []
+        def whole(phrase: Tokens, work: Work | None = None) -> list[tuple[Span, ...]]:
+            return [()] if phrase == pattern else []
+
+        return whole
     if len(slots) == 1:
         return _one_slot(pattern, slots[0], slot_words[0], phrasal[0])
     if len(slots) == 2 and all(isinstance(x, str) for x in pattern[slots[0] + 1 : slots[1]]):
@@ -111,10 +127,10 @@ def compile_tiler(pattern: tuple[Item, ...], slot_words: tuple[frozenset[str], .
     vocab = frozenset(x for x in pattern if isinstance(x, str)).union(*slot_words)
     bounds = [(1, _UNBOUNDED) if p else (1, 1) for p in phrasal]
 
-    def general(phrase: Tokens) -> list[tuple[Span, ...]]:
+    def general(phrase: Tokens, work: Work | None = None) -> list[tuple[Span, ...]]:
         if not vocab.issuperset(phrase):
             return []
-        return tilings(pattern, phrase, bounds, slot_words)
+        return tilings(pattern, phrase, bounds, slot_words, work)
 
     return general
 
@@ -123,7 +139,7 @@ def _one_slot(pattern: tuple[Item, ...], k: int, words: frozenset[str], phrasal:
     prefix, suffix = pattern[:k], pattern[k + 1 :]
     a, tail = len(prefix), len(suffix)
 
-    def one(phrase: Tokens) -> list[tuple[Span, ...]]:
+    def one(phrase: Tokens, work: Work | None = None) -> list[tuple[Span, ...]]:
         b = len(phrase) - tail
         width = b - a
         if width < 1 or (width > 1 and not phrasal) or phrase[:a] != prefix or phrase[b:] != suffix:
@@ -148,7 +164,7 @@ def _two_slots(pattern: tuple[Item, ...], slots: list[int], slot_words: tuple[fr
     vocab = frozenset(x for x in pattern if isinstance(x, str)) | words0 | words1
     swapped = first_slot != 0
 
-    def two(phrase: Tokens) -> list[tuple[Span, ...]]:
+    def two(phrase: Tokens, work: Work | None = None) -> list[tuple[Span, ...]]:
         n = len(phrase)
         if n < size or (longest and n > longest) or not vocab.issuperset(phrase):
             return []

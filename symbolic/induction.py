@@ -31,6 +31,7 @@ from symbolic.consistency import Consistency
 from symbolic.proposals import NEW, Key, Offer, Proposal, Route, State, propose
 from symbolic.revision import revise
 from symbolic.rules import Item, Rule, RuleKind, lexical_rule_id
+from symbolic.work import BudgetSpent, Work
 
 MAX_EVIDENCE = 5
 ME_OVERRIDDEN = "mutual exclusivity overridden"
@@ -44,7 +45,8 @@ def overrides_a_bias(rule: Rule, biases: tuple[str, ...] = (ME_OVERRIDDEN, ONE_T
 
 def induce_rules(examples: Sequence[Example], lexicon: Mapping[str, Rule], max_slots: int = 3,
                  iconic_order: bool = True, similarity: float = 0.5,
-                 mutual_exclusivity: bool = True, max_proposals: int | None = None) -> State:
+                 mutual_exclusivity: bool = True, max_proposals: int | None = None,
+                 work: Work | None = None, max_chart: int | None = None) -> State:
     """Learn composition rules, and the fillers each slot has held, that derive every example.
 
     Under ``mutual_exclusivity`` a token that a word names enters an output as
@@ -53,20 +55,20 @@ def induce_rules(examples: Sequence[Example], lexicon: Mapping[str, Rule], max_s
     ``max_proposals`` bounds the work: once that many examples have made their
     proposals, induction stops and memorizes the examples it has not derived
     (deterministic, unlike a time limit; ``state.exhausted`` tells).
+    ``work`` counts every step (chart tilings and combinations, consistency
+    checks, proposals; :mod:`symbolic.work`) and ``max_chart`` bounds the
+    analyses the chart holds: when either runs out, induction stops where its
+    rules are whole, the chart computes nothing more, and the examples it has
+    not derived are memorized (``state.spent_at`` names the stage).
     """
     named = frozenset(t for r in lexicon.values() for t in r.meaning) if mutual_exclusivity \
         else frozenset()
     state = State(dict(lexicon), max_slots=max_slots, similarity=similarity, named=named,
-                  max_proposals=max_proposals)
+                  max_proposals=max_proposals, work=work, max_chart=max_chart)
     order = sorted(range(len(examples)), key=lambda i: (len(examples[i].source), i))
     groups = [list(g) for _, g in groupby(order, key=lambda i: len(examples[i].source))]
     pending: list[int] = []
-    check = Consistency(examples, frozenset(r.id for r in lexicon.values()))
-    for g, group in enumerate(groups):
-        waiting = pending + [i for i in group if not state.chart.derivable(*examples[i].pair())]
-        last = g == len(groups) - 1
-        reach = len(examples[group[0]].source)
-        pending = _add_rules(state, examples, check, waiting, 1 if last else 2, iconic_order, reach)
+    check = Consistency(examples, frozenset(r.id for r in lexicon.values()), work)
     longest = max((len(ex.source) for ex in examples), default=0)
 
     def add(s: State, todo: list[int]) -> list[int]:
@@ -77,14 +79,41 @@ def induce_rules(examples: Sequence[Example], lexicon: Mapping[str, Rule], max_s
         routes = {i: Route(1, frozenset({(rule, slot, filler)})) for i in backers}
         return _contradiction(s, check, Proposal(("widen", rule, slot, kind), rule, routes), longest) is None
 
-    if not state.exhausted and revise(state, examples, add, admissible):
-        # A dropped rule may have derived more than the examples that proposed it.
-        pending += [i for i in order if i not in pending and not state.chart.derivable(*examples[i].pair())]
-        pending = add(state, pending)
-    why = (f"the work budget ran out (max_proposals={max_proposals}) before a general rule was found"
-           if state.exhausted else "no general rule derives this example")
-    for i in pending:
-        _memorize(state, examples[i], why)
+    try:
+        for g, group in enumerate(groups):
+            reach = len(examples[group[0]].source)
+            if work is not None:
+                work.enter(f"induction, inputs of {reach} words ({g + 1}/{len(groups)} lengths)")
+            waiting = pending + [i for i in group if not state.chart.derivable(*examples[i].pair())]
+            last = g == len(groups) - 1
+            pending = _add_rules(state, examples, check, waiting, 1 if last else 2, iconic_order, reach)
+        if not state.exhausted:
+            if work is not None:
+                work.enter("revision")
+            saved = state.snapshot()
+            try:
+                if revise(state, examples, add, admissible):
+                    # A dropped rule may have derived more than the examples that proposed it.
+                    pending += [i for i in order if i not in pending
+                                and not state.chart.derivable(*examples[i].pair())]
+                    pending = add(state, pending)
+            except BudgetSpent:
+                state.restore(saved)  # the rules before revision, whole
+                raise
+    except BudgetSpent as spent:
+        # The rules are whole (a change is applied at once); what the chart derived
+        # within the budget is all that is known, and the rest is memorized.
+        state.spend_out(spent)
+        pending = [i for i in order if not state.chart.derivable(*examples[i].pair())]
+    if state.spent_at is not None:
+        why = f"the work budget ran out at stage {state.spent_at} before a general rule was found"
+    elif state.exhausted:
+        why = f"the work budget ran out (max_proposals={max_proposals}) before a general rule was found"
+    else:
+        why = "no general rule derives this example"
+    known = sum(1 for r in state.rules.values() if r.kind is RuleKind.MEMORIZED)
+    for n, i in enumerate(pending, start=known + 1):
+        _memorize(state, examples[i], why, n)
     return state
 
 
@@ -353,8 +382,7 @@ def _notes(state: State, best: Proposal, proposals: Mapping[Key, Proposal],
     return tuple(notes)
 
 
-def _memorize(state: State, ex: Example, why: str) -> None:
-    n = sum(1 for r in state.rules.values() if r.kind is RuleKind.MEMORIZED) + 1
+def _memorize(state: State, ex: Example, why: str, n: int) -> None:
     rule_id = f"m{n}"
     state.rules[rule_id] = Rule(rule_id, ex.source, ex.target, (ex.id,), RuleKind.MEMORIZED,
                                 notes=(why,))

@@ -17,22 +17,24 @@ import gc
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from sandbox import protocol
 from sandbox.data import MAX_INPUT_TOKENS, Example, Tokens
 from sandbox.derivation import Derivation
+from sandbox.progress import reporter
 from sandbox.protocol import ParamsMixin, Prediction
 from symbolic.categories import build_hierarchy
-from symbolic.chart import InductionChart
-from symbolic.hierarchy import meaning_types
+from symbolic.chart import MAX_CHART, InductionChart
+from symbolic.hierarchy import Hierarchy, meaning_types
 from symbolic.induction import ME_OVERRIDDEN, ONE_TO_ONE_OVERRIDDEN, induce_rules, overrides_a_bias
 from symbolic.inverse import InverseReading, is_backward_function, swapped
 from symbolic.lexicon import SEEN_ALONE, induce_lexicon
+from symbolic.logical import LogicalReading, read_logical_forms
 from symbolic.parser import NO_TIE, TIE_GROUPED, TIE_UNDECIDED, Analysis, Parser
-from symbolic.programs import Work
 from symbolic.proposals import State
 from symbolic.rules import Rule, RuleKind
-from symbolic.seqparse import SeqRule
 from symbolic.sequences import SequenceReading, read_sequences
 from symbolic.trace import TraceBuilder
+from symbolic.work import BudgetSpent, Work
 
 GROUPINGS = ("reading-order", "none")
 MAX_PROPOSALS = 20_000
@@ -40,10 +42,13 @@ MAX_REVISIONS = 2
 INVERSE_TRIGGER = 0.05  # the share of memorized examples at which the backward reading is tried
 SEQUENCE_COVERAGE = 0.98  # the share of training examples the sequence reading must derive
 MAX_SEQUENCE_WORK = 50_000_000  # steps of the sequence stage (10,000 examples of a string-edit language: about 3e5)
+LOGICAL_COVERAGE = 0.95  # the share of training examples the conjunct reading must read as trees
+MAX_WORK = 30_000_000  # steps of one concatenative fit (a SCAN split: about 1.3e5; see the README)
+MAX_PARSE_ITEMS = 2_000_000  # parse items per predicted input (a 9-word SCAN command: about 300)
 
 
-class NotFittedError(RuntimeError):
-    """``predict`` or ``explain`` before ``fit``."""  # words the lexicon revision tries reading as function words
+class NotFittedError(protocol.NotFittedError):
+    """``predict`` or ``explain`` before ``fit`` (the sandbox's error, named here for old imports)."""
 
 
 class SymbolicLearner(ParamsMixin):
@@ -83,6 +88,12 @@ class SymbolicLearner(ParamsMixin):
       spelled as itself reads as standing for itself, and unseen words may
       (level 1). ``max_sequence_work``: that stage's work budget, in steps
       (program-search term checks and parse steps); ``None``, no budget.
+    - ``logical_forms``: first try the conjunct reading (:mod:`symbolic.logical`)
+      where outputs name input words by position (logical forms with
+      co-indexed variables): a marker, brackets and separators learned from
+      the outputs, a tree per sentence, unit and phrase rules whose conjuncts
+      mention their heads, and least relaxed chart parsing; kept where it
+      reads at least ``logical_coverage`` of the training examples.
     - ``inverse``: where the training pairs are a function only from outputs
       to inputs (many correct outputs per input, one input per output), learn
       the rules from outputs to inputs and answer by inverting them
@@ -93,6 +104,22 @@ class SymbolicLearner(ParamsMixin):
       memorized, each rule saying so in its notes, and ``summary()`` reports
       it; ``None`` means no budget. A count, not a clock, so that the same
       data and parameters learn the same rules on any machine.
+    - ``max_work``: the work budget of one fit of the concatenative rules,
+      in steps that bound its time (:mod:`symbolic.work`): chart tilings tried
+      and combinations of their parts' readings, admission tables built,
+      consistency checks, proposals and their segmentations, and the parse
+      items that check the training pairs at the end. ``max_chart``: the
+      analyses the induction chart may hold (its memory). When either runs
+      out, induction stops with its rules whole; the chart computes nothing
+      more; the examples not derived by then are memorized, each rule's notes
+      and ``summary()["budget_spent_at"]`` naming the stage; and training
+      pairs not checked are answered as given. ``None``, no budget.
+    - ``max_parse_items``: the work budget of one predicted input, in parse
+      items (a rule tried on a tiling of a phrase not parsed before); past it
+      the learner abstains and says so. Phrases parsed for earlier inputs
+      are memoized (up to ``symbolic.parser.MAX_MEMO`` of them) and cost
+      nothing again, so an input near the budget may answer after inputs
+      that share its phrases and abstain before them.
     """
 
     def __init__(self, max_relaxation: int = 3, max_slots: int = 3, similarity: float = 0.5,
@@ -100,7 +127,9 @@ class SymbolicLearner(ParamsMixin):
                  grouping: str = "reading-order", max_input_words: int = MAX_INPUT_TOKENS,
                  max_proposals: int | None = MAX_PROPOSALS, sequences: bool = True, copy_bias: bool = True,
                  sequence_coverage: float = SEQUENCE_COVERAGE, max_sequence_work: int | None = MAX_SEQUENCE_WORK,
-                 inverse: bool = True):
+                 inverse: bool = True, max_work: int | None = MAX_WORK, max_chart: int | None = MAX_CHART,
+                 max_parse_items: int | None = MAX_PARSE_ITEMS, logical_forms: bool = True,
+                 logical_coverage: float = LOGICAL_COVERAGE):
         self.max_relaxation = max_relaxation
         self.max_slots = max_slots
         self.similarity = similarity
@@ -115,6 +144,11 @@ class SymbolicLearner(ParamsMixin):
         self.sequence_coverage = sequence_coverage
         self.max_sequence_work = max_sequence_work
         self.inverse = inverse
+        self.max_work = max_work
+        self.max_chart = max_chart
+        self.max_parse_items = max_parse_items
+        self.logical_forms = logical_forms
+        self.logical_coverage = logical_coverage
 
     def _check_params(self) -> None:
         if not 0 <= self.max_relaxation <= 3:
@@ -131,8 +165,11 @@ class SymbolicLearner(ParamsMixin):
             raise ValueError(f"max_proposals must be at least 0 or None, not {self.max_proposals}")
         if not 0 < self.sequence_coverage <= 1:
             raise ValueError(f"sequence_coverage must be in (0, 1], not {self.sequence_coverage}")
-        if self.max_sequence_work is not None and self.max_sequence_work < 0:
-            raise ValueError(f"max_sequence_work must be at least 0 or None, not {self.max_sequence_work}")
+        if not 0 < self.logical_coverage <= 1:
+            raise ValueError(f"logical_coverage must be in (0, 1], not {self.logical_coverage}")
+        for name in ("max_sequence_work", "max_work", "max_chart", "max_parse_items"):
+            if getattr(self, name) is not None and getattr(self, name) < 0:
+                raise ValueError(f"{name} must be at least 0 or None, not {getattr(self, name)}")
 
     def fit(self, examples: Sequence[Example]) -> SymbolicLearner:
         """Learn the lexicon, the composition rules and the category hierarchy."""
@@ -140,50 +177,79 @@ class SymbolicLearner(ParamsMixin):
         self.train_ = _distinct(examples)
         self.sequence_: SequenceReading | None = None
         self.inverse_: InverseReading | None = None
+        self.logical_: LogicalReading | None = None
         self.sequence_reason_ = "not tried (sequences=False)"
+        self.logical_reason_ = "not tried (logical_forms=False)"
+        if self.logical_forms:
+            work = Work(None)
+            read = read_logical_forms(self.train_, work, self.logical_coverage, self.similarity,
+                                      self.max_parse_items)
+            if isinstance(read, str):
+                self.logical_reason_ = read
+            else:
+                self.logical_, self.logical_reason_ = read, "kept"
+                # Rules of three languages share the attribute; each reading knows its own.
+                self.rules_: dict[str, Any] = dict(read.rule_map())
+                self.work_: dict[str, Any] = {"logical_steps": work.spent, "memorized": len(read.memory)}
+                self.revisions_: tuple[str, ...] = read.notes
+                return self
         if self.sequences:
-            work = Work(self.max_sequence_work)
+            work = Work(self.max_sequence_work, report=reporter())
+            work.enter("sequence reading")
             found = read_sequences(self.train_, work, self.max_slots, self.sequence_coverage, self.copy_bias)
             self.sequence_work_ = work.spent
             if isinstance(found, str):
                 self.sequence_reason_ = found
             else:
                 self.sequence_, self.sequence_reason_ = found, "kept"
-                self.rules_: dict[str, Rule | SeqRule] = found.rule_map()
-                self.work_: dict[str, Any] = {"sequence_steps": work.spent, "max_sequence_work": self.max_sequence_work}
-                self.revisions_: tuple[str, ...] = found.notes
+                self.rules_ = dict(found.rule_map())
+                self.work_ = {"sequence_steps": work.spent, "max_sequence_work": self.max_sequence_work}
+                self.revisions_ = found.notes
                 return self
         if self.inverse and is_backward_function(self.train_):
-            return self._invert(self._backward())
-        self.lexicon_, state, self.revisions_ = self._induce()
-        self.work_ = {"proposals": state.proposals_made, "max_proposals": self.max_proposals,
-                      "budget_exhausted": state.exhausted}
+            return self._invert(self._backward(self.max_work))
+        work = Work(self.max_work, report=reporter())
+        work.enter("lexicon")
+        self.lexicon_, state, self.revisions_ = self._induce(work)
         rules: dict[str, Rule] = {r.id: r for r in self.lexicon_.values()}
         rules.update(state.rules)
         mtypes = meaning_types(self.lexicon_, state.rules)
         slots = [(r.id, s) for r in state.rules.values() for s in range(r.n_slots)]
-        self.hierarchy_ = build_hierarchy(state.chart, self.train_, mtypes,
-                                          {r.id: r.evidence for r in rules.values()},
-                                          self.similarity, slots)
+
+        def categories() -> Hierarchy:
+            return build_hierarchy(state.chart, self.train_, mtypes, {r.id: r.evidence for r in rules.values()},
+                                   self.similarity, slots)
+
+        work.enter("categories")
+        try:
+            self.hierarchy_ = categories()
+        except BudgetSpent as spent:
+            state.spend_out(spent)
+            self.hierarchy_ = categories()  # from what the chart derived within the budget
         self.rules_ = dict(rules)
         self._parser = Parser(self.lexicon_, state.rules, self.hierarchy_)
-        self._exact: dict[Tokens, Rule] = self._recalled(state.chart)
+        work.enter("recall (checking the training pairs)")
+        self._exact: dict[Tokens, Rule] = self._recalled(state, work)
         self._parser.forget()  # predictions start from what was learned, not from this check's parses
         rules.update({r.id: r for r in self._exact.values()})
         self.rules_.update(rules)
         self._traces = TraceBuilder(rules, self.hierarchy_)
+        self.work_ = {"proposals": state.proposals_made, "max_proposals": self.max_proposals,
+                      "budget_exhausted": state.exhausted, "work_steps": work.spent, "max_work": self.max_work,
+                      "budget_spent_at": state.spent_at}
         memorized = _memorized(self.rules_)
         # Rules that had to memorize a share of the data may read better backwards (a source
         # pattern that repeats a phrase is a template that repeats a slot, read the other way).
-        if self.inverse and memorized >= INVERSE_TRIGGER * len(self.train_) and _backward_is_function(self.train_):
-            backward = self._backward()
+        if self.inverse and state.spent_at is None and memorized >= INVERSE_TRIGGER * len(self.train_) \
+                and _backward_is_function(self.train_):
+            backward = self._backward(work.remaining)  # the rest of this fit's budget
             if _memorized(backward.rules_) < memorized:
                 return self._invert(backward)
         return self
 
-    def _backward(self) -> SymbolicLearner:
+    def _backward(self, max_work: int | None) -> SymbolicLearner:
         """The learner fitted from outputs to inputs (concatenative rules read backwards; never inverting again)."""
-        params = {**self.get_params(), "inverse": False, "sequences": False}
+        params = {**self.get_params(), "inverse": False, "sequences": False, "max_work": max_work}
         return SymbolicLearner(**params).fit(swapped(self.train_))
 
     def _invert(self, forward: SymbolicLearner) -> SymbolicLearner:
@@ -193,7 +259,7 @@ class SymbolicLearner(ParamsMixin):
         self.revisions_ = forward.revisions_
         return self
 
-    def _recalled(self, chart: InductionChart) -> dict[Tokens, Rule]:
+    def _recalled(self, state: State, work: Work) -> dict[Tokens, Rule]:
         """Training pairs the rules answer otherwise, kept to be answered as given.
 
         Induction keeps a rule when *some* derivation of each training example
@@ -208,25 +274,38 @@ class SymbolicLearner(ParamsMixin):
         chart's recorded ones, so its level-0 derivations are among the
         chart's, and that one is level 0 (unless some phrase had more
         readings than the chart keeps).
+
+        The checks spend ``work``; once a budget is spent, the pairs not
+        checked are answered as given too.
         """
         out: dict[Tokens, Rule] = {}
         n = sum(1 for r in self.rules_.values() if r.kind is RuleKind.MEMORIZED)
         for ex in self.train_:
             if ex.source in out or len(ex.source) > self.max_input_words:
                 continue
-            if not chart.truncated and chart.count(ex.source, ex.target) == 1 \
-                    and all(m == ex.target for _, m in chart.analyses(ex.source)):
-                continue
-            found = self._parser.least_cap(ex.source, 0, 3)
-            if found is not None and found[1].tie == NO_TIE and found[1].meaning == ex.target:
-                continue
+            why = "recalled: the rules give this training input another answer (or several), " \
+                  "so it is answered as given"
+            if state.spent_at is None:
+                try:
+                    if self._answers(state.chart, ex, work):
+                        continue
+                except BudgetSpent as spent:
+                    state.spend_out(spent)
+            if state.spent_at is not None:
+                why = f"recalled unchecked: the work budget ran out at stage {state.spent_at}; answered as given"
             n += 1
-            out[ex.source] = Rule(f"m{n}", ex.source, ex.target, (ex.id,), RuleKind.MEMORIZED, notes=(
-                "recalled: the rules give this training input another answer (or several), "
-                "so it is answered as given",))
+            out[ex.source] = Rule(f"m{n}", ex.source, ex.target, (ex.id,), RuleKind.MEMORIZED, notes=(why,))
         return out
 
-    def _induce(self) -> tuple[dict[str, Rule], State, tuple[str, ...]]:
+    def _answers(self, chart: InductionChart, ex: Example, work: Work) -> bool:
+        """Whether the rules answer this training pair's input with its output alone (see ``_recalled``)."""
+        if not chart.truncated and chart.count(ex.source, ex.target) == 1 \
+                and all(m == ex.target for _, m in chart.analyses(ex.source)):
+            return True
+        found = self._parser.least_cap(ex.source, 0, 3, work)
+        return found is not None and found[1].tie == NO_TIE and found[1].meaning == ex.target
+
+    def _induce(self, work: Work) -> tuple[dict[str, Rule], State, tuple[str, ...]]:
         """The lexicon and the rules, with the lexicon revised where it forced memorizing.
 
         A word read as a meaning by its co-occurrences may really be an operator
@@ -242,17 +321,19 @@ class SymbolicLearner(ParamsMixin):
         reading only if fewer examples are poorly explained with fewer rules
         in all (a shorter description: a primitive read as a function word
         needs a rule per combination, and loses). It never runs once the work
-        budget is spent, gets no more work than the first induction spent,
-        and tries at most MAX_REVISIONS words.
+        budget is spent, gets no more work than the first induction spent
+        (in proposals and in ``work``'s steps), and tries at most
+        MAX_REVISIONS words.
         """
         demoted: frozenset[str] = frozenset()
         repeated: frozenset[str] = frozenset()
         lexicon = induce_lexicon(self.train_, self.mutual_exclusivity, self.paradigm)
-        state = self._rules(lexicon)
+        state = self._rules(lexicon, work)
+        first = work.spent
         notes: list[str] = []
         tried: set[str] = set()
         tried_repeating = False
-        while len(tried) < MAX_REVISIONS and not state.exhausted:
+        while len(tried) < MAX_REVISIONS and not state.exhausted and not work.exhausted:
             poor = _poorly_explained(state, self.train_)
             options: list[tuple[frozenset[str], frozenset[str]]] = []
             # Every suspect repeated at once (two words for repeated tokens each leave the
@@ -279,7 +360,10 @@ class SymbolicLearner(ParamsMixin):
                     continue  # no suspect brings its token more than once
                 # A shorter description should not take more work to find: the revised
                 # induction gets the work the first one spent, and loses if it runs out.
-                new_state = self._rules(new_lexicon, state.proposals_made)
+                work.enter(f"lexicon revision ({', '.join(sorted(new_demoted | new_repeated))})")
+                part = work.part(first)
+                new_state = self._rules(new_lexicon, part, state.proposals_made)
+                work.absorb(part)
                 now = len(_poorly_explained(new_state, self.train_))
                 size = len(state.lexicon) + len(state.rules)
                 new_size = len(new_state.lexicon) + len(new_state.rules)
@@ -297,20 +381,26 @@ class SymbolicLearner(ParamsMixin):
         # Induction may have inferred the meaning of a word from the rules that contain it.
         return state.lexicon, state, tuple(notes)
 
-    def _rules(self, lexicon: dict[str, Rule], work: int | None = None) -> State:
+    def _rules(self, lexicon: dict[str, Rule], work: Work, proposals: int | None = None) -> State:
         budget = self.max_proposals
-        if work is not None:
-            budget = work if budget is None else min(work, budget)
+        if proposals is not None:
+            budget = proposals if budget is None else min(proposals, budget)
         return induce_rules(self.train_, lexicon, self.max_slots, self.iconic_order,
-                            self.similarity, self.mutual_exclusivity, budget)
+                            self.similarity, self.mutual_exclusivity, budget, work, self.max_chart)
 
     def predict(self, sources: Sequence[Tokens]) -> list[Prediction]:
         # A batch allocates many small acyclic objects next to the large, long-lived
         # memo; pausing the cyclic garbage collector spares it rescanning that memo.
         paused = gc.isenabled()
         gc.disable()
+        tell = reporter()
         try:
-            return [self.explain(tuple(s)) for s in sources]
+            out = []
+            for i, s in enumerate(sources):
+                if tell is not None and i % 256 == 0:
+                    tell("predict (inputs)", i, len(sources))
+                out.append(self.explain(tuple(s)))
+            return out
         finally:
             if paused:
                 gc.enable()
@@ -325,6 +415,8 @@ class SymbolicLearner(ParamsMixin):
         if len(source) > self.max_input_words:
             return Prediction.abstain(
                 f"input of {len(source)} words is longer than max_input_words ({self.max_input_words})")
+        if self.logical_ is not None:
+            return self.logical_.explain(source, self.max_relaxation)
         if self.sequence_ is not None:
             return self.sequence_.explain(source, self.max_relaxation)
         if self.inverse_ is not None:
@@ -336,9 +428,14 @@ class SymbolicLearner(ParamsMixin):
         if recalled is not None:
             memory = Analysis(0, 0, recalled.meaning, recalled.id, (), (), NO_TIE, len(source))
             return _prediction(recalled.meaning, "", 0, *self._traces.build(memory))
-        found = self._parser.least_cap(source, 0, self.max_relaxation)
+        work = None if self.max_parse_items is None else Work(self.max_parse_items, "predict")
+        try:
+            found = self._parser.least_cap(source, 0, self.max_relaxation, work)
+            beyond = None if found is not None else self._parser.least_cap(source, self.max_relaxation + 1, 3, work)
+        except BudgetSpent:
+            return Prediction.abstain(f"the parse budget ran out: over {self.max_parse_items} parse items "
+                                      "for this input (max_parse_items)")
         if found is None:
-            beyond = self._parser.least_cap(source, self.max_relaxation + 1, 3)
             if beyond is None:
                 return Prediction.abstain("no rule matches (no derivation at any relaxation level)")
             return Prediction.abstain(
@@ -355,6 +452,10 @@ class SymbolicLearner(ParamsMixin):
 
     def summary(self) -> dict[str, Any]:
         """Counts of what was learned (for reports)."""
+        if self.logical_ is not None:
+            return {"rules": len(self.rules_), "by_kind": self.logical_.kinds(),
+                    "rule_language": "conjuncts over word positions", **self.work_,
+                    "lexicon_revisions": list(self.revisions_)}
         kinds: dict[str, int] = {}
         for r in self.rules_.values():
             kinds[r.kind.value] = kinds.get(r.kind.value, 0) + 1

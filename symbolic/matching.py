@@ -13,6 +13,10 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from symbolic.work import Work
 
 Item = str | int
 Tokens = tuple[str, ...]
@@ -20,13 +24,13 @@ Span = tuple[int, int]
 
 
 def match_pattern(
-    pattern: Sequence[Item], phrase: Sequence[str], bounds: Sequence[tuple[int, int]]
+    pattern: Sequence[Item], phrase: Sequence[str], bounds: Sequence[tuple[int, int]], work: Work | None = None
 ) -> list[tuple[Span, ...]]:
     """Every way ``pattern`` tiles all of ``phrase``: the span of each slot, by slot number.
 
     ``bounds[s]`` gives the least and greatest number of words slot ``s`` may span.
     """
-    return Matcher(pattern).match(phrase, bounds)
+    return Matcher(pattern).match(phrase, bounds, work)
 
 
 class Matcher:
@@ -52,7 +56,8 @@ class Matcher:
             if self.n_slots == 2:
                 self.shape = "two" if all(isinstance(x, str) for x in self.middle) else "general"
 
-    def match(self, phrase: Sequence[str], bounds: Sequence[tuple[int, int]]) -> list[tuple[Span, ...]]:
+    def match(self, phrase: Sequence[str], bounds: Sequence[tuple[int, int]],
+              work: Work | None = None) -> list[tuple[Span, ...]]:
         if type(phrase) is not tuple:
             phrase = tuple(phrase)
         n = len(phrase)
@@ -70,7 +75,7 @@ class Matcher:
             return [((a, b),)]
         if shape == "exact":
             return [()] if phrase == self.pattern else []
-        return tilings(self.pattern, phrase, bounds)
+        return tilings(self.pattern, phrase, bounds, work=work)
 
     def _two(self, phrase: Tokens, bounds: Sequence[tuple[int, int]]) -> list[tuple[Span, ...]]:
         # Two slots with only fixed words between them: each place the middle
@@ -115,12 +120,14 @@ def middle_cuts(phrase: Tokens, middle: tuple[Item, ...], lo: int, hi: int) -> l
 
 
 def tilings(pattern: Sequence[Item], phrase: Sequence[str], bounds: Sequence[tuple[int, int]],
-            slot_words: Sequence[frozenset[str]] | None = None) -> list[tuple[Span, ...]]:
+            slot_words: Sequence[frozenset[str]] | None = None, work: Work | None = None) -> list[tuple[Span, ...]]:
     """Every way to cut ``phrase`` into ``pattern``'s fixed words and slots, in order.
 
     ``bounds[s]`` is the (least, most) number of words slot ``s`` spans. With
     ``slot_words``, a slot also holds only words of its vocabulary: it stops
     growing at the first other word, since every longer span holds that word too.
+    Each partial tiling visited is a step of ``work``, charged when all are
+    done (at most about ``len(phrase) ** slots`` of them).
     """
     n, m = len(phrase), len(pattern)
     # The fewest words the rest of the pattern needs, so that a slot never eats them.
@@ -132,8 +139,10 @@ def tilings(pattern: Sequence[Item], phrase: Sequence[str], bounds: Sequence[tup
         return []
     spans: list[Span] = [(0, 0)] * len(bounds)
     out: list[tuple[Span, ...]] = []
+    visits = [0]
 
     def visit(k: int, pos: int) -> None:
+        visits[0] += 1
         if k == m:
             if pos == n:
                 out.append(tuple(spans))
@@ -158,6 +167,8 @@ def tilings(pattern: Sequence[Item], phrase: Sequence[str], bounds: Sequence[tup
             visit(k + 1, end)
 
     visit(0, 0)
+    if work is not None:
+        work.charge(visits[0])
     return out
 
 

@@ -32,6 +32,7 @@ from typing import NamedTuple
 from symbolic.hierarchy import Hierarchy
 from symbolic.index import RuleIndex, vocabularies
 from symbolic.rules import Rule, Tokens
+from symbolic.work import Work
 
 # Costs of one slot by level, packed in one integer so that adding costs and
 # comparing them is lexicographic on (n3, n2, n1, reversals, distance) for
@@ -46,6 +47,7 @@ _REVERSAL = 1 << 18  # above any sum of distances (256 slots x 1000)
 _BASE = 1 << 30  # above any sum of reversals (256 x 2**18)
 LEVEL_COST = (0, _BASE, _BASE ** 2, _BASE ** 3)
 NO_TIE, TIE_GROUPED, TIE_UNDECIDED = 0, 1, 2
+MAX_MEMO = 1_000_000  # phrases memoized (all caps together): past it the memo starts afresh, bounding memory
 
 
 def slot_cost(level: int, closeness: float, reversal: int = 0) -> int:
@@ -133,6 +135,7 @@ class Parser:
                  for by_slot in tables],
                 [[slot.phrasal for slot in by_rule] for by_rule in slots]))
         self._memo: list[dict[Tokens, dict[str, Analysis]]] = [{} for _ in range(4)]
+        self._work: Work | None = None  # the budget of the parse under way (see ``least_cap``)
 
     def forget(self) -> None:
         """Drop every memoized analysis and slot choice."""
@@ -157,8 +160,12 @@ class Parser:
             result[lex.id] = Analysis(0, 0, lex.meaning, lex.id, (), (), NO_TIE, 1)
         slots = self._slots[cap]
         heads = self._heads
+        work = self._work
         for position, tiler in self._index[cap].candidates(phrase):
-            for spans in tiler(phrase):
+            tilings = tiler(phrase, work)
+            if work is not None:  # a parse item: one rule tried on one tiling of the phrase
+                work.charge(1 + len(tilings))
+            for spans in tilings:
                 rule, template, recipe = heads[position]
                 made = self._apply(rule, template, recipe, slots[position], phrase, spans, cap)
                 if made is not None:
@@ -243,13 +250,26 @@ class Parser:
             top = settle(top, found[rule])
         return top
 
-    def least_cap(self, source: Tokens, start: int = 0, stop: int = 3) -> tuple[int, Analysis] | None:
-        """The least cap in ``start..stop`` with a derivation, and its cheapest analysis."""
-        for cap in range(start, stop + 1):
-            found = self.best(source, cap)
-            if found is not None:
-                return cap, found
-        return None
+    def least_cap(self, source: Tokens, start: int = 0, stop: int = 3,
+                  work: Work | None = None) -> tuple[int, Analysis] | None:
+        """The least cap in ``start..stop`` with a derivation, and its cheapest analysis.
+
+        Each parse item (a rule tried on a tiling of a phrase not parsed
+        before) is charged to ``work``, which raises
+        :class:`~symbolic.work.BudgetSpent` when it runs out; the analyses of
+        the phrases finished stay memoized, and are right.
+        """
+        if sum(map(len, self._memo)) > MAX_MEMO:
+            self.forget()
+        self._work = work
+        try:
+            for cap in range(start, stop + 1):
+                found = self.best(source, cap)
+                if found is not None:
+                    return cap, found
+            return None
+        finally:
+            self._work = None
 
 
 _new_tuple = tuple.__new__

@@ -38,6 +38,7 @@ from itertools import product
 
 from sandbox.data import Tokens
 from sandbox.seqops import OPS, Apply, render_item
+from symbolic.work import Work
 
 Term = str | int | Apply  # a constant, a slot's meaning, or operations on it
 Program = tuple[Term, ...]
@@ -45,22 +46,6 @@ Instance = tuple[tuple[Tokens, ...], Tokens]  # (slot meanings, output)
 MAX_CHAIN = 2  # operations composed in one term
 MAX_SIZE = 14  # terms plus operations in one program
 PROBE_LENGTHS = range(8)  # the operations act on positions only: equal on these, equal everywhere
-
-
-class Work:
-    """A counted budget (never a clock): ``spend`` returns False once it is used up."""
-
-    def __init__(self, limit: int | None):
-        self.limit = limit
-        self.spent = 0
-
-    def spend(self, n: int = 1) -> bool:
-        self.spent += n
-        return self.limit is None or self.spent <= self.limit
-
-    @property
-    def exhausted(self) -> bool:
-        return self.limit is not None and self.spent > self.limit
 
 
 @dataclass(frozen=True)

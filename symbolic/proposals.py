@@ -37,6 +37,7 @@ from symbolic.chart import MAX_LEVEL, InductionChart
 from symbolic.hierarchy import Hierarchy, meaning_types, seen_fillers
 from symbolic.matching import match_pattern, rewrite_target, solve_slot
 from symbolic.rules import Item, Rule, RuleKind, Tokens
+from symbolic.work import BudgetSpent, Work
 
 NEW = "<new>"  # stands for the rule a proposal creates, before it has an id
 MAX_SEGMENTATIONS = 64
@@ -109,7 +110,10 @@ class State:
     named: frozenset[str] = frozenset()  # tokens words name: a rule's constant only as a last resort
     max_proposals: int | None = None  # the work budget: examples' proposals computed, at most
     proposals_made: int = 0  # spent work stays spent: restore() leaves it alone
-    exhausted: bool = False  # induction wanted more work than max_proposals allowed
+    exhausted: bool = False  # induction wanted more work than max_proposals (or ``work``) allowed
+    work: Work | None = None  # every step of induction is charged here (see symbolic.work)
+    max_chart: int | None = None  # analyses the chart may hold
+    spent_at: str | None = None  # the stage at which a budget ran out (None: none did, or max_proposals)
     _chart: InductionChart | None = None
     _hierarchy: Hierarchy | None = None
     _stale: InductionChart | None = None  # the last chart, whose memo the next one inherits from
@@ -123,16 +127,30 @@ class State:
                 seen_fillers(self.evidence), meaning_types(self.lexicon, self.rules),
                 {r.id: r.evidence for r in (*self.lexicon.values(), *self.rules.values())},
                 self.similarity, slots)
+            if self.spent_at is None:
+                self._hierarchy.work = self.work
         return self._hierarchy
 
     @property
     def chart(self) -> InductionChart:
+        """The chart of the rules so far; once a budget is spent, the last one built, frozen."""
         if self._chart is None:
-            h = self.hierarchy
-            self._chart = InductionChart(self.lexicon, self.rules.values(), self.level, h.admits_phrases,
-                                         previous=self._stale)
+            if self.spent_at is None:
+                h = self.hierarchy
+                self._chart = InductionChart(self.lexicon, self.rules.values(), self.level, h.admits_phrases,
+                                             previous=self._stale, work=self.work, max_size=self.max_chart)
+            else:
+                self._chart = self._stale or InductionChart(self.lexicon, (), self.level)
             self._stale = None
+        if self.spent_at is not None:
+            self._chart.freeze()
         return self._chart
+
+    def spend_out(self, spent: BudgetSpent) -> None:
+        """Record that a budget ran out: from now on the chart computes nothing more."""
+        self.exhausted, self.spent_at = True, spent.stage
+        if self._hierarchy is not None:
+            self._hierarchy.work = None
 
     def changed(self) -> None:
         if self._chart is not None:
@@ -198,6 +216,8 @@ class State:
 
 def propose(state: State, src: Tokens, tgt: Tokens, depth: int = INFERENCE_DEPTH) -> list[Offer]:
     """The offers one example (or an inferred part of one) makes; none if it is derivable."""
+    if state.work is not None:
+        state.work.charge()
     if state.chart.derivable(src, tgt):
         return []
     out = [_as_widening(state, o) for o in _abstractions(state, src, tgt)]
@@ -237,6 +257,8 @@ def _abstractions(state: State, src: Tokens, tgt: Tokens) -> Iterator[Offer]:
     chart = state.chart
     n = len(src)
     meaningful = [w in state.lexicon and bool(state.lexicon[w].template) for w in src]
+    if state.work is not None:
+        state.work.charge(n * (n + 1) // 2)  # the meanings of every span, looked up
     known = {(i, j): found for i in range(n) for j in range(i + 1, n + 1)
              if (i, j) != (0, n) and (found := chart.meanings(src[i:j]))}
     segmentations: list[tuple[tuple[Item, ...], tuple[tuple[int, int], ...]]] = []
@@ -244,6 +266,8 @@ def _abstractions(state: State, src: Tokens, tgt: Tokens) -> Iterator[Offer]:
     def visit(pos: int, items: tuple[Item, ...], slots: tuple[tuple[int, int], ...]) -> None:
         if len(segmentations) >= MAX_SEGMENTATIONS:
             return
+        if state.work is not None:
+            state.work.charge()  # dead ends too: the search may visit many before 64 segmentations
         if pos == n:
             # A rule without fixed words is abstracted over bare words only (see
             # the module docstring on widening such a rule to take phrases).
@@ -287,7 +311,9 @@ def _from_known_rules(state: State, src: Tokens, tgt: Tokens, depth: int) -> lis
     for rule in state.rules.values():
         if rule.kind is not RuleKind.COMPOSITION or not set(rule.fixed_words) <= words:
             continue
-        for spans in match_pattern(rule.pattern, src, [(1, len(src))] * rule.n_slots):
+        for spans in match_pattern(rule.pattern, src, [(1, len(src))] * rule.n_slots, state.work):
+            if state.work is not None:
+                state.work.charge(1 + rule.n_slots)
             parts = [chart.meanings(src[a:b]) for a, b in spans]
             out += _widenings(state, rule, parts, tgt, spans[0][1] - spans[0][0])
             if depth > 0:

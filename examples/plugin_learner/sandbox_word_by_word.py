@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from sandbox.data import Example, Tokens
-from sandbox.protocol import ParamsMixin, Prediction
+from sandbox.protocol import NotFittedError, ParamsMixin, Prediction
 
 
 class WordByWordLearner(ParamsMixin):
@@ -24,6 +24,8 @@ class WordByWordLearner(ParamsMixin):
         return self
 
     def explain(self, source: Tokens) -> Prediction:
+        if not hasattr(self, "words_"):
+            raise NotFittedError("WordByWordLearner is not fitted: call fit() first")
         source = tuple(source)
         if source in self.seen_:
             return Prediction(self.seen_[source], reason="seen in training")

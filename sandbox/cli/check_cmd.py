@@ -13,7 +13,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from sandbox.cli.eval_cmd import parse_value
+from sandbox.cli.common import learner_params_from_args
 from sandbox.errors import UsageError
 from sandbox.formats import atomic_write_text
 from sandbox.registry import learner_names, learner_parameters
@@ -91,24 +91,8 @@ def learner_params(args: argparse.Namespace) -> tuple[dict[str, Any], bool]:
     """The learner's constructor parameters, and whether it got the fast neural budget."""
     accepted = set(learner_parameters(args.learner))
     neural = "epochs" in accepted
-    params = {k: v for k, v in FAST_NEURAL.items() if k in accepted} if neural else {}
-    for key, flag in (("epochs", "--epochs"), ("device", "--device")):
-        value = getattr(args, key)
-        if value is None:
-            continue
-        if key not in accepted:
-            raise UsageError(f"{flag} does not apply to learner {args.learner!r}")
-        params[key] = value
-    for item in args.param:
-        key, sep, raw = item.partition("=")
-        if not sep or not key:
-            raise UsageError(f"--param expects KEY=VALUE, got {item!r}")
-        key = key.replace("-", "_")
-        if key not in accepted:
-            raise UsageError(f"learner {args.learner!r} takes no parameter {key!r} "
-                             f"(it takes: {', '.join(sorted(accepted)) or 'none'})")
-        params[key] = parse_value(raw)
-    return params, neural
+    fast = {k: v for k, v in FAST_NEURAL.items() if k in accepted} if neural else {}
+    return {**fast, **learner_params_from_args(args, {"epochs": "--epochs", "device": "--device"})}, neural
 
 
 def cmd_check(args: argparse.Namespace) -> int:

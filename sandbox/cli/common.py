@@ -4,11 +4,15 @@ from __future__ import annotations
 
 import argparse
 import hashlib
+import sys
+from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
 from sandbox.data import Generalization, Task
 from sandbox.errors import UsageError
 from sandbox.formats import FORMATS, read_examples
+from sandbox.registry import learner_parameters
 from sandbox.tasks.registry import load_task
 
 
@@ -78,7 +82,91 @@ def task_from_files(train_file: str, test_file: str | None, fmt: str | None = No
     )
 
 
+def add_limits(parser: argparse.ArgumentParser, test: bool = True) -> None:
+    """``--train-limit N`` and ``--test-limit N``: a quick look at a large task on a slice of it."""
+    parser.add_argument("--train-limit", type=int, metavar="N",
+                        help="train on the first N training examples only (file order; the task's version "
+                             "records the slice, so results of a slice are never mistaken for the whole)")
+    if test:
+            parser.add_argument("--test-limit", type=int, metavar="N",
+                            help="test on the first N test examples only (file order; recorded likewise)")
+
+
+def limited(task: Task, train_limit: int | None, test_limit: int | None) -> Task:
+    """``task`` cut to its first ``train_limit`` training and ``test_limit`` test examples (``None``: all).
+
+    >>> from sandbox.data import Example
+    >>> task = Task("t", "1.0", (Example.of("a", "A"),) * 5, (Example.of("b", "B"),) * 3, Generalization.IID)
+    >>> cut = limited(task, 2, None)
+    >>> len(cut.train), len(cut.test), cut.version
+    (2, 3, '1.0+train:2')
+    """
+    for flag, value in (("--train-limit", train_limit), ("--test-limit", test_limit)):
+        if value is not None and value < 1:
+            raise UsageError(f"{flag} must be at least 1")
+    cuts = [f"{side}:{n}" for side, n, full in (("train", train_limit, task.train), ("test", test_limit, task.test))
+            if n is not None and n < len(full)]
+    if not cuts:
+        return task
+    train = task.train[:train_limit] if train_limit is not None else task.train
+    test = task.test[:test_limit] if test_limit is not None else task.test
+    sliced = f"first {len(train)} of {len(task.train)} training and {len(test)} of {len(task.test)} test examples"
+    return replace(task, train=train, test=test, version=f"{task.version}+{'+'.join(cuts)}",
+                   description=f"{task.description} (a slice: {sliced})".strip())
+
+
 def add_wait(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--wait", type=int, default=0, metavar="N",
                         help="when another run is writing --out, look again up to N times, one second apart, "
                              "before giving up (default 0: refuse at once)")
+
+
+def parse_value(raw: str) -> Any:
+    """``3`` -> 3, ``0.5`` -> 0.5, ``true``/``false`` -> bool, ``none`` -> None, else a string.
+
+    >>> [parse_value(v) for v in ("3", "0.5", "True", "none", "cpu")]
+    [3, 0.5, True, None, 'cpu']
+    """
+    low = raw.lower()
+    if low in ("true", "false"):
+        return low == "true"
+    if low in ("none", "null"):
+        return None
+    for convert in (int, float):
+        try:
+            return convert(raw)
+        except ValueError:
+            pass
+    return raw
+
+
+def learner_params_from_args(args: argparse.Namespace, options: dict[str, str]) -> dict[str, Any]:
+    """The constructor parameters that ``args`` give ``args.learner``: its ``options`` (parameter -> flag)
+    and every ``--param KEY=VALUE``.
+
+    A flag or key the learner does not take is a usage error, never ignored, except ``--seed`` for a
+    deterministic learner, which only earns a note.
+    """
+    accepted = set(learner_parameters(args.learner))
+    params: dict[str, Any] = {}
+    for key, flag in options.items():
+        value = getattr(args, key, None)
+        if value is None:
+            continue
+        if key == "seed" and key not in accepted:
+            print(f"sandbox: note: learner {args.learner!r} is deterministic; --seed has no effect",
+                  file=sys.stderr)
+            continue
+        if key not in accepted:
+            raise UsageError(f"{flag} does not apply to learner {args.learner!r}")
+        params[key] = value
+    for item in args.param:
+        key, sep, raw = item.partition("=")
+        if not sep or not key:
+            raise UsageError(f"--param expects KEY=VALUE, got {item!r}")
+        params[key.replace("-", "_")] = parse_value(raw)
+    unknown = sorted(set(params) - accepted)
+    if unknown:
+        raise UsageError(f"learner {args.learner!r} takes no parameter {', '.join(map(repr, unknown))} "
+                         f"(it takes: {', '.join(sorted(accepted)) or 'none'})")
+    return params

@@ -7,8 +7,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from sandbox.cli.common import add_data_dir, add_wait, task_from_files
-from sandbox.cli.eval_cmd import parse_value
+from sandbox.cli.common import add_data_dir, add_limits, add_wait, limited, parse_value, task_from_files
 from sandbox.compare.config import Cell, CompareConfig, plan_cells
 from sandbox.data import Task
 from sandbox.errors import InputError, UsageError
@@ -34,6 +33,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--test", metavar="FILE", help="test file, same formats")
     p.add_argument("--format", choices=FORMATS, help="file format (default: from the extension)")
     add_data_dir(p)
+    add_limits(p)
     p.add_argument("--learners", default=DEFAULT_LEARNERS, metavar="A,B,...",
                    help=f"comma-separated learners (default {DEFAULT_LEARNERS}; known: {', '.join(learner_names())})")
     p.add_argument("--seeds", type=int, default=1, metavar="N",
@@ -56,6 +56,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--bootstrap", type=int, default=defaults.bootstrap_resamples, metavar="N",
                    help=f"bootstrap resamples (default {defaults.bootstrap_resamples})")
     p.add_argument("--fresh", action="store_true", help="rerun every cell even if DIR/cells holds it")
+    p.add_argument("--quiet", action="store_true",
+                   help="no progress bar of the symbolic learner's stages and work (shown only on a terminal)")
     add_wait(p)
     p.set_defaults(handler=cmd_compare)
 
@@ -72,11 +74,13 @@ def tasks_from_args(args: argparse.Namespace) -> dict[str, Task]:
     if args.task and (args.train or args.test):
         raise UsageError("give either --task or --train/--test, not both")
     if args.task:
-        return {name: load_task(name, args.data_dir) for name in dict.fromkeys(args.task)}
-    if not (args.train and args.test):
-        raise UsageError("give --task TASK or --train FILE --test FILE")
-    task = task_from_files(args.train, args.test, args.format)
-    return {task.name: task}
+        loaded = {name: load_task(name, args.data_dir) for name in dict.fromkeys(args.task)}
+    else:
+        if not (args.train and args.test):
+            raise UsageError("give --task TASK or --train FILE --test FILE")
+        task = task_from_files(args.train, args.test, args.format)
+        loaded = {task.name: task}
+    return {name: limited(task, args.train_limit, args.test_limit) for name, task in loaded.items()}
 
 
 def learner_list(text: str) -> list[str]:
@@ -165,8 +169,11 @@ def cmd_compare(args: argparse.Namespace) -> int:
         how = "reused from cells/" if reused else f"{record['timing']['total_seconds']:.1f} s"
         print(f"{head}: test exact match {pct(record['test']['exact_match'])} ({how})", file=sys.stderr, flush=True)
 
-    results = execute(cells, tasks, out, config, fresh=args.fresh, data_dir=args.data_dir, progress=False,
-                      announce=announce, wait_polls=args.wait)
+    from sandbox.progress import showing
+
+    with showing(False if args.quiet else None):
+        results = execute(cells, tasks, out, config, fresh=args.fresh, data_dir=args.data_dir, progress=False,
+                          announce=announce, wait_polls=args.wait)
     for row in results["summary"]:
         print(f"{row['task']:24} {row['learner']:12} OOD {with_ci(row['exact_match'])}  "
               f"traceability {mean_pct(row['traceability'])}")

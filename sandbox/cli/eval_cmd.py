@@ -4,15 +4,15 @@ from __future__ import annotations
 
 import argparse
 import json
-import sys
 from typing import Any
 
-from sandbox.cli.common import add_task_source, task_from_args
+from sandbox.cli.common import add_limits, add_task_source, learner_params_from_args, limited, task_from_args
 from sandbox.data import MAX_INPUT_TOKENS
 from sandbox.derivation import render_tree
 from sandbox.errors import UsageError
 from sandbox.evaluation import evaluate
 from sandbox.formats import atomic_write_text, output_parent
+from sandbox.progress import showing
 from sandbox.registry import learner_names, learner_parameters, make_learner
 
 # Options that map to a learner's constructor parameter of the same meaning.
@@ -32,40 +32,10 @@ def add_learner_options(parser: argparse.ArgumentParser) -> None:
 
 
 def learner_from_args(args: argparse.Namespace) -> Any:
-    params: dict[str, Any] = {}
-    accepted = set(learner_parameters(args.learner))
-    for key, flag in LEARNER_OPTIONS.items():
-        value = getattr(args, key, None)
-        if value is None:
-            continue
-        if key == "seed" and key not in accepted:
-            print(f"sandbox: note: learner {args.learner!r} is deterministic; --seed has no effect",
-                  file=sys.stderr)
-            continue
-        if key not in accepted:
-            raise UsageError(f"{flag} does not apply to learner {args.learner!r}")
-        params[key] = value
-    for item in args.param:
-        key, sep, raw = item.partition("=")
-        if not sep or not key:
-            raise UsageError(f"--param expects KEY=VALUE, got {item!r}")
-        params[key.replace("-", "_")] = parse_value(raw)
+    params = learner_params_from_args(args, LEARNER_OPTIONS)
+    if getattr(args, "quiet", False) and "progress" in learner_parameters(args.learner):
+        params.setdefault("progress", False)
     return make_learner(args.learner, **params)
-
-
-def parse_value(raw: str) -> Any:
-    """``3`` -> 3, ``0.5`` -> 0.5, ``true``/``false`` -> bool, ``none`` -> None, else a string."""
-    low = raw.lower()
-    if low in ("true", "false"):
-        return low == "true"
-    if low in ("none", "null"):
-        return None
-    for convert in (int, float):
-        try:
-            return convert(raw)
-        except ValueError:
-            pass
-    return raw
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -74,7 +44,11 @@ def register(sub: argparse._SubParsersAction) -> None:
                                    "print exact match, coverage, traceability and relaxation levels.")
     add_learner_options(p)
     add_task_source(p)
+    add_limits(p)
     p.add_argument("--json", metavar="OUT", help="write the full result, one record per test item")
+    p.add_argument("--quiet", action="store_true",
+                   help="no progress bars (the symbolic learner's stages and work, neural training); "
+                        "they show only on a terminal")
     p.set_defaults(handler=cmd_eval)
 
     p = sub.add_parser("explain", help="print a learner's derivation for one input",
@@ -82,17 +56,19 @@ def register(sub: argparse._SubParsersAction) -> None:
                                    "for INPUT.")
     add_learner_options(p)
     add_task_source(p, need_test=False)
+    add_limits(p, test=False)
     p.add_argument("input", help="the input, words separated by spaces (quote it)")
     p.set_defaults(handler=cmd_explain)
 
 
 def cmd_eval(args: argparse.Namespace) -> int:
     json_out = None if args.json is None else output_parent(args.json, "--json")
-    task = task_from_args(args)
+    task = limited(task_from_args(args), args.train_limit, args.test_limit)
     if not task.test:
         raise UsageError(f"task {task.name} has no test examples")
     learner = learner_from_args(args)
-    result = evaluate(learner, task, args.learner)
+    with showing(False if args.quiet else None):
+        result = evaluate(learner, task, args.learner)
     print(summary(result))
     if json_out is not None:
         atomic_write_text(json_out, json.dumps(result, indent=1) + "\n")
@@ -107,6 +83,8 @@ def summary(result: dict[str, Any]) -> str:
         f"learner {result['learner']} on {result['task']} (version {result['task_version']}): "
         f"{result['n_train']} train, {result['n_test']} test",
         f"  exact match   {result['exact_match']:.2%}",
+        *([f"  semantic      {result['semantic_match']:.2%} (equal up to conjunct order and variable renaming)"]
+          if "semantic_match" in result else []),
         f"  coverage      {result['coverage']:.2%}",
         f"  traceability  {result['traceability']:.2%}",
         f"  relaxation    {levels}",
@@ -123,16 +101,22 @@ def _learned_lines(learned: Any) -> list[str]:
              + (f" ({', '.join(f'{k} {v}' for k, v in kinds.items())})" if kinds else "")]
     if "proposals" in learned:
         lines.append(f"  work          {learned['proposals']} proposals (max_proposals {learned.get('max_proposals')})")
+    if "work_steps" in learned:
+        spent_at = learned.get("budget_spent_at")
+        lines.append(f"  work          {learned['work_steps']:,} steps (max_work {learned.get('max_work')})"
+                     + (f"; the budget ran out at stage {spent_at}" if spent_at else ""))
     for revision in learned.get("lexicon_revisions", ()):
         lines.append(f"  revised       {revision}")
     if learned.get("budget_exhausted"):
+        spent_at = str(learned.get("budget_spent_at") or "")
+        knob = "max_chart" if spent_at.startswith("chart size") else "max_work" if spent_at else "max_proposals"
         lines.append("  NOTE          the work budget ran out: examples not yet derived were memorized "
-                     "(raise it: --param max_proposals=N, or none for no budget)")
+                     f"(raise it: --param {knob}=N, or none for no budget)")
     return lines
 
 
 def cmd_explain(args: argparse.Namespace) -> int:
-    task = task_from_args(args, need_test=False)
+    task = limited(task_from_args(args, need_test=False), args.train_limit, None)
     source = tuple(args.input.split())
     if not source:
         raise UsageError("INPUT is empty")

@@ -7,6 +7,9 @@ distance of a test point to the training set, that are neither good nor bad).
 Definitions, all computed from the predictions and the task alone:
 
 - **exact match**: the task's judge accepts the answer; an abstention is wrong.
+- **semantic match** (only for a task with a semantic judge, such as COGS's
+  logical forms): the semantic judge accepts the answer (equal up to conjunct
+  order and variable renaming); reported beside exact match, never instead.
 - **token accuracy** of one item: the number of positions ``i`` where the
   predicted and the gold token agree, divided by ``max(len(prediction),
   len(gold))`` (so missing and extra tokens both count against it); 0 for an
@@ -53,6 +56,9 @@ METRICS: dict[str, MetricSpec] = {
     spec.name: spec
     for spec in (
         MetricSpec("exact_match", "share of test items answered exactly right (abstentions count as wrong)", True),
+        MetricSpec("semantic_match",
+                   "share of test items whose answer the task's semantic judge accepts (equal up to the order of "
+                   "conjuncts and a consistent renaming of variables); only for tasks with such a judge", True),
         MetricSpec("heldout_exact_match",
                    "exact match on the held-out slice of the training distribution (never fitted)", True),
         MetricSpec("generalization_gap", "held-out exact match minus test exact match", False),
@@ -132,6 +138,7 @@ class ItemOutcome:
     relaxation_level: int | None = None
     error: str | None = None
     source: str = ""
+    equivalent: bool | None = None  # the semantic judge's verdict; None for a task without one
 
 
 def outcome_code(item: ItemOutcome) -> str:
@@ -140,16 +147,24 @@ def outcome_code(item: ItemOutcome) -> str:
 
 
 def counts_by(items: Iterable[ItemOutcome], key: str) -> dict[str, dict[str, int]]:
-    """``{value: {"n": ..., "correct": ...}}`` grouped by the item attribute ``key`` (empty values skipped)."""
-    groups: dict[str, list[int]] = defaultdict(lambda: [0, 0])
+    """``{value: {"n": ..., "correct": ...}}`` grouped by the item attribute ``key`` (empty values skipped).
+
+    Where items carry a semantic verdict, each group also counts ``equivalent``.
+    """
+    groups: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0])
+    judged = False
     for item in items:
         value = getattr(item, key)
         if value is None or value == "":
             continue
         groups[str(value)][0] += 1
         groups[str(value)][1] += item.correct
+        if item.equivalent is not None:
+            judged = True
+            groups[str(value)][2] += item.equivalent
     order = sorted(groups, key=lambda v: (len(v), v) if v.isdigit() else (10**9, v))
-    return {v: {"n": groups[v][0], "correct": groups[v][1]} for v in order}
+    return {v: {"n": groups[v][0], "correct": groups[v][1], **({"equivalent": groups[v][2]} if judged else {})}
+            for v in order}
 
 
 def split_metrics(items: Sequence[ItemOutcome], *, bootstrap_seed: int, n_resamples: int) -> dict[str, Any]:
@@ -161,6 +176,7 @@ def split_metrics(items: Sequence[ItemOutcome], *, bootstrap_seed: int, n_resamp
     low, high = bootstrap_ci(correct, n_resamples=n_resamples, seed=bootstrap_seed)
     errors = Counter(it.error for it in items if it.error is not None)
     return {
+        **semantic_metrics(items),
         "n": n,
         "exact_match": n_correct / n if n else 0.0,
         "exact_match_ci": [low, high],
@@ -175,6 +191,20 @@ def split_metrics(items: Sequence[ItemOutcome], *, bootstrap_seed: int, n_resamp
         "errors": {name: errors[name] for name in ERROR_CLASSES if errors[name]},
         "outcomes": "".join(outcome_code(it) for it in items),
     }
+
+
+def semantic_metrics(items: Sequence[ItemOutcome]) -> dict[str, Any]:
+    """``semantic_match`` and ``semantic_outcomes`` (one character per item) where items carry a verdict, else ``{}``.
+
+    >>> semantic_metrics([ItemOutcome(False, True, False, 0.5, 3, equivalent=True)])
+    {'semantic_match': 1.0, 'semantic_outcomes': '1'}
+    >>> semantic_metrics([ItemOutcome(True, True, False, 1.0, 3)])
+    {}
+    """
+    if not items or any(it.equivalent is None for it in items):
+        return {}
+    return {"semantic_match": sum(bool(it.equivalent) for it in items) / len(items),
+            "semantic_outcomes": "".join("1" if it.equivalent else "0" for it in items)}
 
 
 def relaxation_summary(items: Sequence[ItemOutcome]) -> dict[str, Any]:

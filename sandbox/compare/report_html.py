@@ -61,6 +61,8 @@ def _answer(ans: dict[str, Any]) -> str:
     else:
         verdict, text = ("right" if ans["correct"] else "wrong"), ans["prediction"]
     level = "" if ans["relaxation_level"] is None else f", relaxation level {esc(ans['relaxation_level'])}"
+    if ans.get("equivalent") and not ans["correct"]:
+        level += ", equivalent in meaning"
     parts = [f'<div class="answer"><b>{esc(ans["learner"])}</b> '
              f'<span class="{verdict}">({verdict}{level})</span><br><code>{esc(text)}</code>']
     if ans["derivation"]:

@@ -66,6 +66,8 @@ def render_markdown(results: dict[str, Any]) -> str:
             out += [f"**Input:** `{item['input']}`  ", f"**Gold:** `{item['gold']}`", ""]
             for ans in item["answers"]:
                 verdict = "abstained" if ans["prediction"] is None else ("right" if ans["correct"] else "wrong")
+                if ans.get("equivalent") and not ans["correct"]:
+                    verdict += ", equivalent in meaning"
                 level = "" if ans["relaxation_level"] is None else f", relaxation level {ans['relaxation_level']}"
                 answer = ans["prediction"] if ans["prediction"] is not None else ans["reason"] or ""
                 out += [f"- {ans['learner']} ({verdict}{level}): `{answer}`"]

@@ -1,6 +1,8 @@
 """Merge cell records into ``results.json``: the one data file every report is rendered from.
 
-Schema ``sandbox.compare.results/1`` (a JSON object):
+Schema ``sandbox.compare.results/1`` (a JSON object; machine-readable as
+:data:`sandbox.schema.RESULTS`, which :func:`read_results` checks, and sharing
+its version and its ``run`` fields with the cells and with ``sandbox eval --json``):
 
 - ``schema``: the schema name and version.
 - ``environment``: ``sandbox_version``, ``python``, ``packages`` (versions of
@@ -22,7 +24,11 @@ Schema ``sandbox.compare.results/1`` (a JSON object):
   ``attribution_fidelity``, each ``{"mean", "std"}`` over seeds (``std`` is
   ``null`` with one seed); the two exact matches add ``ci``, a 95% percentile
   bootstrap interval over test items of the per-item accuracy averaged over
-  seeds; ``attribution`` (swap counts summed over seeds); ``relaxation``,
+  seeds; ``semantic_match`` (only for a task with a semantic judge, such as
+  COGS: answers equal to the gold up to conjunct order and variable
+  renaming; same form as ``exact_match``, and every ``by_*`` count then adds
+  ``equivalent`` beside ``correct``); ``attribution`` (swap counts summed over
+  seeds); ``relaxation``,
   ``errors``, ``by_length``, ``by_category``, ``by_kind``, ``by_source``
   (counts summed over seeds; ``by_source`` splits a composite learner's
   answers by the side that gave them); ``routing`` (``null`` except for a
@@ -67,8 +73,8 @@ from sandbox.compare.metrics import ERROR_CLASSES, METRICS, bootstrap_ci, mean_s
 from sandbox.data import Task
 from sandbox.errors import InputError
 from sandbox.formats import atomic_write_text
+from sandbox.schema import RESULTS, RESULTS_SCHEMA, validate
 
-RESULTS_SCHEMA = "sandbox.compare.results/1"
 TIMING_KEYS = ("timing",)
 PACKAGES = ("numpy", "scipy", "matplotlib", "torch", "networkx")
 MEAN_METRICS = ("token_accuracy", "coverage", "accuracy_answered", "traceability")
@@ -178,6 +184,9 @@ def summarize(records: Sequence[dict[str, Any]], config: CompareConfig) -> dict[
                            "seeds": [r["seed"] for r in records]}
     row["exact_match"] = {**(_stat([r["test"]["exact_match"] for r in records]) or {}),
                           "ci": _seed_averaged_ci([r["test"]["outcomes"] for r in records], config)}
+    if all("semantic_match" in r["test"] for r in records):  # only tasks with a semantic judge
+        row["semantic_match"] = {**(_stat([r["test"]["semantic_match"] for r in records]) or {}),
+                                 "ci": _seed_averaged_ci([r["test"]["semantic_outcomes"] for r in records], config)}
     held = [r["heldout"] for r in records if r["heldout"] is not None]
     row["heldout_exact_match"] = None if len(held) != len(records) else {
         **(_stat([h["exact_match"] for h in held]) or {}),
@@ -289,4 +298,7 @@ def read_results(out_dir: str | Path) -> dict[str, Any]:
     if results.get("checksum") != results_checksum(results):
         raise InputError("checksum mismatch: the file was altered or damaged; rerun the command that made it "
                          "(finished cells are reused)", path)
+    problem = validate(results, RESULTS)
+    if problem is not None:
+        raise InputError(f"not a valid {RESULTS_SCHEMA} file: {problem}", path)
     return results

@@ -4,7 +4,8 @@
 ``timing`` field. Running many cells, resumably and on an executor of choice,
 is :func:`sandbox.bench.run.execute`'s job.
 
-A cell record (schema ``sandbox.compare.cell/1``) holds: ``key``, ``cell``
+A cell record (schema ``sandbox.compare.cell/1``, machine-readable as
+:data:`sandbox.schema.CELL`) holds: ``key``, ``cell``
 (task, learner, seed, params as asked), ``config``, ``task``,
 ``task_version``, ``learner``, ``seed``, ``seeded`` (whether the learner took
 the seed), ``params`` (the learner's ``get_params()``), ``n_fit``,
@@ -61,8 +62,8 @@ from sandbox.derivation import render_tree
 from sandbox.evaluation import is_traceable
 from sandbox.protocol import Learner, Prediction
 from sandbox.registry import learner_parameters, make_learner
+from sandbox.schema import CELL_SCHEMA
 
-CELL_SCHEMA = "sandbox.compare.cell/1"
 # Record field -> the learner method whose vectors it analyses (a learner without the method gets null).
 VECTOR_SPACES = {"geometry": "encode", "decoder_geometry": "first_output_state"}
 
@@ -123,6 +124,7 @@ def score_items(task: Task, examples: Sequence[Example], predictions: Sequence[P
             relaxation_level=pred.relaxation_level if pred.tokens is not None else None,
             error=None if correct else error_class(pred.tokens, ex.target),
             source=pred.source,
+            equivalent=task.is_equivalent(ex, pred.tokens),
         ))
     return items
 
@@ -145,6 +147,7 @@ def _showcase(task: Task, indices: list[int], predictions: Sequence[Prediction])
             "gold": " ".join(ex.target),
             "prediction": None if pred.tokens is None else " ".join(pred.tokens),
             "correct": task.is_correct(ex, pred.tokens),
+            **({} if task.semantic_judge is None else {"equivalent": task.is_equivalent(ex, pred.tokens)}),
             "reason": pred.reason or None,
             "relaxation_level": pred.relaxation_level,
             "derivation": None if pred.derivation is None else render_tree(pred.derivation, ex.source),

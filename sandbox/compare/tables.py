@@ -31,6 +31,11 @@ class Table:
     anchor: str = field(default="", compare=False)
 
 
+SEMANTIC_NOTE = ("semantic: the task's semantic judge (equal to the gold up to the order of conjuncts and a "
+                 "consistent renaming of variables, after ReCOGS, Wu et al. 2023), beside the official exact match, "
+                 "which stays the headline.")
+
+
 def pct(x: float | None) -> str:
     return "n/a" if x is None else f"{100 * x:.1f}%"
 
@@ -58,8 +63,8 @@ def mean_pct(stat: dict[str, Any] | None) -> str:
 
 
 def share(counts: dict[str, int] | None, key: str = "correct") -> str:
-    """``correct / n`` as a percent with the count, or an em dash for an empty group."""
-    if not counts or not counts.get("n"):
+    """``correct / n`` as a percent with the count, or an em dash for an empty group (or a missing count)."""
+    if not counts or not counts.get("n") or key not in counts:
         return "—"
     return f"{pct(counts[key] / counts['n'])} ({counts['n']})"
 
@@ -78,20 +83,30 @@ def summary_table(results: dict[str, Any]) -> Table:
         cells = [task]
         for learner in learners:
             row = by_key.get((task, learner))
+            semantic = "" if row is None or "semantic_match" not in row else \
+                f" · semantic {with_ci(row['semantic_match'])}"
             cells.append("—" if row is None else
-                         f"OOD {with_ci(row['exact_match'])} · trace {mean_pct(row['traceability'])}")
+                         f"OOD {with_ci(row['exact_match'])}{semantic} · trace {mean_pct(row['traceability'])}")
         if with_refs:
             cells.append(references_line(results, task) or "—")
         rows.append(cells)
     header = ["task", *learners, *(["reference figures"] if with_refs else [])]
     return Table("Summary", header, rows,
                  "OOD: exact match on the test split, mean over seeds with a 95% bootstrap interval; "
-                 "trace: traceability (answers whose derivation replays and cites training evidence).",
+                 + (SEMANTIC_NOTE + " " if any("semantic_match" in r for r in results["summary"]) else "")
+                 + "trace: traceability (answers whose derivation replays and cites training evidence).",
                  anchor="summary")
 
 
+def has_semantic(results: dict[str, Any], task: str) -> bool:
+    """Whether the task's rows carry the semantic judge's figures (a task with a semantic judge)."""
+    return any("semantic_match" in row for row in rows_for(results, task))
+
+
 def accuracy_table(results: dict[str, Any], task: str) -> Table:
-    header = ["learner", "seeds", "test exact match [95% CI]", "± std over seeds", "held-out exact match [95% CI]",
+    semantic = has_semantic(results, task)
+    header = ["learner", "seeds", "test exact match [95% CI]", "± std over seeds",
+              *(["semantic match [95% CI]"] if semantic else []), "held-out exact match [95% CI]",
               "gap (held-out − test)", "token accuracy", "coverage", "traceability", "attribution fidelity"]
     rows = []
     for row in rows_for(results, task):
@@ -103,6 +118,7 @@ def accuracy_table(results: dict[str, Any], task: str) -> Table:
             ", ".join(str(s) for s in row["seeds"]),
             with_ci(row["exact_match"]),
             "n/a" if row["exact_match"]["std"] is None else f"{100 * row['exact_match']['std']:.1f}",
+            *([with_ci(row.get("semantic_match"))] if semantic else []),
             with_ci(row["heldout_exact_match"]),
             "n/a" if gap is None else f"{100 * gap['mean']:+.1f} pts",
             with_std(row["token_accuracy"]),
@@ -111,7 +127,8 @@ def accuracy_table(results: dict[str, Any], task: str) -> Table:
             "n/a" if fidelity is None else f"{with_std(fidelity)} ({attr['n_held']}/{attr['n_assessable']})",
         ])
     return Table("Accuracy, traceability and attribution fidelity", header, rows,
-                 "Attribution fidelity counts swaps held / assessable, summed over seeds; "
+                 (SEMANTIC_NOTE + " " if semantic else "")
+                 + "Attribution fidelity counts swaps held / assessable, summed over seeds; "
                  f"{swap_sentence(results, task)}")
 
 
@@ -287,13 +304,22 @@ def errors_table(results: dict[str, Any], task: str) -> Table:
 
 
 def breakdown_table(results: dict[str, Any], task: str, key: str, title: str) -> Table | None:
+    """Accuracy per value of ``key``; with a semantic judge, exact and semantic match side by side."""
     rows_in = rows_for(results, task)
     values = sorted({v for r in rows_in for v in r[key]}, key=_natural)
     if not values:
         return None
-    rows = [[v, *[share(r[key].get(v)) for r in rows_in]] for v in values]
-    return Table(title, [key.removeprefix("by_"), *[r["learner"] for r in rows_in]], rows,
-                 "Exact match (number of items), summed over seeds.")
+    if not has_semantic(results, task):
+        rows = [[v, *[share(r[key].get(v)) for r in rows_in]] for v in values]
+        return Table(title, [key.removeprefix("by_"), *[r["learner"] for r in rows_in]], rows,
+                     "Exact match (number of items), summed over seeds.")
+    header = [key.removeprefix("by_")]
+    for r in rows_in:
+        header += [f"{r['learner']} exact", f"{r['learner']} semantic"]
+    rows = [[v, *[share(r[key].get(v), k) for r in rows_in for k in ("correct", "equivalent")]] for v in values]
+    return Table(title, header, rows,
+                 "Official exact match and semantic match (number of items), summed over seeds. "
+                 + SEMANTIC_NOTE)
 
 
 def _natural(value: str) -> tuple[int, int, str]:

@@ -13,12 +13,19 @@ from dataclasses import replace
 
 from sandbox.data import Example, Generalization, Task
 from sandbox.formats import read_cogs
+from sandbox.lf_judge import LogicalFormSyntax, SemanticJudge
 from sandbox.tasks.registry import TaskContext, register_task
 
 VERSION = "1.0"
 CITATION = "Kim & Linzen 2020, COGS: A compositional generalization challenge (EMNLP)"
 FILES = {split: f"cogs/data/{split}.tsv" for split in ("train", "dev", "test", "gen")}
 STRUCTURAL = frozenset({"obj_pp_to_subj_pp", "cp_recursion", "pp_recursion"})
+# COGS's logical-form syntax, for the semantic judge reported beside the official exact match:
+# a variable is ``x _ N``, conjuncts are joined by ``AND``, and a definite noun's conjunct in the
+# prefix ends with ``;``. (The LAMBDA terms of the ``primitive`` training lines occur only in
+# training, where nothing is judged; their bound variables would be read as constants.)
+SYNTAX = LogicalFormSyntax(variable_marker=("x", "_"), conjunction="AND", terminator=";")
+SEMANTIC_JUDGE = SemanticJudge(SYNTAX)
 
 
 def kind_of(category: str) -> str:
@@ -37,9 +44,7 @@ def _build(name: str, test_split: str, kind: Generalization, ctx: TaskContext) -
     if test_split == "gen":
         test = _with_kind(test)
     return Task(name, VERSION, train, test, kind,
-                f"train on train.tsv, test on {test_split}.tsv", CITATION, dev=dev)
-
-
+                f"train on train.tsv, test on {test_split}.tsv", CITATION, dev=dev, semantic_judge=SEMANTIC_JUDGE)
 
 
 @register_task("cogs/gen", Generalization.MIXED, "21 generalization categories (needs --data-dir)",

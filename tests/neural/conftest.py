@@ -1,17 +1,10 @@
-"""One torch thread for the neural tests: tiny models gain nothing from more, and on a
-shared two-core machine extra threads spin against other processes (several times slower)."""
+"""Every neural test module runs on one torch thread (``one_torch_thread`` in tests/conftest.py says why)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pytest
-import torch
 
 
 @pytest.fixture(scope="module", autouse=True)
-def one_torch_thread() -> Iterator[None]:
-    before = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(before)
+def neural_tests_on_one_thread(one_torch_thread: None) -> None:
+    """Asks for the shared fixture in every module of this folder."""

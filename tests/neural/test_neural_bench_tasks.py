@@ -56,3 +56,25 @@ def test_unknown_task_is_a_usage_error() -> None:
     with pytest.raises(SystemExit) as exc:
         neural_bench.main(["--sections", "accuracy", "--splits", "pcfg/nope", "--log", "/tmp/unused.jsonl"])
     assert exc.value.code == 2
+
+
+def test_breakdown_by_category_and_kind_with_both_judges() -> None:
+    test = [Example.of("a", "A B", category="c1", meta={"kind": "lexical"}),
+            Example.of("b", "B C", category="c1", meta={"kind": "lexical"}),
+            Example.of("c", "C D", category="c2", meta={"kind": "structural"})]
+    answers = [("A", "B"), ("C", "B"), None]
+    verdicts = [a is not None and a == e.target for a, e in zip(answers, test, strict=True)]
+    unordered = lambda e, p: sorted(p) == sorted(e.target)  # noqa: E731
+    out = neural_bench.judged_breakdown(test, answers, verdicts, unordered)
+    assert out["semantic_accuracy"] == pytest.approx(2 / 3)
+    assert out["by_category"] == {"c1": {"n": 2, "correct": 1, "equivalent": 2},
+                                  "c2": {"n": 1, "correct": 0, "equivalent": 0}}
+    assert out["by_kind"]["structural"] == {"n": 1, "correct": 0, "equivalent": 0}
+    # Without a semantic judge or categories: nothing beyond the official figure.
+    assert neural_bench.judged_breakdown([Example.of("a", "A")], [("A",)], [True], None) == {}
+
+
+def test_cogs_has_a_semantic_judge_and_a_published_range() -> None:
+    low, high, cite, _ = neural_bench.reference("gru", "cogs/gen") or (0, 0, "", 0)
+    assert (low, high) == (0.16, 0.35) and "Kim & Linzen 2020" in cite
+    assert neural_bench.semantic_judge("nacs/simple", None) is None

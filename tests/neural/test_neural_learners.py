@@ -13,7 +13,6 @@ from neural import GRULearner, NeuralLearner, TransformerLearner
 from neural.decoding import Seq2Seq, greedy
 from neural.transformer import TransformerSeq2Seq
 from neural.vocab import EOS_ID, source_ids
-from sandbox.conformance import check_learner
 from sandbox.data import Example
 from sandbox.errors import UsageError
 
@@ -51,11 +50,6 @@ def test_tiny_model_reaches_full_training_accuracy(fitted: NeuralLearner) -> Non
     preds = fitted.predict([e.source for e in data])
     assert [p.tokens for p in preds] == [e.target for e in data]
     assert all(p.derivation is None and p.relaxation_level is None for p in preds)
-
-
-@pytest.mark.parametrize(("cls", "params"), KINDS, ids=IDS)
-def test_conformance(cls: type[NeuralLearner], params: dict[str, Any]) -> None:
-    check_learner(cls, {**params, "epochs": 5})
 
 
 @pytest.mark.parametrize(("cls", "params"), KINDS, ids=IDS)

@@ -8,7 +8,9 @@ import pytest
 from hypothesis import HealthCheck, Phase, find, given, settings
 
 from sandbox.cli.check_cmd import FAST_NEURAL, SIZES, learner_params
+from sandbox.cli.common import learner_params_from_args
 from sandbox.cli.main import build_parser, main
+from sandbox.errors import UsageError
 from sandbox.testing import generated_tasks, operators, primitives
 from tests.conftest import run_cli
 
@@ -67,6 +69,29 @@ def test_neural_learners_get_a_fast_budget_that_options_override():
     assert params["epochs"] == 5 and params["d_model"] == 16 and "hidden_size" not in params
     params, neural = learner_params(parser.parse_args(["check", "--learner", "symbolic"]))
     assert not neural and params == {}
+
+
+@pytest.mark.parametrize("command", ["check", "eval"])
+def test_eval_and_check_read_learner_options_alike(command, capsys):
+    """One reading of ``--epochs``/``--device``/``--param`` (sandbox.cli.common.learner_params_from_args)."""
+    parser = build_parser()
+    task = [] if command == "check" else ["--task", "scan/simple"]
+
+    def params(*argv: str) -> dict:
+        return learner_params_from_args(parser.parse_args([command, *task, *argv]), {"epochs": "--epochs"})
+
+    assert params("--learner", "gru", "--epochs", "3", "--param", "lr=0.5", "--param", "max-len-margin=none") == {
+        "epochs": 3, "lr": 0.5, "max_len_margin": None}
+    with pytest.raises(UsageError, match="--epochs does not apply to learner 'memorize'"):
+        params("--learner", "memorize", "--epochs", "3")
+    with pytest.raises(UsageError, match=r"takes no parameter 'depth', 'width' \(it takes: none\)"):
+        params("--learner", "memorize", "--param", "width=1", "--param", "depth=2")
+    with pytest.raises(UsageError, match="--param expects KEY=VALUE"):
+        params("--learner", "memorize", "--param", "width")
+    if command == "eval":  # --seed is the learner's in eval (the tasks' in check): a note for a deterministic one
+        assert learner_params_from_args(parser.parse_args(["eval", *task, "--learner", "memorize", "--seed", "1"]),
+                                        {"seed": "--seed"}) == {}
+        assert "--seed has no effect" in capsys.readouterr().err
 
 
 @settings(max_examples=15, database=None, derandomize=True, deadline=None,
