@@ -39,11 +39,14 @@ def main() -> None:
     results = execute(cells, load_tasks(cells, None), out, suite.config, fresh=True, progress=False)
     wall = time.perf_counter() - start
     timings = json.loads((out / "timings.json").read_text())
-    print(f"{'learner':10} {'task':34} {'fit s':>8} {'predict s':>10} {'attrib s':>9} {'geom s':>8} {'total s':>8}")
+    # geom s: the distance and hull analyses, of which enc s the encoder's and dec s the decoder's (first step).
+    print(f"{'learner':10} {'task':34} {'fit s':>8} {'predict s':>10} {'attrib s':>9} {'geom s':>8} "
+          f"{'enc s':>7} {'dec s':>7} {'total s':>8}")
     for cell in cells:
         t = timings[cell.key]
         print(f"{cell.learner:10} {cell.task:34} {t['fit_seconds']:8.1f} {t['predict_seconds']:10.1f} "
-              f"{t['attribution_seconds']:9.1f} {t['geometry_seconds']:8.1f} {t['total_seconds']:8.1f}")
+              f"{t['attribution_seconds']:9.1f} {t['geometry_seconds']:8.1f} {t['encoder_geometry_seconds']:7.1f} "
+              f"{t['decoder_geometry_seconds']:7.1f} {t['total_seconds']:8.1f}")
     by_learner: dict[str, float] = {}
     for cell in cells:
         by_learner[cell.learner] = by_learner.get(cell.learner, 0.0) + timings[cell.key]["total_seconds"]

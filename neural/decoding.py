@@ -2,13 +2,14 @@
 
 Both models (:mod:`neural.gru`, :mod:`neural.transformer`) satisfy
 :class:`Seq2Seq`: teacher-forced logits from ``forward``, greedy ids with the
-attention behind them from ``greedy_decode``, and one pooled vector per source
-from ``pooled``.
+attention behind them from ``greedy_decode``, and one vector per source from
+``pooled`` (the encoder's) and ``first_output_state`` (the decoder's, when it
+chooses the first output token).
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -29,6 +30,8 @@ class Seq2Seq(Protocol):
     ) -> tuple[torch.Tensor, torch.Tensor]: ...
 
     def pooled(self, src: torch.Tensor, src_mask: torch.Tensor) -> torch.Tensor: ...
+
+    def first_output_state(self, src: torch.Tensor, src_mask: torch.Tensor) -> torch.Tensor: ...
 
 
 @dataclass(frozen=True)
@@ -87,9 +90,25 @@ def pooled(
     model: Seq2Seq, sources: Sequence[Sequence[int]], device: torch.device, batch_size: int = 256
 ) -> np.ndarray:
     """Mean-pooled encoder states, one row per source, in order: ``(n, dim)``."""
+    return _vectors(model.pooled, sources, device, batch_size)
+
+
+def first_output_states(
+    model: Seq2Seq, sources: Sequence[Sequence[int]], device: torch.device, batch_size: int = 256
+) -> np.ndarray:
+    """The decoder's state when it chooses the first output token, one row per source, in order: ``(n, dim)``."""
+    return _vectors(model.first_output_state, sources, device, batch_size)
+
+
+def _vectors(
+    per_batch: Callable[[torch.Tensor, torch.Tensor], torch.Tensor],
+    sources: Sequence[Sequence[int]],
+    device: torch.device,
+    batch_size: int,
+) -> np.ndarray:
     rows = [torch.as_tensor(s, dtype=torch.long) for s in sources]
     parts = []
     for start in range(0, len(rows), batch_size):
         src, mask = as_batch(rows[start : start + batch_size], device)
-        parts.append(model.pooled(src, mask).float().cpu().numpy())
+        parts.append(per_batch(src, mask).float().cpu().numpy())
     return np.concatenate(parts) if parts else np.zeros((0, 0), dtype=np.float32)

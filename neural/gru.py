@@ -156,6 +156,21 @@ class GRUSeq2Seq(nn.Module):
         return torch.cat(ids, dim=1), torch.cat(attn, dim=1)
 
     @torch.no_grad()
+    def first_output_state(self, src: torch.Tensor, src_mask: torch.Tensor) -> torch.Tensor:
+        """The attentional state ``a_1`` ``(B, H)`` that the output layer reads to choose the first output token.
+
+        It is the first step of :meth:`greedy_decode` (``<bos>`` in, nothing fed
+        back yet): ``tanh(W [h_1; c_1])``, the decoder state after one step joined
+        with its attention context, so it depends on the whole input through both.
+        """
+        B = src.shape[0]
+        memory, state = self.encode(src, src_mask)
+        feed = memory.new_zeros(B, 1, self.config.hidden_size)
+        token = torch.full((B, 1), BOS_ID, dtype=torch.long, device=src.device)
+        feed, _, _ = self.step(self.tgt_embed(token), feed, state, memory, self.score(memory), src_mask)
+        return feed[:, 0]
+
+    @torch.no_grad()
     def pooled(self, src: torch.Tensor, src_mask: torch.Tensor) -> torch.Tensor:
         """One vector per source ``(B, H)``: the mean of its encoder states."""
         memory, _ = self.encode(src, src_mask)

@@ -23,6 +23,8 @@ without a better validation accuracy, keeping the best weights (as
 ``ceil(max_len_factor * longest training target) + max_len_margin`` pieces.
 :meth:`HFSeq2SeqLearner.encode` mean-pools the encoder's last hidden states
 over the input's pieces and its end token (as the other neural learners do);
+:meth:`HFSeq2SeqLearner.first_output_state` is the last decoder layer's state
+at the start token, which the output layer reads to choose the first piece;
 :meth:`HFSeq2SeqLearner.attention` is the last decoder layer's
 cross-attention averaged over heads, summed over each input word's pieces.
 """
@@ -31,7 +33,7 @@ from __future__ import annotations
 
 import sys
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -280,6 +282,30 @@ class HFSeq2SeqLearner(TrainingParams):
 
     def encode(self, sources: Sequence[Tokens]) -> np.ndarray:
         """Mean-pooled last encoder states (the input's pieces and end token): ``(len(sources), d_model)``."""
+
+        def mean_pooled(net: Any, src: torch.Tensor, mask: torch.Tensor) -> torch.Tensor:
+            states = net.get_encoder()(input_ids=src, attention_mask=mask).last_hidden_state  # (B, S, D)
+            m = mask.unsqueeze(-1).to(states.dtype)
+            return (states * m).sum(1) / m.sum(1)
+
+        return self._vectors(sources, mean_pooled)
+
+    def first_output_state(self, sources: Sequence[Tokens]) -> np.ndarray:
+        """The last decoder layer's state at the start token: ``(len(sources), d_model)``.
+
+        The vector the output layer reads to choose the first output piece (as
+        the other neural learners' ``first_output_state``).
+        """
+
+        def at_start(net: Any, src: torch.Tensor, mask: torch.Tensor) -> torch.Tensor:
+            start = torch.full((len(src), 1), self.start_id_, dtype=torch.long, device=src.device)
+            out = net(input_ids=src, attention_mask=mask, decoder_input_ids=start, output_hidden_states=True)
+            return out.decoder_hidden_states[-1][:, 0]  # (B, D)
+
+        return self._vectors(sources, at_start)
+
+    def _vectors(self, sources: Sequence[Tokens],
+                 per_batch: Callable[[Any, torch.Tensor, torch.Tensor], torch.Tensor]) -> np.ndarray:
         self._fitted()
         rows = [self.pieces_.source_row(tuple(s))[0] for s in sources]
         parts = [np.zeros((0, self.embedding_dim), dtype=np.float32)]
@@ -287,10 +313,7 @@ class HFSeq2SeqLearner(TrainingParams):
         with torch.no_grad():
             for start in range(0, len(rows), 256):
                 src = self._batch(rows[start : start + 256], self.pad_id_)
-                mask = src != self.pad_id_
-                states = net.get_encoder()(input_ids=src, attention_mask=mask).last_hidden_state  # (B, S, D)
-                m = mask.unsqueeze(-1).to(states.dtype)
-                parts.append(((states * m).sum(1) / m.sum(1)).float().cpu().numpy())
+                parts.append(per_batch(net, src, src != self.pad_id_).float().cpu().numpy())
         return np.concatenate(parts)
 
     @property

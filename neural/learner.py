@@ -18,7 +18,7 @@ the embedding-space analysis.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import asdict
 from pathlib import Path
 from typing import Any, ClassVar, cast
@@ -28,7 +28,7 @@ import torch
 from torch import nn
 
 from neural.checkpoint import CheckpointError, load_checkpoint, save_checkpoint
-from neural.decoding import Seq2Seq, greedy, pooled
+from neural.decoding import Seq2Seq, first_output_states, greedy, pooled
 from neural.gru import GRUConfig, GRUSeq2Seq
 from neural.training import TrainConfig, TrainResult, train
 from neural.transformer import TransformerConfig, TransformerSeq2Seq
@@ -194,11 +194,24 @@ class NeuralLearner(TrainingParams):
 
     def encode(self, sources: Sequence[Tokens]) -> np.ndarray:
         """Mean-pooled encoder states (input tokens and end marker): ``(len(sources), dim)``."""
+        return self._vectors(pooled, sources)
+
+    def first_output_state(self, sources: Sequence[Tokens]) -> np.ndarray:
+        """The decoder's state when it chooses the first output token: ``(len(sources), dim)``.
+
+        The vector the output layer reads at the first step (the GRU's
+        attentional state, the Transformer's final decoder state at ``<bos>``):
+        the input's meaning must already decide there what comes out first.
+        """
+        return self._vectors(first_output_states, sources)
+
+    def _vectors(self, of: Callable[[Seq2Seq, list[list[int]], torch.device], np.ndarray],
+                 sources: Sequence[Tokens]) -> np.ndarray:
         model = self._fitted()
         rows = source_ids(self.src_vocab_, [tuple(s) for s in sources])
         if not rows:
             return np.zeros((0, self.embedding_dim), dtype=np.float32)
-        return pooled(model, rows, self.device_)
+        return of(model, rows, self.device_)
 
     @property
     def embedding_dim(self) -> int:

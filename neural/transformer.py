@@ -261,8 +261,10 @@ class TransformerSeq2Seq(nn.Module):
         caches: list[Cache] | None = None,
         start: int = 0,
         need_weights: bool = False,
+        logits: bool = True,
     ) -> tuple[torch.Tensor, torch.Tensor | None]:
-        """Logits ``(B, T, V)`` and, if asked for, last-layer cross-attention ``(B, h, T, S)``.
+        """Logits ``(B, T, V)`` (without ``logits``: the final states ``(B, T, D)`` the output layer
+        reads) and, if asked for, last-layer cross-attention ``(B, h, T, S)``.
 
         Without caches ``tgt_in`` is the whole prefix and a causal mask applies;
         with caches it holds the positions from ``start`` on, which may attend
@@ -280,7 +282,7 @@ class TransformerSeq2Seq(nn.Module):
             x, weights = layer(
                 x, memory, causal, src_mask[:, None, None, :], cache, need_weights and i == last
             )
-        return self.out(self.dec_norm(x)), weights
+        return self.out(self.dec_norm(x)) if logits else self.dec_norm(x), weights
 
     def forward(
         self, src: torch.Tensor, src_mask: torch.Tensor, tgt_in: torch.Tensor
@@ -313,6 +315,17 @@ class TransformerSeq2Seq(nn.Module):
             if bool(done.all()):
                 break
         return prefix[:, 1 : len(attn) + 1], torch.stack(attn, dim=1)
+
+    @torch.no_grad()
+    def first_output_state(self, src: torch.Tensor, src_mask: torch.Tensor) -> torch.Tensor:
+        """The final decoder state ``(B, D)`` at ``<bos>``: what the output layer reads to choose the first token.
+
+        It attends to the whole input (cross-attention in every decoder layer)
+        and, at the first step, to nothing else.
+        """
+        bos = torch.full((src.shape[0], 1), BOS_ID, dtype=torch.long, device=src.device)
+        states, _ = self.decode(bos, self.encode(src, src_mask), src_mask, logits=False)
+        return states[:, 0]
 
     @torch.no_grad()
     def pooled(self, src: torch.Tensor, src_mask: torch.Tensor) -> torch.Tensor:

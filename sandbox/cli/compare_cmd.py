@@ -197,8 +197,8 @@ def cmd_report(args: argparse.Namespace) -> int:
     if args.verify_hull:
         from sandbox.compare.hull import verify_saved
 
-        refs = [r["geometry"]["hull"]["certificates"] for r in results["cells"]
-                if r.get("geometry") and r["geometry"]["hull"].get("certificates")]
+        refs = [r[space]["hull"]["certificates"] for r in results["cells"]
+                for space in ("geometry", "decoder_geometry") if r.get(space) and r[space]["hull"].get("certificates")]
         problems = [p for ref in refs for p in verify_saved(args.dir, ref)]
         for problem in problems[:20]:
             print(f"hull certificate: {problem}", file=sys.stderr)

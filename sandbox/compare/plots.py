@@ -16,10 +16,9 @@ import matplotlib
 
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt
-from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
-from sandbox.compare.tables import routing_rows, rows_for
+from sandbox.compare.tables import routing_rows, rows_for, vector_spaces
 
 _STYLE: dict[str, Any] = {"text.parse_math": False, "font.size": 9, "axes.spines.top": False,
                           "axes.spines.right": False, "figure.dpi": 80}
@@ -38,36 +37,14 @@ def _png(draw: Callable[[Figure], None], size: tuple[float, float] = (6.0, 3.2))
     return base64.b64encode(buf.getvalue()).decode("ascii")
 
 
-def _one_axes(rows: list[dict[str, Any]], draw: Callable[[Axes], None]) -> str | None:
-    """A figure of one axes drawn by ``draw``, or ``None`` when no row has the data it plots."""
-    if not rows:
-        return None
-    return _png(lambda fig: draw(fig.add_subplot(1, 1, 1)))
-
-
-def _finish(ax: Axes, title: str, xlabel: str = "", ylabel: str = "exact match (%)", low: float = -5) -> None:
-    """The labels, a 0-100% axis from ``low`` and a small legend that the line plots share."""
-    if xlabel:
-        ax.set_xlabel(xlabel)
-    ax.set_ylabel(ylabel)
-    ax.set_ylim(low, 105)
-    ax.set_title(title)
-    ax.legend(fontsize=7)
-
-
-def _learner_bars(ax: Axes, rows: list[dict[str, Any]], title: str, ylabel: str) -> None:
-    """The bar plots' axes: a tick per learner, 0-105%."""
-    ax.set_xticks(range(len(rows)), [r["learner"] for r in rows])
-    ax.set_ylim(0, 105)
-    ax.set_ylabel(ylabel)
-    ax.set_title(title)
-
-
 def accuracy_plot(results: dict[str, Any], task: str) -> str | None:
     """Exact match per split (held-out training slice, test) per learner, with 95% CIs."""
     rows = rows_for(results, task)
+    if not rows:
+        return None
 
-    def draw(ax: Axes) -> None:
+    def draw(fig: Figure) -> None:
+        ax = fig.add_subplot(1, 1, 1)
         width = 0.38
         for j, (split, label) in enumerate((("heldout_exact_match", "held-out train"), ("exact_match", "test (OOD)"))):
             xs: list[float] = []
@@ -86,17 +63,23 @@ def accuracy_plot(results: dict[str, Any], task: str) -> str | None:
             ax.axhline(100 * value, color="grey", linestyle=":", linewidth=1)
             ax.annotate(f"{label} {100 * value:.1f}%", (len(rows) - 0.5, 100 * value), fontsize=7,
                         ha="right", va="bottom", color="grey")
-        _learner_bars(ax, rows, "Accuracy per split (95% bootstrap CI)", "exact match (%)")
+        ax.set_xticks(range(len(rows)), [r["learner"] for r in rows])
+        ax.set_ylim(0, 105)
+        ax.set_ylabel("exact match (%)")
+        ax.set_title("Accuracy per split (95% bootstrap CI)")
         ax.legend(loc="upper right", fontsize=7)
 
-    return _one_axes(rows, draw)
+    return _png(draw)
 
 
 def traceability_plot(results: dict[str, Any], task: str) -> str | None:
     """Traceability and attribution fidelity per learner (n/a drawn as an empty bar with a label)."""
     rows = rows_for(results, task)
+    if not rows:
+        return None
 
-    def draw(ax: Axes) -> None:
+    def draw(fig: Figure) -> None:
+        ax = fig.add_subplot(1, 1, 1)
         width = 0.38
         for j, (key, label) in enumerate((("traceability", "traceability"),
                                           ("attribution_fidelity", "attribution fidelity"))):
@@ -109,11 +92,14 @@ def traceability_plot(results: dict[str, Any], task: str) -> str | None:
                     continue
                 ax.bar(x, 100 * stat["mean"], width, color=f"C{j + 2}", label=None if labelled else label)
                 labelled = True
-        _learner_bars(ax, rows, "Traceability and attribution fidelity", "%")
+        ax.set_xticks(range(len(rows)), [r["learner"] for r in rows])
+        ax.set_ylim(0, 105)
+        ax.set_ylabel("%")
+        ax.set_title("Traceability and attribution fidelity")
         if ax.get_legend_handles_labels()[0]:
             ax.legend(loc="upper right", fontsize=7)
 
-    return _one_axes(rows, draw)
+    return _png(draw)
 
 
 def relaxation_plot(results: dict[str, Any], task: str) -> str | None:
@@ -145,59 +131,88 @@ def relaxation_plot(results: dict[str, Any], task: str) -> str | None:
     return _png(draw)
 
 
+def distance_series(results: dict[str, Any], task: str) -> list[tuple[str, str, str, list[dict[str, Any]]]]:
+    """``(label, colour, line style, non-empty deciles)`` per learner and vector space, as the figures draw them.
+
+    One colour per learner, so that its encoder (solid) and decoder (dashed)
+    series read as a pair; every series bins the same test items.
+    """
+    spaces = vector_spaces(results, task)
+    colours = {name: f"C{i}" for i, name in enumerate(dict.fromkeys(row["learner"] for row, _, _ in spaces))}
+    return [(row["learner"] if space == "encoder" else f"{row['learner']} ({space})", colours[row["learner"]],
+             "o-" if space == "encoder" else "s--", [d for d in geo["deciles"] if d["n"]])
+            for row, space, geo in spaces]
+
+
 def distance_plot(results: dict[str, Any], task: str) -> str | None:
-    """Neural side: accuracy per decile of the normalized distance to the training set."""
-    rows = [r for r in rows_for(results, task) if r["geometry"]]
+    """Neural side: accuracy per decile of the normalized distance to the training set, per vector space."""
+    series = distance_series(results, task)
+    if not series:
+        return None
 
-    def draw(ax: Axes) -> None:
-        for row in rows:
-            deciles = [d for d in row["geometry"]["deciles"] if d["n"]]
+    def draw(fig: Figure) -> None:
+        ax = fig.add_subplot(1, 1, 1)
+        for label, colour, style, deciles in series:
             xs = [(d["low"] + d["high"]) / 2 for d in deciles]
-            ax.plot(xs, [100 * d["correct"] / d["n"] for d in deciles], "o-", label=row["learner"])
-        _finish(ax, "Accuracy against distance to the training set",
-                "distance to nearest training vector / median NN distance in training (decile midpoints)", low=0)
+            ax.plot(xs, [100 * d["correct"] / d["n"] for d in deciles], style, color=colour, label=label)
+        ax.set_xlabel("distance to nearest training vector / median NN distance in training (decile midpoints)")
+        ax.set_ylabel("exact match (%)")
+        ax.set_ylim(0, 105)
+        ax.set_title("Accuracy against distance to the training set")
+        ax.legend(fontsize=7)
 
-    return _one_axes(rows, draw)
+    return _png(draw)
 
 
 def hull_plot(results: dict[str, Any], task: str) -> str | None:
     """Neural side: share of points inside the convex hull against the number of principal components k."""
-    rows = [r for r in rows_for(results, task) if r["geometry"]]
+    spaces = vector_spaces(results, task)
+    if not spaces:
+        return None
+    series = distance_series(results, task)  # the same labels and colours
 
-    def draw(ax: Axes) -> None:
-        for i, row in enumerate(rows):
+    def draw(fig: Figure) -> None:
+        ax = fig.add_subplot(1, 1, 1)
+        for (_, space, geo), (label, colour, _, _) in zip(spaces, series, strict=True):
             for split, style in (("test", "o-"), ("heldout", "s--")):
-                counts = row["geometry"]["hull"].get(split)
+                counts = geo["hull"].get(split)
                 if not counts:
                     continue
                 ks = sorted(counts, key=int)
                 ax.plot([int(k) for k in ks], [100 * counts[k]["inside"] / max(1, counts[k]["n"]) for k in ks],
-                        style, color=f"C{i}", label=f"{row['learner']} {split}")
+                        style, color=colour, alpha=1.0 if space == "encoder" else 0.55, label=f"{label} {split}")
         ax.set_xscale("log", base=2)
         # Plain tick labels: the log axis would otherwise write them in mathtext, which is switched off here.
-        ks_all = sorted({int(k) for row in rows for split in row["geometry"]["hull"].values() for k in split})
+        ks_all = sorted({int(k) for _, _, geo in spaces for split in geo["hull"].values() for k in split})
         ax.set_xticks(ks_all, [str(k) for k in ks_all])
         ax.minorticks_off()
-        _finish(ax, "Share inside the convex hull of the training vectors",
-                "k (top principal components; last point: full space)", "inside hull (%)")
+        ax.set_xlabel("k (top principal components; last point: full space)")
+        ax.set_ylabel("inside hull (%)")
+        ax.set_ylim(-5, 105)
+        ax.set_title("Share inside the convex hull of the training vectors")
+        ax.legend(fontsize=7)
 
-    return _one_axes(rows, draw)
+    return _png(draw)
 
 
 def two_sides_plot(results: dict[str, Any], task: str) -> str | None:
-    """One figure, the same test items: accuracy against embedding distance (neural) and relaxation level (symbolic)."""
-    neural = [r for r in rows_for(results, task) if r["geometry"]]
+    """One figure, the same test items: accuracy against embedding distance (neural, encoder and decoder spaces)
+    and against relaxation level (symbolic)."""
+    neural = distance_series(results, task)
     symbolic = [r for r in rows_for(results, task) if r["relaxation"]["has_levels"]]
     if not neural or not symbolic:
         return None
 
     def draw(fig: Figure) -> None:
         left, right = fig.add_subplot(1, 2, 1), fig.add_subplot(1, 2, 2, sharey=None)
-        for row in neural:
-            deciles = [d for d in row["geometry"]["deciles"] if d["n"]]
-            left.plot([d["decile"] for d in deciles], [100 * d["correct"] / d["n"] for d in deciles], "o-",
-                      label=row["learner"])
-        _finish(left, "Vectors: accuracy by distance", "decile of distance to the training set")
+        for label, colour, style, deciles in neural:
+            left.plot([d["decile"] for d in deciles], [100 * d["correct"] / d["n"] for d in deciles], style,
+                      color=colour, label=label)
+        left.set_xlabel("decile of distance to the training set")
+        left.set_ylabel("exact match (%)")
+        left.set_ylim(-5, 105)
+        left.set_title("Vectors: accuracy by distance")
+        left.legend(fontsize=7)
         for row in symbolic:
             levels = [(int(k), c) for k, c in row["relaxation"]["levels"].items() if k != "abstained" and c["n"]]
             levels.sort(key=lambda kc: kc[0])
@@ -217,8 +232,11 @@ def two_sides_plot(results: dict[str, Any], task: str) -> str | None:
 def hybrid_plot(results: dict[str, Any], task: str) -> str | None:
     """The hybrid's controllability: coverage, precision, routed and combined accuracy against the symbolic cap."""
     rows = [r for r in rows_for(results, task) if r.get("routing")]
+    if not rows:
+        return None
 
-    def draw(ax: Axes) -> None:
+    def draw(fig: Figure) -> None:
+        ax = fig.add_subplot(1, 1, 1)
         series = (("symbolic coverage", lambda c: (c["symbolic"], c["n"]), "o-"),
                   ("symbolic precision", lambda c: (c["symbolic_correct"], c["symbolic"]), "s--"),
                   ("neural acc. on routed", lambda c: (c["routed_correct"], c["routed"]), "^:"),
@@ -231,9 +249,13 @@ def hybrid_plot(results: dict[str, Any], task: str) -> str | None:
                         alpha=1.0 - 0.3 * i, label=label if len(rows) == 1 else f"{row['learner']}: {label}")
         caps_all = sorted({cap for row in rows for cap, _ in routing_rows(row)})
         ax.set_xticks(caps_all, [str(c) for c in caps_all])
-        _finish(ax, "Hybrid: what the cap buys", "symbolic relaxation cap", "%")
+        ax.set_xlabel("symbolic relaxation cap")
+        ax.set_ylabel("%")
+        ax.set_ylim(-5, 105)
+        ax.set_title("Hybrid: what the cap buys")
+        ax.legend(fontsize=7)
 
-    return _one_axes(rows, draw)
+    return _png(draw)
 
 
 def suite_plot(results: dict[str, Any]) -> str | None:
@@ -275,7 +297,8 @@ def task_plots(results: dict[str, Any], task: str) -> list[tuple[str, str]]:
         ("Symbolic side: relaxation level histogram and accuracy per level", relaxation_plot),
         ("Neural side: accuracy against distance to the training set", distance_plot),
         ("Neural side: share inside the convex hull against k", hull_plot),
-        ("Both sides on the same test items: accuracy against distance (neural) and relaxation level (symbolic)",
+        ("Both sides on the same test items: accuracy against distance (neural: encoder solid, decoder at the "
+         "first output step dashed) and against relaxation level (symbolic)",
          two_sides_plot),
         ("Hybrid: coverage, precision and accuracy against the symbolic cap", hybrid_plot),
     )

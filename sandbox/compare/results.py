@@ -38,6 +38,8 @@ its version and its ``run`` fields with the cells and with ``sandbox eval --json
   error classes people make, see :mod:`sandbox.compare.human_errors`, summed
   over seeds; ``null`` for a task without two primitive words); ``geometry``
   (pooled over seeds, or ``null`` for a learner without ``encode``);
+  ``decoder_geometry`` (the same for the decoder's state at the first
+  output step, or ``null`` for a learner without ``first_output_state``);
   ``showcase`` (the first seed's answers to the showcase inputs).
 - ``cells``: every cell record (see :mod:`sandbox.compare.runner`), in run order.
 - ``timing``: ``created_utc`` and ``cells_seconds``. Together with each cell's
@@ -212,7 +214,8 @@ def summarize(records: Sequence[dict[str, Any]], config: CompareConfig) -> dict[
     row["routing"] = _pooled_counts(routing) if routing else None
     human = [r["human_errors"] for r in records if r.get("human_errors")]
     row["human_errors"] = {k: sum(h[k] for h in human) for k in human[0]} if human else None
-    row["geometry"] = _pool_geometry([r["geometry"] for r in records if r["geometry"] is not None])
+    for space in ("geometry", "decoder_geometry"):
+        row[space] = _pool_geometry([r[space] for r in records if r.get(space) is not None])
     row["showcase"] = first["showcase"]
     return row
 

@@ -17,6 +17,8 @@ item: ``1`` right, ``0`` wrong, ``-`` abstained); ``generalization_gap``;
 ``relaxation`` (answers and correct answers per level); ``attribution`` (swap
 counts, fidelity, the word kinds, a few examples); ``geometry`` (``null``
 without ``encode``; see :func:`~sandbox.compare.geometry.embedding_analysis`);
+``decoder_geometry`` (the same analysis of the decoder's state when it chooses
+the first output token, from ``first_output_state``; ``null`` without it);
 ``showcase`` (the answers to a few fixed test inputs, with rendered
 derivations and attributions); ``timing`` (seconds; the only field that varies
 between runs).
@@ -61,6 +63,9 @@ from sandbox.evaluation import is_traceable
 from sandbox.protocol import Learner, Prediction
 from sandbox.registry import learner_parameters, make_learner
 from sandbox.schema import CELL_SCHEMA
+
+# Record field -> the learner method whose vectors it analyses (a learner without the method gets null).
+VECTOR_SPACES = {"geometry": "encode", "decoder_geometry": "first_output_state"}
 
 
 def heldout_split(
@@ -190,12 +195,19 @@ def run_cell(cell: Cell, task: Task, config: CompareConfig, learner: Learner | N
     fidelity["kinds"] = {kind: sorted(w for w, k in kinds.items() if k == kind) for kind in sorted(set(kinds.values()))}
     probed = time.perf_counter()
 
-    analysed = _geometry(learner, fit, task.test, heldout, [it.correct for it in test_items], config)
+    geometry: dict[str, Any | None] = {}
+    space_seconds: dict[str, float] = {}
+    for field, method in VECTOR_SPACES.items():
+        began = time.perf_counter()
+        analysed = _geometry(getattr(learner, method, None), fit, task.test, heldout,
+                             [it.correct for it in test_items], config)
+        geometry[field] = None if analysed is None else analysed[0]
+        if analysed is not None:
+            key = cell.key if field == "geometry" else f"{cell.key}__{field}"
+            analysed[0]["hull"]["certificates"] = None if certificates is None else \
+                save_certificates(analysed[1], Path(certificates), key)
+        space_seconds[f"{field}_seconds"] = round(time.perf_counter() - began, 4)
     routing = _routing(learner, fit_task, task.test)
-    geometry = None if analysed is None else analysed[0]
-    if analysed is not None and geometry is not None:
-        geometry["hull"]["certificates"] = None if certificates is None else \
-            save_certificates(analysed[1], Path(certificates), cell.key)
     done = time.perf_counter()
     params = {k: _jsonable(v) for k, v in learner.get_params().items()}
     return {
@@ -218,7 +230,7 @@ def run_cell(cell: Cell, task: Task, config: CompareConfig, learner: Learner | N
         else round(held_metrics["exact_match"] - test_metrics["exact_match"], 6),
         "relaxation": relaxation_summary(test_items),
         "attribution": fidelity,
-        "geometry": geometry,
+        **geometry,
         "routing": routing,
         "human_errors": human_error_counts(fit, task.test, [p.tokens for p in test_preds],
                                            [it.correct for it in test_items]),
@@ -227,7 +239,9 @@ def run_cell(cell: Cell, task: Task, config: CompareConfig, learner: Learner | N
             "fit_seconds": round(fitted - start, 4),
             "predict_seconds": round(predicted - fitted, 4),
             "attribution_seconds": round(probed - predicted, 4),
-            "geometry_seconds": round(done - probed, 4),
+            "geometry_seconds": round(done - probed, 4),  # both spaces and the routing curve
+            "encoder_geometry_seconds": space_seconds["geometry_seconds"],
+            "decoder_geometry_seconds": space_seconds["decoder_geometry_seconds"],
             "total_seconds": round(done - start, 4),
         },
     }
@@ -248,9 +262,9 @@ def run_cell_json(cell: dict[str, Any], data_dir: str | None = None, config: dic
     return record, timing
 
 
-def _geometry(learner: Learner, fit: Sequence[Example], test: Sequence[Example], heldout: Sequence[Example],
+def _geometry(encode: Any, fit: Sequence[Example], test: Sequence[Example], heldout: Sequence[Example],
               correct: list[bool], config: CompareConfig) -> tuple[dict[str, Any], HullCertificates] | None:
-    encode = getattr(learner, "encode", None)
+    """The distance and hull analysis of the vectors ``encode`` gives (``None`` when it is not a method)."""
     if not callable(encode):
         return None
     # Distinct inputs only: a training input repeated many times (SCAN repeats

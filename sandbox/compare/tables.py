@@ -163,36 +163,52 @@ def relaxation_table(results: dict[str, Any], task: str) -> Table | None:
                  "Answers per relaxation level, summed over seeds, with the accuracy at each level.")
 
 
+SPACES = (("geometry", "encoder"), ("decoder_geometry", "decoder, 1st step"))
+
+
+def vector_spaces(results: dict[str, Any], task: str) -> list[tuple[dict[str, Any], str, dict[str, Any]]]:
+    """``(row, space label, pooled geometry)`` for every learner of ``task`` and every space it was analysed in.
+
+    The encoder's space is the mean of the encoder states; the decoder's is
+    its state when it chooses the first output token (see the learners'
+    ``first_output_state``). Records written before the decoder analysis
+    have no ``decoder_geometry`` and show the encoder only.
+    """
+    return [(row, label, row[field]) for row in rows_for(results, task) for field, label in SPACES
+            if row.get(field)]
+
+
 def distance_table(results: dict[str, Any], task: str) -> Table | None:
-    rows_in = [r for r in rows_for(results, task) if r["geometry"]]
-    if not rows_in:
+    spaces = vector_spaces(results, task)
+    if not spaces:
         return None
-    header = ["learner", "dim", "median distance (test)", "median distance (held-out)",
+    header = ["learner", "space", "dim", "median distance (test)", "median distance (held-out)",
               *[f"decile {d}" for d in range(1, 11)]]
     rows = []
-    for row in rows_in:
-        geo = row["geometry"]
+    for row, label, geo in spaces:
         deciles = {d["decile"]: d for d in geo["deciles"]}
         held = geo["heldout_median_distance"]
-        rows.append([row["learner"], str(geo["dim"]), f"{geo['test_median_distance']:.2f}",
+        rows.append([row["learner"], label, str(geo["dim"]), f"{geo['test_median_distance']:.2f}",
                      "n/a" if held is None else f"{held:.2f}",
                      *[share(deciles.get(d)) for d in range(1, 11)]])
     return Table("Neural side: distance to the training set", header, rows,
-                 "Distance of each input's encoder vector to the nearest training vector, in units of the "
+                 "Distance of each input's vector to the nearest training vector, in units of the "
                  "median nearest-neighbour distance within training; deciles of the test distances with the "
-                 "accuracy (and number of items) in each.")
+                 "accuracy (and number of items) in each. Encoder: the mean of the encoder states; decoder, "
+                 "1st step: the decoder's state when it chooses the first output token (the vector its output "
+                 "layer reads then).")
 
 
 def hull_table(results: dict[str, Any], task: str) -> Table | None:
-    rows_in = [r for r in rows_for(results, task) if r["geometry"]]
-    if not rows_in:
+    spaces = vector_spaces(results, task)
+    if not spaces:
         return None
-    ks = sorted({int(k) for r in rows_in for k in r["geometry"]["hull"].get("test", {})})
-    header = ["learner", *[f"k={k}" for k in ks]]
+    ks = sorted({int(k) for _, _, geo in spaces for k in geo["hull"].get("test", {})})
+    header = ["learner", "space", *[f"k={k}" for k in ks]]
     rows = []
-    for row in rows_in:
-        hull = row["geometry"]["hull"]
-        cells = [row["learner"]]
+    for row, label, geo in spaces:
+        hull = geo["hull"]
+        cells = [row["learner"], label]
         for k in ks:
             test = hull.get("test", {}).get(str(k))
             held = hull.get("heldout", {}).get(str(k))
@@ -201,13 +217,14 @@ def hull_table(results: dict[str, Any], task: str) -> Table | None:
                 text += f"; held-out {_hull_share(held)}"
             cells.append(text)
         rows.append(cells)
-    dims = sorted({r["geometry"]["dim"] for r in rows_in})
-    tol = rows_in[0]["geometry"].get("hull_inside_tol")
+    dims = sorted({geo["dim"] for _, _, geo in spaces})
+    first = spaces[0][2]
+    tol = first.get("hull_inside_tol")
     return Table("Neural side: share inside the convex hull of the training vectors", header, rows,
                  f"Every test and held-out point against every training vector (no sampling), after projection "
                  f"onto the top-k principal components of the training vectors; k equal to the dimension "
                  f"({', '.join(map(str, dims))}) is the full space (Balestriero, Pesenti & LeCun 2021). Points "
-                 f"(summed over seeds) in parentheses; {rows_in[0]['geometry']['hull_train_used']} training vectors "
+                 f"(summed over seeds) in parentheses; {first['hull_train_used']} training vectors "
                  f"span the hull. Each answer carries a certificate, saved under certificates/ and re-checked "
                  f"against every training vector: inside, convex weights reproducing the point within "
                  f"{tol if tol is not None else 'n/a'} x its largest absolute coordinate; outside, a separating "

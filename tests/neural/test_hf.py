@@ -52,6 +52,19 @@ def test_same_seed_same_model_other_seed_other_model():
     assert not np.array_equal(first.encode(PROBES), other.encode(PROBES))
 
 
+def test_first_output_state_is_what_the_output_layer_reads_first(fitted):
+    import torch
+
+    states = fitted.first_output_state(PROBES)
+    assert states.shape == (len(PROBES), 128) and np.isfinite(states).all()
+    assert fitted.first_output_state([]).shape == (0, 128)
+    with torch.no_grad():  # T5's head: no bias, a positive scale when tied, so the argmax is the first piece
+        first = fitted.net_.lm_head(torch.as_tensor(states)).argmax(dim=-1).tolist()
+    rows = [fitted.pieces_.source_row(s)[0] for s in PROBES]
+    assert first == [ids[0] for ids, _, _ in fitted._greedy(rows, attention=False)]
+    assert not np.allclose(states, fitted.encode(PROBES))
+
+
 def test_encode_and_attention_shapes(fitted):
     vectors = fitted.encode(PROBES)
     assert vectors.shape == (len(PROBES), 128) and np.isfinite(vectors).all()
@@ -208,6 +221,7 @@ def test_compare_reports_hf_seq2seq_beside_the_others(cli, tmp_path):
     hf = cells["hf-seq2seq"]
     assert hf["test"]["traceability"] == 0.0 and hf["test"]["n"] == 10
     assert hf["geometry"]["dim"] == 128  # encode() fed the distance and hull analysis
+    assert hf["decoder_geometry"]["dim"] == 128  # and first_output_state() the decoder's
     assert hf["attribution"]["n_swaps"] > 0 and hf["attribution"]["n_without_attribution"] == 0
     assert cells["symbolic"]["geometry"] is None
 

@@ -12,7 +12,7 @@ import torch
 from neural import GRULearner, NeuralLearner, TransformerLearner
 from neural.decoding import Seq2Seq, greedy
 from neural.transformer import TransformerSeq2Seq
-from neural.vocab import source_ids
+from neural.vocab import EOS_ID, source_ids
 from sandbox.data import Example
 from sandbox.errors import UsageError
 
@@ -93,6 +93,25 @@ def test_unknown_tokens_and_empty_input(fitted: NeuralLearner) -> None:
     vectors = fitted.encode(sources)
     assert vectors.shape == (4, fitted.embedding_dim) and np.isfinite(vectors).all()
     assert fitted.encode([]).shape == (0, fitted.embedding_dim)
+
+
+def test_first_output_state_is_what_the_output_layer_reads_first(fitted: NeuralLearner) -> None:
+    """The decoder vector of the comparator's analysis chooses, through the output layer, the first token."""
+    sources = [e.source for e in tiny_task()] + [("s", "then", "q", "dbl"), ("zzz",)]
+    states = fitted.first_output_state(sources)
+    assert states.shape == (len(sources), fitted.embedding_dim) and np.isfinite(states).all()
+    assert fitted.first_output_state([]).shape == (0, fitted.embedding_dim)
+    model = cast(torch.nn.Module, fitted.model_)
+    with torch.no_grad():
+        first = model.out(torch.as_tensor(states)).argmax(dim=-1).tolist()  # type: ignore[operator]
+    rows = source_ids(fitted.src_vocab_, sources)
+    decoded = greedy(cast(Seq2Seq, fitted.model_), rows, fitted.max_len_, torch.device("cpu"))
+    assert first == [d.ids[0] if d.ids else EOS_ID for d in decoded]  # <eos> chosen at once
+    # Batched or one at a time, the same vectors (padding does not leak in).
+    one = np.concatenate([fitted.first_output_state([s]) for s in sources[-3:]])
+    np.testing.assert_allclose(one, states[-3:], rtol=1e-4, atol=1e-5)
+    # Unlike the pooled encoder vector, it is not the same space.
+    assert not np.allclose(states, fitted.encode(sources))
 
 
 def test_attribution_is_the_argmax_of_the_attention(fitted: NeuralLearner) -> None:

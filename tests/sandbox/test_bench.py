@@ -13,6 +13,7 @@ from sandbox.bench.store import CellStore
 from sandbox.bench.suite import load_suite
 from sandbox.compare.config import Cell
 from sandbox.errors import InputError, UsageError
+from sandbox.tasks.registry import task_names
 from tests.conftest import bench_process, run_cli
 
 SUITE = """
@@ -39,6 +40,16 @@ def test_suite_expands_families_and_seeds(suite_file: Path):
     # memorize takes no seed: it is deterministic and runs once, with the first seed.
     assert {c.seed for c in suite.cells} == {0}
     assert len(load_suite(str(suite_file), seeds=3).cells) == len(tasks)
+
+
+def test_the_hf_suite_takes_cogs_where_its_data_is():
+    """The hf suite: SCAN add-jump and length and few-shot colors always; COGS when a data directory is given."""
+    bare = load_suite("hf")
+    assert {c.task for c in bare.cells} == {"scan/addprim_jump", "scan/length", "fewshot/colors"}
+    assert {c.learner for c in bare.cells} == {"symbolic", "gru", "hf-seq2seq"}
+    with_data = {c.task for c in load_suite("hf", with_data=True).cells}
+    cogs = set(task_names("cogs"))
+    assert cogs and with_data == {c.task for c in bare.cells} | cogs
 
 
 def test_seeded_learners_run_every_seed(tmp_path: Path):

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from test_compare_support import FakeNeural, register_fakes, tiny_task
+from test_compare_support import FakeDecoding, FakeNeural, register_fakes, tiny_task
 
 from sandbox.bench.run import execute
 from sandbox.bench.store import CellStore
@@ -77,6 +77,28 @@ def test_hull_certificates_are_saved_and_reverify(tmp_path):
         assert len(f["points"]) == len(task.test) + record["n_heldout"]  # every point, no sample
     (tmp_path / ref["file"]).write_bytes(b"tampered")
     assert "checksum mismatch" in verify_saved(tmp_path, ref)[0]
+
+
+def test_the_decoder_state_gets_its_own_analysis_and_certificates(tmp_path):
+    task = tiny_task()
+    record = run_cell(Cell(task.name, "fake-decoding", 1), task, FAST, certificates=tmp_path / "certificates")
+    encoder, decoder = record["geometry"], record["decoder_geometry"]
+    assert encoder["dim"] == 11 and decoder["dim"] == 11
+    assert decoder["n_train_used"] == encoder["n_train_used"]  # the same distinct training inputs
+    # The decoder's certificates hold the learner's first_output_state vectors, in test order.
+    with np.load(tmp_path / decoder["hull"]["certificates"]["file"], allow_pickle=False) as f:
+        learner = FakeDecoding(seed=1).fit([ex for ex in task.train if ex.source not in _held_sources(task)])
+        np.testing.assert_array_equal(f["points"][: len(task.test)],
+                                      learner.first_output_state([ex.source for ex in task.test]))
+    # The same test items, in the same order, binned by the decoder's distances.
+    assert sum(d["n"] for d in decoder["test"]["deciles"]) == len(task.test)
+    assert sum(d["correct"] for d in decoder["test"]["deciles"]) == record["test"]["outcomes"].count("1")
+    assert decoder["hull"]["test"]["11"]["n"] == len(task.test) and "heldout" in decoder["hull"]
+    ref = decoder["hull"]["certificates"]
+    assert ref["file"] == f"certificates/{record['key']}__decoder_geometry.npz"
+    assert ref != encoder["hull"]["certificates"] and verify_saved(tmp_path, ref) == []
+    # A learner without first_output_state gets no decoder analysis.
+    assert run_cell(Cell(task.name, "fake-neural", 1), task, FAST)["decoder_geometry"] is None
 
 
 def test_an_embedding_learner_gets_the_seed_and_the_geometry():
@@ -160,6 +182,7 @@ def test_merge_over_seeds(tmp_path: Path):
     assert neural["exact_match"]["std"] > 0
     assert neural["attribution"]["n_swaps"] == sum(r["attribution"]["n_swaps"] for r in records[1:])
     assert neural["geometry"]["hull"]["test"]["11"]["n"] == 3 * len(task.test)
+    assert neural["decoder_geometry"] is None and sym["geometry"] is None
     assert sym["traceability"] == {"mean": 1.0, "std": None} and neural["traceability"] == {"mean": 0.0, "std": 0.0}
     assert results["tasks"][task.name]["version"] == "t1"
     assert results["metrics"]["exact_match"]["higher_is_better"] is True

@@ -10,6 +10,9 @@
 - :class:`FakeNeural`: a seeded "neural" fake with ``encode``: word-by-word
   answers, except that a seeded share of the inputs gets its last token
   replaced; attention-style attribution ``(i,)``; bag-of-words-by-position vectors.
+- :class:`FakeDecoding`: :class:`FakeNeural` with a ``first_output_state`` too
+  (its first word one-hot, its last word one-hot and its length), as the GRU
+  and the Transformer have.
 """
 
 from __future__ import annotations
@@ -135,8 +138,24 @@ class FakeNeural(ParamsMixin):
         return out
 
 
+class FakeDecoding(FakeNeural):
+    """See the module docstring."""
+
+    def first_output_state(self, sources: Sequence[Tokens]) -> np.ndarray:
+        index = {w: i for i, w in enumerate(self.vocab_)}
+        out = np.zeros((len(sources), 2 * len(self.vocab_) + 1))
+        for row, source in enumerate(sources):
+            if source and source[0] in index:
+                out[row, index[source[0]]] = 1.0
+            if source and source[-1] in index:
+                out[row, len(index) + index[source[-1]]] = 1.0
+            out[row, -1] = len(source)
+        return out
+
+
 def register_fakes() -> None:
-    """Register the fakes under ``fake-sym``, ``fake-liar`` and ``fake-neural``."""
+    """Register the fakes under ``fake-sym``, ``fake-liar``, ``fake-neural`` and ``fake-decoding``."""
     register_learner("fake-sym")(WordByWord)
     register_learner("fake-liar")(Liar)
     register_learner("fake-neural")(FakeNeural)
+    register_learner("fake-decoding")(FakeDecoding)

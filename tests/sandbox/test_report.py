@@ -24,13 +24,13 @@ from sandbox.compare import (
     write_reports,
     write_results,
 )
-from sandbox.compare.plots import task_plots
+from sandbox.compare.plots import distance_series, task_plots, two_sides_plot
 from sandbox.compare.runner import run_cell
 from sandbox.data import Example
 
 register_fakes()
 FAST = CompareConfig(heldout_fraction=0.2, bootstrap_resamples=200, swaps=20)
-LEARNERS = ["fake-sym", "fake-liar", "fake-neural", "memorize"]
+LEARNERS = ["fake-sym", "fake-liar", "fake-neural", "fake-decoding", "memorize"]
 
 
 @pytest.fixture(scope="module")
@@ -151,6 +151,29 @@ def test_the_report_shows_every_side(out_dir: Path):
     # Six figures per task (both sides present), and the suite figure on the front page.
     assert page.count('src="data:image/png;base64,') == 2 * len(task_plots(results, "toy/prim")) + 1 == 13
     assert "human: 80.7%" in page
+
+
+def test_encoder_and_decoder_spaces_side_by_side(out_dir: Path):
+    """Distances and hull shares per learner and space; the two-sides figure bins the same test items."""
+    results = read_results(out_dir)
+    md = md_tables((out_dir / "report.md").read_text())
+    distance = next(t for t in md if t[0][:3] == ["learner", "space", "dim"])  # the first task's
+    spaces = [(row[0], row[1]) for row in distance[1:]]
+    assert spaces == [("fake-neural", "encoder"), ("fake-decoding", "encoder"),
+                      ("fake-decoding", "decoder, 1st step")]
+    decoding = next(r for r in results["summary"] if r["learner"] == "fake-decoding" and r["task"] == "toy/prim")
+    assert distance[3][3] == f"{decoding['decoder_geometry']['test_median_distance']:.2f}"
+    hull = next(t for t in md if t[0][:2] == ["learner", "space"] and t[0][2].startswith("k="))
+    assert [(row[0], row[1]) for row in hull[1:]] == spaces
+    series = distance_series(results, "toy/prim")
+    assert [(label, style) for label, _, style, _ in series] == [
+        ("fake-neural", "o-"), ("fake-decoding", "o-"), ("fake-decoding (decoder, 1st step)", "s--")]
+    assert series[1][1] == series[2][1] != series[0][1]  # one colour per learner
+    n_test = 2 * len(tiny_task().test)  # two seeds
+    assert all(sum(d["n"] for d in deciles) == n_test for *_, deciles in series)
+    symbolic = next(r for r in results["summary"] if r["learner"] == "fake-sym" and r["task"] == "toy/prim")
+    assert sum(c["n"] for c in symbolic["relaxation"]["levels"].values()) == len(tiny_task().test)  # one seed
+    assert two_sides_plot(results, "toy/prim") is not None
 
 
 def test_the_front_page_links_every_task(out_dir: Path):
