@@ -16,13 +16,13 @@ Inside brackets, a marker and numeral is a reference to that position, and a
 token spelled as exactly one input word is a reference to that word (a word
 that is referred to by itself, like a name). Everything else is a constant.
 
->>> outs = [("p", "(", "v", "1", ")", "&", "q", "(", "v", "0", ",", "v", "1", ")"),
-...         ("r", "(", "v", "0", ")")]
+>>> outs = [("p", "{", "v", "1", "}", "&", "q", "{", "v", "0", "/", "v", "1", "}"),
+...         ("r", "{", "v", "0", "}")]
 >>> syn = learn_syntax([(("a", "b"), outs[0]), (("c",), outs[1])])
 >>> syn.marker, syn.open, syn.close
-(('v',), '(', ')')
+(('v',), '{', '}')
 >>> [(c.items, c.separator) for c in syn.conjuncts(("a", "b"), outs[0])]
-[(('p', '(', (1,), ')'), '&'), (('q', '(', (0,), ',', (1,), ')'), None)]
+[(('p', '{', (1,), '}'), '&'), (('q', '{', (0,), '/', (1,), '}'), None)]
 """
 
 from __future__ import annotations
