@@ -14,12 +14,12 @@ From the conjuncts of each training output (:mod:`symbolic.lfsyntax`):
    no conjunct mentions is a *specifier* of the next word where, wherever it
    stands, the next word is mentioned and of one kind (it may change that
    word's own conjuncts); any other such word belongs to the lowest phrase
-   whose words surround it, or to the sentence around the top phrase.
+   whose words surround it, or else to a sentence rule that holds the top phrase.
 3. **Rules.** Each word with its specifiers is a *unit* rule (the conjuncts
    that mention only it); each phrase is a rule whose pattern lists, in
    order, its head unit, its child phrases (slots) and its own words (fixed),
    and whose conjuncts are those that mention its head and its children's
-   heads. A sentence that does not read as a tree this way is left out
+   heads. A sentence that does not read as a tree this way is set aside
    (memorized by the caller).
 """
 
@@ -174,13 +174,14 @@ class _Tree:
                 self.unit[nxt].insert(-1, i)
             else:
                 loose.append(i)
+        self.depth = {p: self._depth(p) for p in content}
         self.span = {p: self._span(p) for p in content}
         self.attached: dict[int, list[int]] = defaultdict(list)
         self.outside: list[int] = []
         for i in loose:
             inside = [p for p in content if self.span[p][0] < i < self.span[p][1]]
             if inside:
-                self.attached[max(inside, key=lambda p: self._depth(p))].append(i)
+                self.attached[max(inside, key=self.depth.__getitem__)].append(i)
             else:
                 self.outside.append(i)
         self.ok = all(self._contiguous(p) for p in content) and self._edges_fit()
@@ -220,7 +221,7 @@ class _Tree:
         ms = set(c.mentions)
         if len(ms) == 1:
             return c.mentions[0]
-        for p in sorted(self.unit, key=self._depth, reverse=True):
+        for p in sorted(self.unit, key=self.depth.__getitem__, reverse=True):
             if ms <= {p, *self.children[p]}:
                 return p
         return None
@@ -356,7 +357,7 @@ def _add_tree(g: Grammar, t: _Tree) -> None:
 
 
 def _part(g: Grammar, conj: Conj, c: Observed) -> Conj:
-    """The conjunct, its part left open (settled over all sentences later); counts the separator after it."""
+    """The conjunct, its part still open (settled over all sentences later); counts the separator that follows it."""
     if c.separator is not None:
         g.parts[(conj, c.separator)] += 1
     return conj

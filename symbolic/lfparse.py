@@ -19,7 +19,8 @@ condition is what filled it in training, relaxed level by level:
 An analysis costs (highest level, sum of the levels of head slots, sum of
 all levels): the least wins, so among equally relaxed readings the one that
 keeps each rule's head words (a verb's frame, say) beats the one that keeps
-the words around them; the first found on ties (rules in order of first evidence, splits left to right). The
+the other slots' words; the first found on ties (rules in order of first
+evidence, splits in reading order). The
 search keeps, for each rule, position in its pattern and stretch of input,
 the least costly way to finish (dynamic programming, so a sentence's parse
 grows with the square of its length per rule, not with its readings).
@@ -34,7 +35,7 @@ from dataclasses import dataclass
 from sandbox.derivation import Derivation, Relaxation
 from sandbox.lforms import Entry
 from sandbox.seqops import ANY_WORD
-from symbolic.lfgrammar import PHRASE, SENTENCE, UNIT, Grammar, Shape
+from symbolic.lfgrammar import PHRASE, SENTENCE, UNIT, Grammar
 
 Tokens = tuple[str, ...]
 MAX_ITEMS = 200_000  # analyses per input (a 60-word sentence of the recursion categories: about 2e4)
@@ -267,26 +268,35 @@ def _overlap(a: set[tuple[int, int]], b: set[tuple[int, int]]) -> float:
     return len(a & b) / smaller if smaller else 0.0
 
 
-def derivation(node: Node, src: Tokens, shapes: list[Shape], g: Grammar,
-               word_evidence: dict[str, tuple[str, ...]]) -> Derivation:
-    """The analysis in the sandbox's derivation format (format 3); rule ``i`` is named ``lf{i+1}``."""
+def copy_evidence(g: Grammar, word_evidence: dict[str, tuple[str, ...]]) -> tuple[str, ...]:
+    """Training examples behind the copy bias: words of the copying kind whose lemma is their spelling."""
+    kind = copy_kind(g)
+    return tuple(e for v, x in g.words.items() if x.kind == kind and x.lemma == (v,)
+                 for e in word_evidence.get(v, ())[:1])[:3]
+
+
+def derivation(node: Node, src: Tokens, parser: LFParser, word_evidence: dict[str, tuple[str, ...]],
+               copied: tuple[str, ...]) -> Derivation:
+    """The analysis in the sandbox's derivation format (format 3); rule ``i`` is named ``lf{i+1}``.
+
+    ``copied``: the evidence of the copy bias (:func:`copy_evidence`), for words never seen.
+    """
+    g = parser.g
     if node.rule < 0:
         w = src[node.head]
         if w not in g.words:
             # Never seen: read as standing for itself; the evidence is the words that do.
-            kind = copy_kind(g) or ""
+            kind = parser.copy_kind or ""
             entry = Entry((w,), None if kind == "itself" else g.marker)
-            ev = tuple(e for v, x in g.words.items() if x.kind == kind and x.lemma == (v,)
-                       for e in word_evidence.get(v, ())[:1])[:3]
-            return Derivation("copy", (ANY_WORD,), (entry,), node.span, (), ev,
+            return Derivation("copy", (ANY_WORD,), (entry,), node.span, (), copied,
                               (Relaxation(0, 2, "words seen in training", f"any word, read as a {kind} word "
-                                          "that stands for itself (the copy bias)", ev),))
+                                          "that stands for itself (the copy bias)", copied),))
         word = g.words[w]
         entry = Entry(word.lemma, None if word.by_itself else g.marker)
         return Derivation(f"word:{w}", (w,), (entry,), node.span, (), word_evidence.get(w, ()))
-    shape = shapes[node.rule]
+    shape = parser.shapes[node.rule]
     name = f"lf{node.rule + 1}"
-    children = tuple(derivation(c, src, shapes, g, word_evidence) for c in node.children)
+    children = tuple(derivation(c, src, parser, word_evidence, copied) for c in node.children)
     evidence = tuple(g.rules[shape])
     role = "word" if shape.kind == UNIT else "head" if shape.kind == PHRASE else "phrase"
     relax = tuple(Relaxation(k, lvl, f"fillers of {name} slot {k}",

@@ -4,12 +4,12 @@ A task whose outputs name input words by their position (a numeral) writes
 meanings the concatenative rules cannot; this module reads such outputs
 without knowing any of their symbols:
 
-1. the *marker*: the longest run of tokens that stands before every numeral
+1. the *marker*: the longest stretch of tokens that stands before every numeral
    naming a word position (a variable's prefix);
 2. the *brackets*: the pair of tokens that balances in every output and
    encloses every such reference;
 3. *conjuncts*: the top-level stretches that end with a closing bracket, and
-   the *separator* after each (a part of the meaning is the separator its
+   the *separator* that follows each (a part of the meaning is the separator its
    conjuncts take).
 
 Inside brackets, a marker and numeral is a reference to that position, and a
@@ -40,7 +40,7 @@ class Observed:
     """One conjunct of a training output, with references resolved to positions."""
 
     items: tuple[ObsItem, ...]
-    separator: str | None  # the token after it; None for the last conjunct
+    separator: str | None  # the token that follows it; None for the last conjunct
     by_word: frozenset[int] = frozenset()  # positions referred to by the word itself
     outside: Tokens = ()  # the tokens before the opening bracket (where a lemma and a label stand)
 

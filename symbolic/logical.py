@@ -17,6 +17,7 @@ import itertools
 import sys
 from collections import defaultdict
 from collections.abc import Sequence
+from dataclasses import replace
 from graphlib import CycleError, TopologicalSorter
 
 from sandbox.data import Example
@@ -24,7 +25,7 @@ from sandbox.derivation import Derivation, attribution, replay
 from sandbox.lforms import Render
 from sandbox.protocol import Prediction
 from symbolic.lfgrammar import Grammar, Shape, induce, learn_words
-from symbolic.lfparse import MAX_ITEMS, Budget, LFParser, derivation
+from symbolic.lfparse import MAX_ITEMS, Budget, LFParser, copy_evidence, derivation
 from symbolic.lfsyntax import Observed, is_position, learn_syntax
 from symbolic.work import Work
 
@@ -42,6 +43,7 @@ class LogicalReading:
         self.parser = LFParser(g, similarity, frozenset(word_evidence), max_items)
         self.notes = notes
         self.render_evidence = tuple(next(iter(g.rules.values()))[:1])
+        self.copied = copy_evidence(g, word_evidence)
 
     def kinds(self) -> dict[str, int]:
         """How many rules of each kind (unit, phrase, sentence), and the examples memorized."""
@@ -71,11 +73,11 @@ class LogicalReading:
         level = node.cost[0]
         if level > max_relaxation:
             return Prediction.abstain(f"would need relaxation level {level} (the cap is {max_relaxation})", level)
-        top = derivation(node, source, self.parser.shapes, self.grammar, self.word_evidence)
+        top = derivation(node, source, self.parser, self.word_evidence, self.copied)
         root = Derivation("render", (0,), (self.law,), (0, len(source)), (top,), self.render_evidence)
-        tokens = replay(root, source)
-        root = Derivation("render", (0,), (self.law,), (0, len(source)), (top,), self.render_evidence, output=tokens)
-        return Prediction(tokens, "", level, root, attribution(root))
+        # The answer is what the sandbox's own replayer builds from the derivation, stated on its root.
+        root = replace(root, output=replay(root, source))
+        return Prediction(root.output, "", level, root, attribution(root))
 
 
 def read_logical_forms(train: Sequence[Example], work: Work, coverage: float,
