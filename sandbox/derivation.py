@@ -182,6 +182,23 @@ def replay(derivation: Derivation, source: Sequence[str]) -> Tokens:
     return _replay(derivation, src)
 
 
+def replay_attributed(derivation: Derivation, source: Sequence[str]) -> tuple[Tokens, tuple[tuple[int, ...], ...]]:
+    """:func:`replay` and :func:`attribution` at once.
+
+    A render root is walked once: the input positions behind its tokens do not
+    depend on the words, so the replay on ``source`` gives them too.
+    """
+    src = tuple(source)
+    if derivation.span != (0, len(src)):
+        raise ReplayError(f"root covers {derivation.span}, input has {len(src)} words")
+    if any(isinstance(x, Render) for x in derivation.template):
+        tokens, behind = _rendered(derivation, src)
+        if derivation.output and derivation.output != tokens:
+            raise ReplayError(f"rule {derivation.rule}: states {derivation.output}, rebuilds {tokens}")
+        return tokens, behind
+    return _replay(derivation, src), attribution(derivation)
+
+
 def _replay(node: Derivation, src: Tokens) -> Tokens:
     # This walk looks like symbolic/trace.py's replay (and its trace builder) on purpose and must stay
     # a copy: traceability is defined by a replay that reads the derivation alone, so it may never

@@ -29,8 +29,7 @@ Work is counted: ``max_items`` bounds the analyses one input may build.
 
 from __future__ import annotations
 
-from bisect import bisect_left
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from sandbox.derivation import Derivation, Relaxation
 from sandbox.lforms import Entry
@@ -41,9 +40,11 @@ Tokens = tuple[str, ...]
 MAX_ITEMS = 200_000  # analyses per input (a 60-word sentence of the recursion categories: about 2e4)
 
 
-@dataclass(frozen=True)
-class Node:
-    """One analysis: a rule over a span (``rule`` -1: one word), its children and slot levels."""
+class Node(NamedTuple):
+    """One analysis: a rule over a span (``rule`` -1: one word), its children and slot levels.
+
+    A named tuple, not a frozen dataclass: a parse builds tens of thousands, and these are cheap to make.
+    """
 
     rule: int
     span: tuple[int, int]
@@ -71,7 +72,6 @@ class LFParser:
         self.kind = [s.kind for s in self.shapes]
         self.heads = [s.head for s in self.shapes]
         self.patterns = [s.pattern for s in self.shapes]
-        self.fixed = [frozenset(x for x in s.pattern if isinstance(x, str)) for s in self.shapes]
         self.rules_in: dict[tuple[int, int], frozenset[int]] = {}
         self.words_in: dict[tuple[int, int], frozenset[str]] = {}
         self.kinds_in: dict[tuple[int, int], frozenset[str]] = {}
@@ -94,6 +94,19 @@ class LFParser:
         self.copy_kind = copy_kind(g)
         self._levels: dict[tuple[int, int, int, str], int] = {}
         self._kind_sim: dict[tuple[str, str], bool] = {}
+        # Indexes for the reach masks: every slot item of a phrase rule, fixed items by word,
+        # units by length (a unit covers one word per item).
+        self._slot_items = [(r, k, int(x)) for r in self.phrases for k, x in enumerate(self.patterns[r])
+                            if not isinstance(x, str)]
+        self._fixed_at: dict[str, list[tuple[int, int]]] = {}
+        for r in self.phrases:
+            for k, x in enumerate(self.patterns[r]):
+                if isinstance(x, str):
+                    self._fixed_at.setdefault(x, []).append((r, k))
+        self._units_of: dict[tuple[int, str], tuple[int, ...]] = {}  # by length and first word, in order
+        self._taken: dict[tuple[int, str], tuple[tuple[int, ...], tuple[tuple[int, int], ...]]] = {}
+        self._near_words: dict[str, frozenset[str]] = {}
+        self._lengths_from: dict[str, tuple[int, ...]] = {}
 
     # -- slot conditions ----------------------------------------------------------------------
     def _word_level(self, w: str, key: tuple[int, int], seen: frozenset[str] | None = None) -> int:
@@ -102,16 +115,25 @@ class LFParser:
             return 0
         kind = self.word_kind.get(w)
         mates = self.g.classmates.get(w, frozenset())
-        mine = self.filled_by.get(w, set())
-        if any(m in seen for m in mates) or (mine and any(
-                self.word_kind.get(v) == kind and _overlap(mine, self.filled_by.get(v, set())) >= self.similarity
-                for v in seen)):
+        if any(m in seen for m in mates) or not self._near(w).isdisjoint(seen):
             return 1
         if kind is None and w not in self.vocabulary and self.copy_kind is not None:
             # A word never seen, read as standing for itself (the copy bias): its leaf costs level 2
             # once; each slot it fills asks only that its kind was seen there.
             return 1 if self.copy_kind in self.kinds_in[key] else 3
         return 2 if kind in self.kinds_in[key] else 3
+
+    def _near(self, w: str) -> frozenset[str]:
+        """Words of ``w``'s kind filling at least ``similarity`` of the smaller of their two sets of
+        slots (none for a word that filled no slot or has no kind); found once per word."""
+        found = self._near_words.get(w)
+        if found is None:
+            kind, mine = self.word_kind.get(w), self.filled_by.get(w, set())
+            found = frozenset(v for v, k in self.word_kind.items() if k == kind
+                              and _overlap(mine, self.filled_by.get(v, set())) >= self.similarity) \
+                if mine and kind is not None else frozenset()
+            self._near_words[w] = found
+        return found
 
     def level(self, rule: int, slot: int, child: Node, src: Tokens) -> int:
         w = src[child.head]
@@ -151,57 +173,152 @@ class LFParser:
 
     # -- the chart --------------------------------------------------------------------------
     def parse(self, src: Tokens) -> Node | None:
-        """The least relaxed analysis of the whole input by a rule seen at the top, or ``None``."""
+        """The least relaxed analysis of the whole input by a rule seen at the top, or ``None``.
+
+        Starts are taken right to left and, from each, ends left to right, so that
+        every cell a rule may use is complete when the rule is tried. Beside the
+        chart, bit masks say where each phrase rule can end (:meth:`_reach_from`),
+        so the costed search is run only where a rule completes and never follows
+        a split that cannot.
+        """
         n = len(src)
         chart: dict[tuple[int, int], dict[int, Node]] = {}
         self._spent = 0
         self._memo: dict[tuple[int, int, int, int], Tail | None] = {}
-        self._at: dict[str, list[int]] = {}
-        for p, w in enumerate(src):
-            self._at.setdefault(w, []).append(p)
-        self._ends: list[list[int]] = [[] for _ in range(n)]  # per start, the ends of filled cells (ascending)
+        self._ends: list[list[int]] = [[] for _ in range(n + 1)]  # per start, the ends of filled cells (ascending)
+        self._acc: dict[tuple[int, int], tuple[tuple[int, int], ...]] = {}  # per cell, the slot items taking it
+        # _reach[rule][k][p]: bit e set where items k.. of the phrase rule can cover p..e
+        done = [1 << p for p in range(n + 1)]  # past the last item: only where it is (never written)
+        self._reach = {r: [[0] * (n + 1) for _ in self.patterns[r]] + [done] for r in self.phrases}
         leaves = [Node(-1, (i, i + 1), i, (), (), (0, 0, 0) if w in self.vocabulary else (2, 2, 2))
                   for i, w in enumerate(src)]
-        for length in range(1, n + 1):
-            for i in range(n - length + 1):
-                j = i + length
+        for i in range(n - 1, -1, -1):
+            # Per phrase rule, bit j set where it can cover i..j, grown as the cells from i fill (only
+            # past the end being tried); per end, the phrase rules to try there; the ends to try, as bits
+            # (the ends of units of a length that may start here, and of those rules).
+            ends_at: dict[int, int] = {}
+            rules_at: dict[int, list[int]] = {}
+            todo = 0
+            for length in self._unit_lengths(src[i]):
+                todo |= 1 << (i + length)
+            for rule, k in self._fixed_at.get(src[i], ()):
+                if k == 0:
+                    todo |= self._grow(ends_at, rules_at, rule, self._reach[rule][1][i + 1] >> (i + 1) << (i + 1))
+            todo &= (2 << n) - 1
+            while todo:
+                low = todo & -todo
+                todo ^= low
+                j = low.bit_length() - 1
                 cell: dict[int, Node] = {}
-                for rule in self.units if length <= 4 else ():
-                    self._fill(cell, rule, src, i, j, chart, leaves)
-                for rule in self.phrases if length >= 2 else ():
-                    self._fill(cell, rule, src, i, j, chart, leaves)
+                for rule in self._units_to_try(j - i, src[i]):
+                    self._put(cell, rule, i, j, self._unit(rule, i, src, leaves))
+                rules = rules_at.pop(j, None)
+                if rules:
+                    if len(rules) > 1:
+                        rules.sort()  # in rule order: the first found wins ties
+                    for rule in rules:
+                        self._put(cell, rule, i, j, self._best(rule, 0, i, j, src, chart))
                 if cell:
                     chart[(i, j)] = cell
                     self._ends[i].append(j)
+                    firsts, self._acc[(i, j)] = self._taken_by(cell, src)
+                    for rule in firsts:
+                        more = self._reach[rule][1][j] >> (j + 1) << (j + 1)
+                        if more & ~ends_at.get(rule, 0):
+                            todo |= self._grow(ends_at, rules_at, rule, more)
+            self._reach_from(i, src)
         top = [a for r, a in chart.get((0, n), {}).items() if r in self.roots]
         return min(top, key=lambda a: a.cost) if top else None
 
-    def _fill(self, cell: dict[int, Node], rule: int, src: Tokens, i: int, j: int,
-              chart: dict[tuple[int, int], dict[int, Node]], leaves: list[Node]) -> None:
-        pat = self.patterns[rule]
-        if len(pat) > j - i or (isinstance(pat[0], str) and pat[0] != src[i]) \
-                or (isinstance(pat[-1], str) and pat[-1] != src[j - 1]) \
-                or any(not self._within(w, i, j) for w in self.fixed[rule]):
-            return
-        found = self._best(rule, 0, i, j, src, chart, leaves)
+    def _units_to_try(self, length: int, first: str) -> tuple[int, ...]:
+        """The units of ``length`` words (one per item) that may start with ``first``, in order."""
+        found = self._units_of.get((length, first))
+        if found is None:
+            found = self._units_of[(length, first)] = tuple(
+                r for r in self.units if len(self.patterns[r]) == length
+                and (not isinstance(self.patterns[r][0], str) or self.patterns[r][0] == first))
+        return found
+
+    @staticmethod
+    def _grow(ends_at: dict[int, int], rules_at: dict[int, list[int]], rule: int, more: int) -> int:
+        """Add the ends in ``more`` to the rule's; the new ones, as bits."""
+        old = ends_at.get(rule, 0)
+        new = more & ~old
+        if new:
+            ends_at[rule] = old | new
+            bits = new
+            while bits:
+                low = bits & -bits
+                bits ^= low
+                rules_at.setdefault(low.bit_length() - 1, []).append(rule)
+        return new
+
+    def _unit_lengths(self, first: str) -> tuple[int, ...]:
+        """The lengths of the units that may start with ``first``."""
+        found = self._lengths_from.get(first)
+        if found is None:
+            found = self._lengths_from[first] = tuple(sorted({
+                len(self.patterns[r]) for r in self.units
+                if not isinstance(self.patterns[r][0], str) or self.patterns[r][0] == first}))
+        return found
+
+    def _reach_from(self, i: int, src: Tokens) -> None:
+        """Where items ``1..`` of each phrase rule can end from ``i`` (every cell from ``i`` is complete)."""
+        reach = self._reach
+        for rule, k in self._fixed_at.get(src[i], ()):
+            if k:
+                reach[rule][k][i] = reach[rule][k + 1][i + 1]
+        for e in self._ends[i]:
+            for rule, k in self._acc[(i, e)]:
+                reach[rule][k][i] |= reach[rule][k + 1][e]
+
+    def _taken_by(self, cell: dict[int, Node], src: Tokens) -> tuple[tuple[int, ...], tuple[tuple[int, int], ...]]:
+        """The slot items that take some constituent of the cell below level 3: the phrase rules whose
+        first item does, and the other (rule, position in its pattern) pairs. Memoized per constituent
+        (its rule and head word) across inputs."""
+        found = [self._taken_one(child, src) for child in cell.values()]
+        if len(found) == 1:
+            return found[0]
+        return (tuple(sorted({r for f in found for r in f[0]})),
+                tuple(sorted({pair for f in found for pair in f[1]})))
+
+    def _taken_one(self, child: Node, src: Tokens) -> tuple[tuple[int, ...], tuple[tuple[int, int], ...]]:
+        memo = (child.rule, src[child.head])
+        found = self._taken.get(memo)
+        if found is None:
+            pairs = [(r, k) for r, k, slot in self._slot_items if self.level(r, slot, child, src) < 3]
+            found = self._taken[memo] = (tuple(r for r, k in pairs if k == 0), tuple((r, k) for r, k in pairs if k))
+        return found
+
+    def _put(self, cell: dict[int, Node], rule: int, i: int, j: int, found: Tail | None) -> None:
         if found is not None:
             cost, children, levels = found
             cell[rule] = Node(rule, (i, j), children[self.heads[rule]].head, children, levels, cost)
 
-    def _within(self, word: str, i: int, j: int) -> bool:
-        """Whether ``word`` stands somewhere in ``i..j`` of the input being parsed."""
-        at = self._at.get(word)
-        if not at:
-            return False
-        k = bisect_left(at, i)
-        return k < len(at) and at[k] < j
+    def _unit(self, rule: int, i: int, src: Tokens, leaves: list[Node]) -> Tail | None:
+        """A unit's one analysis from ``i`` (a word per item; the caller matched the length), if its
+        fixed words stand there."""
+        self._spent += 1
+        if self._spent > self.max_items:
+            raise Budget
+        out: Tail = ((0, 0, 0), (), ())
+        pat = self.patterns[rule]
+        for k in range(len(pat) - 1, -1, -1):
+            item, leaf = pat[k], leaves[i + k]
+            if isinstance(item, str):
+                if src[i + k] != item:
+                    return None
+            else:
+                out = _join(self.level(rule, int(item), leaf, src), True, leaf, out)
+        return out
 
     def _best(self, rule: int, k: int, pos: int, end: int, src: Tokens,
-              chart: dict[tuple[int, int], dict[int, Node]], leaves: list[Node]) -> Tail | None:
-        """The least costly way for items ``k..`` of ``rule`` to cover ``pos..end`` (memoized per input)."""
+              chart: dict[tuple[int, int], dict[int, Node]]) -> Tail | None:
+        """The least costly way for items ``k..`` of phrase ``rule`` to cover ``pos..end`` (memoized per input)."""
         memo = (rule, k, pos, end)
-        if memo in self._memo:
-            return self._memo[memo]
+        found = self._memo.get(memo, _UNKNOWN)
+        if found is not _UNKNOWN:
+            return found  # type: ignore[return-value]
         self._spent += 1
         if self._spent > self.max_items:
             raise Budget
@@ -211,32 +328,36 @@ class LFParser:
             out = ((0, 0, 0), (), ()) if pos == end else None
         elif isinstance(pat[k], str):
             if pos < end and src[pos] == pat[k]:
-                out = self._best(rule, k + 1, pos + 1, end, src, chart, leaves)
-        elif self.kind[rule] == UNIT:
-            tail = self._best(rule, k + 1, pos + 1, end, src, chart, leaves) if pos < end else None
-            if tail is not None:
-                out = _join(self.level(rule, int(pat[k]), leaves[pos], src), True, leaves[pos], tail)
+                out = self._best(rule, k + 1, pos + 1, end, src, chart)
         else:
-            rest_min = len(pat) - k - 1
-            nxt = pat[k + 1] if k + 1 < len(pat) else None
-            for e in self._ends[pos]:  # only where some constituent starting here ends
-                if e > end - rest_min:
+            slot, head = int(pat[k]), pat[k] == self.heads[rule]
+            after, level = self._reach[rule][k + 1], self.level
+            limit = end - (len(pat) - k - 1)  # the items after this one need a word each at least
+            # The last slot must end where the rule does: one cell to look at, not every end.
+            for e in ((end,) if k + 1 == len(pat) else self._ends[pos]):  # where a constituent ends
+                if e > limit:
                     break
-                cell = chart[(pos, e)]
-                if isinstance(nxt, str) and (e >= end or src[e] != nxt):
+                if not after[e] >> end & 1:
+                    continue  # the items after this slot cannot end where the rule must
+                cell = chart.get((pos, e))
+                if cell is None:
                     continue
-                tail = self._best(rule, k + 1, e, end, src, chart, leaves)
-                if tail is None:
-                    continue
+                tail = None  # found at the first constituent the slot takes (a kind never seen there is not tried)
                 for child in cell.values():
-                    lvl = self.level(rule, int(pat[k]), child, src)
-                    if lvl < 3:  # a constituent of a kind never seen in the slot is not tried
-                        joined = _join(lvl, pat[k] == self.heads[rule], child, tail)
+                    lvl = level(rule, slot, child, src)
+                    if lvl < 3:
+                        if tail is None:
+                            tail = self._best(rule, k + 1, e, end, src, chart)
+                            if tail is None:
+                                break
+                        joined = _join(lvl, head, child, tail)
                         if out is None or joined[0] < out[0]:
                             out = joined
         self._memo[memo] = out
         return out
 
+
+_UNKNOWN = object()  # not yet in the memo (None there means: no analysis)
 
 # The cost, children and slot levels of the items from some position on.
 Tail = tuple[tuple[int, int, int], tuple[Node, ...], tuple[int, ...]]

@@ -21,7 +21,7 @@ from dataclasses import replace
 from graphlib import CycleError, TopologicalSorter
 
 from sandbox.data import Example
-from sandbox.derivation import Derivation, attribution, replay
+from sandbox.derivation import Derivation, attribution, replay_attributed
 from sandbox.lforms import Render
 from sandbox.protocol import Prediction
 from symbolic.lfgrammar import Grammar, Shape, induce, learn_words
@@ -76,8 +76,9 @@ class LogicalReading:
         top = derivation(node, source, self.parser, self.word_evidence, self.copied)
         root = Derivation("render", (0,), (self.law,), (0, len(source)), (top,), self.render_evidence)
         # The answer is what the sandbox's own replayer builds from the derivation, stated on its root.
-        root = replace(root, output=replay(root, source))
-        return Prediction(root.output, "", level, root, attribution(root))
+        output, behind = replay_attributed(root, source)
+        root = replace(root, output=output)
+        return Prediction(output, "", level, root, behind)
 
 
 def read_logical_forms(train: Sequence[Example], work: Work, coverage: float,
