@@ -76,7 +76,8 @@ class SymbolicLearner(ParamsMixin):
       outputs, ``"reading-order"`` prefers the one whose first slot spans more
       words (operators apply in the order they are read) and says so in the answer's
       ``reason``; ``"none"`` abstains. Ties the bias cannot settle (two rules
-      on the same words) always abstain.
+      on the same words) always abstain. The sequence reading applies the same
+      bias after its precedence read off the data.
     - ``max_input_words``: longer inputs are refused with an abstention (the
       chart parser's cost grows steeply with length; the sandbox's loaders
       refuse inputs over the same documented limit).
@@ -196,7 +197,8 @@ class SymbolicLearner(ParamsMixin):
         if self.sequences:
             work = Work(self.max_sequence_work, report=reporter())
             work.enter("sequence reading")
-            found = read_sequences(self.train_, work, self.max_slots, self.sequence_coverage, self.copy_bias)
+            found = read_sequences(self.train_, work, self.max_slots, self.sequence_coverage, self.copy_bias,
+                                   self.grouping == "reading-order")
             self.sequence_work_ = work.spent
             if isinstance(found, str):
                 self.sequence_reason_ = found

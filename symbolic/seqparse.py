@@ -93,6 +93,7 @@ class Reading:
     ties: int = 1  # distinct meanings at this level for this span (capped at MAX_TIES)
     novel: int = 0  # nestings in this subtree that no training example showed (a rule's phrase in a slot)
     alt: Reading | None = None  # an equally ranked reading with another meaning
+    grouped: bool = False  # in this subtree, the grouping bias chose between equally ranked meanings
 
     def nestings(self) -> Iterable[Nesting]:
         """(rule, slot, filler rule) for every slot in the subtree (``sequence`` for a run)."""
@@ -111,6 +112,7 @@ class SeqParser:
     rules: Sequence[SeqRule]
     seen_words: frozenset[str] = frozenset()
     nestings: frozenset[Nesting] = frozenset()  # seen in training; precedence among equal readings
+    grouping: bool = False  # the reading-order grouping bias settles what precedence leaves tied
     max_steps: int = MAX_PARSE_STEPS
     _by_first: dict[str | None, list[SeqRule]] = field(default_factory=dict)
     _fixed: frozenset[str] = frozenset()
@@ -186,8 +188,9 @@ class _Parse:
                 novel = sum(c.novel for c in children) + sum(
                     (rule.id, k, c.rule.id if c.rule is not None else RUN_RULE) not in self.p.nestings
                     for k, c in enumerate(children))
-                reading = Reading(level, meaning, (i, j), rule, children, (), ties, novel)
-                best = _better(best, reading)
+                reading = Reading(level, meaning, (i, j), rule, children, (), ties, novel,
+                                  grouped=any(c.grouped for c in children))
+                best = _better(best, reading, self.p.grouping)
         self.memo[key] = best
         return best
 
@@ -217,16 +220,31 @@ class _Parse:
                 yield from self._match(pattern, k + 1, q, end, (*acc, child))
 
 
-def _better(old: Reading | None, new: Reading) -> Reading:
+def _better(old: Reading | None, new: Reading, grouping: bool = False) -> Reading:
     """The less relaxed reading; at one level, the one with fewer nestings training never showed
-    (precedence from the data: ``f x g`` read as training read its like); else a tie."""
+    (precedence from the data: ``f x g`` read as training read its like); then, with ``grouping``,
+    the one whose first slot spans more words (the concatenative learner's reading-order bias:
+    operators apply in the order they are read), noted on the reading; else a tie."""
     if old is None or (new.level, new.novel) < (old.level, old.novel):
         return new
     if (new.level, new.novel) == (old.level, old.novel) and new.meaning != old.meaning:
+        first_old, first_new = _first_slot(old), _first_slot(new)
+        if grouping and first_old and first_new and first_old != first_new:
+            winner = new if first_new > first_old else old
+            winner.grouped = True
+            return winner
         old.ties = min(MAX_TIES, old.ties + new.ties)
         if old.alt is None:
             old.alt = new
     return old
+
+
+def _first_slot(reading: Reading) -> int:
+    """How many words a rule reading's first slot spans (0 for a run)."""
+    if reading.rule is None or not reading.children:
+        return 0
+    a, b = reading.children[0].span
+    return b - a
 
 
 def derivation(reading: Reading, source: Sequence[str], parser: SeqParser,

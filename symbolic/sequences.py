@@ -97,10 +97,13 @@ class SequenceReading:
 def _prediction(found: Reading, source: Tokens, reading: SequenceReading) -> Prediction:
     node = derivation(found, source, reading.parser, reading.run_evidence)
     longer = longer_than_checked(found)
-    note = ""
+    notes = []
+    if found.grouped:
+        notes.append("equally relaxed derivations differ; the reading-order grouping bias chose this one")
     if longer:
-        note = ("applied to longer sequences than training showed, at level 0 (a sequence slot holds runs "
-                f"of any length): {'; '.join(longer[:3])}")
+        notes.append("applied to longer sequences than training showed, at level 0 (a sequence slot holds runs "
+                     f"of any length): {'; '.join(longer[:3])}")
+    note = "; ".join(notes)
     return Prediction(found.meaning, note, found.level, node, attribution(node))
 
 
@@ -128,8 +131,12 @@ def _category_law(lexicon: SequenceLexicon, train: Sequence[Example], tolerance:
 
 
 def read_sequences(train: Sequence[Example], work: Work, max_slots: int, coverage: float,
-                   copy_bias: bool = True) -> SequenceReading | str:
-    """The sequence reading of ``train``, or why there is none (see the module docstring)."""
+                   copy_bias: bool = True, grouping: bool = True) -> SequenceReading | str:
+    """The sequence reading of ``train``, or why there is none (see the module docstring).
+
+    ``grouping``: answers settle ties that precedence leaves by the reading-order bias (the
+    learner's ``grouping="reading-order"``), and say so; else they abstain.
+    """
     # A first look at a sample: where its runs already contradict the category (the usual
     # case for a task of primitives), nothing more is computed.
     sample = train[:SAMPLE]
@@ -154,7 +161,7 @@ def read_sequences(train: Sequence[Example], work: Work, max_slots: int, coverag
             memorized[ex.source] = Rule(rid, ex.source, ex.target, (ex.id,), RuleKind.MEMORIZED, notes=(
                 "memorized: the sequence rules do not derive this training example",))
     seen = frozenset(w for ex in train for w in ex.source)
-    parser = SeqParser(found.lexicon, found.rules, seen, found.nestings)
+    parser = SeqParser(found.lexicon, found.rules, seen, found.nestings, grouping=grouping)
     evidence = next((r.evidence for r in found.rules if r.n_slots), ())
     notes = tuple(found.refits)
     return SequenceReading(found.lexicon, found.rules, memorized, parser, evidence, notes)

@@ -158,3 +158,38 @@ def test_nacs_reads_commands_backwards_through_repeated_slots():
         repeated += any(len(set(s := [x for x in n.pattern if isinstance(x, int)])) < len(s)
                         for n in p.derivation.nodes())
     assert repeated > 0  # some answers matched a slot twice ("<0> <0> -> <0> twice")
+
+
+# A prefix grammar whose operator word ``neg`` owns a token, so the sequence reading reads it as a
+# run word; ``bis X`` doubles X. Training never puts one ``bis`` phrase inside another after ``neg``.
+PREFIX_TRAIN = [
+    ("neg neg neg mo", "N N N MO"), ("bis bis bis mo", "MO MO MO MO MO MO MO MO"),
+    ("neg bis bis ka", "N KA KA KA KA"), ("neg neg neg ka", "N N N KA"), ("bis ka", "KA KA"),
+    ("bis neg neg ka", "N N KA N N KA"), ("neg bis neg ri", "N N RI N RI"), ("neg neg mo", "N N MO"),
+    ("mo", "MO"), ("bis ri", "RI RI"), ("bis neg ri", "N RI N RI"), ("neg ri", "N RI"),
+    ("neg bis bis ri", "N RI RI RI RI"), ("neg neg ka", "N N KA"), ("neg neg bis ri", "N N RI RI"),
+    ("bis neg neg ri", "N N RI N N RI"), ("neg bis ka", "N KA KA"), ("neg bis neg mo", "N N MO N MO"),
+    ("ka", "KA"), ("bis neg mo", "N MO N MO"),
+]
+
+
+@pytest.mark.parametrize("renamed", [False, True])
+def test_sequence_reading_settles_equal_readings_by_the_grouping_bias(renamed: bool) -> None:
+    """Two equally relaxed readings with different meanings: ``reading-order`` answers as the
+    concatenative learner would (operators apply in the order read), and says so; ``none`` abstains."""
+    pairs = PREFIX_TRAIN
+    query, gold = ("bis", "neg", "bis", "mo"), ("N", "MO", "MO", "N", "MO", "MO")
+    if renamed:
+        names = {"neg": "qa", "bis": "zel", "mo": "tu", "ka": "ve", "ri": "po",
+                 "N": "X1", "MO": "X2", "KA": "X3", "RI": "X4"}
+        pairs = [(" ".join(names[w] for w in s.split()), " ".join(names[t] for t in t_.split())) for s, t_ in pairs]
+        query, gold = tuple(names[w] for w in query), tuple(names[t] for t in gold)
+    data = [Example.of(s, t, id=f"t{i}") for i, (s, t) in enumerate(pairs)]
+    learner = _fit(data)
+    assert learner.summary()["rule_language"] == "sequence"
+    pred = learner.predict([query])[0]
+    assert pred.tokens == gold
+    assert "grouping bias" in pred.reason
+    assert replay(pred.derivation, query) == gold
+    undecided = _fit(data, grouping="none").predict([query])[0]
+    assert undecided.tokens is None and "ambiguous" in undecided.reason
