@@ -182,7 +182,8 @@ class SymbolicLearner(ParamsMixin):
         self.sequence_reason_ = "not tried (sequences=False)"
         self.logical_reason_ = "not tried (logical_forms=False)"
         if self.logical_forms:
-            work = Work(None)
+            work = Work(self.max_work, report=reporter())
+            work.enter("conjunct reading")
             read = read_logical_forms(self.train_, work, self.logical_coverage, self.similarity,
                                       self.max_parse_items)
             if isinstance(read, str):
@@ -191,7 +192,8 @@ class SymbolicLearner(ParamsMixin):
                 self.logical_, self.logical_reason_ = read, "kept"
                 # Rules of three languages share the attribute; each reading knows its own.
                 self.rules_: dict[str, Any] = dict(read.rule_map())
-                self.work_: dict[str, Any] = {"logical_steps": work.spent, "memorized": len(read.memory)}
+                self.work_: dict[str, Any] = {"logical_steps": work.spent, "memorized": len(read.memory),
+                                              "work_steps": work.spent, "max_work": self.max_work}
                 self.revisions_: tuple[str, ...] = read.notes
                 return self
         if self.sequences:
@@ -205,7 +207,8 @@ class SymbolicLearner(ParamsMixin):
             else:
                 self.sequence_, self.sequence_reason_ = found, "kept"
                 self.rules_ = dict(found.rule_map())
-                self.work_ = {"sequence_steps": work.spent, "max_sequence_work": self.max_sequence_work}
+                self.work_ = {"sequence_steps": work.spent, "max_sequence_work": self.max_sequence_work,
+                              "work_steps": work.spent, "max_work": self.max_sequence_work}
                 self.revisions_ = found.notes
                 return self
         if self.inverse and is_backward_function(self.train_):

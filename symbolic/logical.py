@@ -96,7 +96,8 @@ def read_logical_forms(train: Sequence[Example], work: Work, coverage: float,
     memory: dict[Tokens, tuple[Tokens, str]] = {}
     evidence: dict[str, list[str]] = defaultdict(list)
     for ex in train:
-        work.spend(len(ex.target))
+        if not work.spend(len(ex.target)):
+            return f"work budget spent ({work.limit} steps) while reading the outputs"
         conj = syntax.conjuncts(ex.source, ex.target)
         for w in set(ex.source):
             if len(evidence[w]) < 3:

@@ -199,3 +199,13 @@ def test_every_training_sentence_is_answered_as_given(seed: int) -> None:
     learner = SymbolicLearner().fit(train)
     for ex in train:
         assert learner.explain(ex.source).tokens == ex.target
+
+
+def test_the_conjunct_reading_is_bounded_by_max_work_and_reports_what_it_spent() -> None:
+    full = SymbolicLearner().fit(TRAIN)
+    spent = full.summary()["work_steps"]
+    assert 0 < spent <= full.summary()["max_work"]
+    # A budget below what the reading needs: it stops, says why, and the learner goes on.
+    short = SymbolicLearner(max_work=spent // 2).fit(TRAIN)
+    assert "work budget spent" in short.logical_reason_
+    assert short.summary()["rule_language"] != "conjuncts over word positions"
