@@ -93,17 +93,19 @@ def _terms(n_slots: int, constants: Sequence[str]) -> list[_Term]:
 
 
 def find_program(instances: Sequence[Instance], n_slots: int, work: Work,
-                 max_size: int = MAX_SIZE) -> Program | None:
+                 max_size: int = MAX_SIZE, owned: frozenset[str] = frozenset()) -> Program | None:
     """The smallest program that rebuilds every instance's output, or None.
 
     Constants are tried only for tokens that stand in every output, and only
-    where no program without constants fits. Among programs of one size, the first in term order wins: bare slots before
+    where no program without constants fits; never for a token in ``owned``
+    (one a word of the input owns: it comes from that word, not from a rule).
+    Among programs of one size, the first in term order wins: bare slots before
     operations, lower slots first (the iconic order). ``None`` when no
     program of up to ``max_size`` fits or ``work`` runs out.
     """
     if not instances:
         return None
-    shared = set(instances[0][1])
+    shared = set(instances[0][1]) - owned
     for _, out in instances[1:]:
         shared &= set(out)
     for constants in ([], sorted(shared)) if shared else ([],):

@@ -289,7 +289,7 @@ def _add_rules(groups: dict[tuple[str | int, ...], list[tuple[Instance, str]]], 
     for n_fixed in sorted(by_fixed):
         added = False
         for pattern in sorted(by_fixed[n_fixed], key=lambda p: (-len(groups[p]), _key(p))):
-            found = _fit([inst for inst, _ in groups[pattern]], len(groups[pattern][0][0][0]), work)
+            found = _fit([inst for inst, _ in groups[pattern]], len(groups[pattern][0][0][0]), work, out.lexicon)
             if found is None:
                 continue
             ids = sorted({i for _, i in groups[pattern]}, key=lambda i: (len(i), i))
@@ -335,12 +335,17 @@ def _key(pattern: tuple[str | int, ...]) -> tuple[str, ...]:
     return tuple(f"<{x}>" if isinstance(x, int) else x for x in pattern)
 
 
-def _fit(instances: list[Instance], n_slots: int, work: Work) -> Program | None:
-    """The smallest program for a few instances, grown by counterexamples until it fits all."""
+def _fit(instances: list[Instance], n_slots: int, work: Work, lexicon: SequenceLexicon) -> Program | None:
+    """The smallest program for a few instances, grown by counterexamples until it fits all.
+
+    A token a sequence word owns is never a constant of a rule: ownership says it
+    stands exactly where its word does (mutual exclusivity), so a rule that wrote
+    it would write it without the word."""
     ordered = sorted(instances, key=lambda inst: (sum(map(len, inst[0])), len(inst[1])))
     sample = _spread(ordered)
+    owned = frozenset(lexicon.meaning.values())
     while True:
-        program = find_program(sample, n_slots, work)
+        program = find_program(sample, n_slots, work, owned=owned)
         if program is None:
             return None
         wrong = [inst for inst in ordered if run_program(program, inst[0]) != inst[1]]
@@ -388,7 +393,7 @@ def _refit(examples: Sequence[Example], lexicon: SequenceLexicon, out: SeqInduct
             insts = heads.get(rule.id, [])
             if all(run_program(rule.template, m) == t for m, t in insts):
                 continue
-            found = _fit(insts, rule.n_slots, work)
+            found = _fit(insts, rule.n_slots, work, lexicon)
             if found is None or found == rule.template:
                 continue
             notes.append(f"refit {rule.id}: {render(rule.template)} -> {render(found)} "

@@ -193,3 +193,16 @@ def test_sequence_reading_settles_equal_readings_by_the_grouping_bias(renamed: b
     assert replay(pred.derivation, query) == gold
     undecided = _fit(data, grouping="none").predict([query])[0]
     assert undecided.tokens is None and "ambiguous" in undecided.reason
+
+
+def test_a_token_a_word_owns_is_never_a_rule_constant() -> None:
+    """``zov`` (a postfix operator) owns its token, so ``mak vin zov`` reads as a run after ``mak``;
+    the rule for ``mak`` must still copy its argument twice, not write ``vin``'s token as a constant
+    (law-sweep counterexample, default size, systematicity seed 34)."""
+    pairs = [("pom", "FIDA"), ("vin", "ZINU"), ("mak vin", "FIFA RIPU ZINU ZINU"), ("pom zov", "FIDA LUGU"),
+             ("vin zov", "ZINU LUGU"), ("mak vin zov", "FIFA RIPU ZINU ZINU LUGU"), ("pom zov zov", "FIDA LUGU LUGU")]
+    learner = _fit([Example.of(s, t, id=f"t{i}") for i, (s, t) in enumerate(pairs)])
+    pred = learner.predict([("mak", "pom")])[0]
+    assert pred.tokens == ("FIFA", "RIPU", "FIDA", "FIDA")
+    assert all(pred2.tokens == tuple(t.split()) for pred2, (_, t) in
+               zip(learner.predict([tuple(s.split()) for s, _ in pairs]), pairs, strict=True))
