@@ -162,6 +162,9 @@ def read_sequences(train: Sequence[Example], work: Work, max_slots: int, coverag
                 "memorized: the sequence rules do not derive this training example",))
     seen = frozenset(w for ex in train for w in ex.source)
     parser = SeqParser(found.lexicon, found.rules, seen, found.nestings, grouping=grouping)
-    evidence = next((r.evidence for r in found.rules if r.n_slots), ())
+    # The run rule's evidence: a rule's that holds runs in its slots, else the inputs made of
+    # sequence words alone (each shows a run meaning its words' tokens; the category law read them).
+    evidence = next((r.evidence for r in found.rules if r.n_slots), ()) or tuple(
+        ex.id for ex in train if ex.source and all(w in found.lexicon.meaning for w in ex.source))[:3]
     notes = tuple(found.refits)
     return SequenceReading(found.lexicon, found.rules, memorized, parser, evidence, notes)

@@ -206,3 +206,14 @@ def test_a_token_a_word_owns_is_never_a_rule_constant() -> None:
     assert pred.tokens == ("FIFA", "RIPU", "FIDA", "FIDA")
     assert all(pred2.tokens == tuple(t.split()) for pred2, (_, t) in
                zip(learner.predict([tuple(s.split()) for s, _ in pairs]), pairs, strict=True))
+
+
+def test_a_run_cites_training_examples_where_no_rule_has_slots() -> None:
+    """Every word owns its token and the only rules are memorized or slotless: a one-word run's
+    derivation still cites training examples (law-sweep counterexample, trace_replay seed 27)."""
+    pairs = [("mak", "FIFA"), ("pom", "RIPU"), ("vin", "FIDA"), ("pom zov", "RIPU LUGU"), ("vin zov", "FIDA LUGU")]
+    data = [Example.of(s, t, id=f"t{i}") for i, (s, t) in enumerate(pairs)]
+    learner = _fit(data)
+    pred = learner.predict([("mak",)])[0]
+    assert pred.tokens == ("FIFA",)
+    assert is_traceable(pred, ("mak",), {ex.id: ex for ex in data})
