@@ -50,7 +50,7 @@ def accuracy_row(task: Task, n: int | None = None) -> None:
     exact = sum(task.is_correct(ex, p.tokens) for p, ex in answered) / len(task.test)
     trace = sum(is_traceable(p, ex.source, by_id) for p, ex in answered) / max(1, len(answered))
     info = learner.summary()
-    work = info.get("sequence_steps", info.get("proposals"))
+    work = info.get("work_steps", info.get("proposals"))
     levels: dict[int, int] = {}
     for p, _ in answered:
         levels[p.relaxation_level] = levels.get(p.relaxation_level, 0) + 1

@@ -32,7 +32,7 @@ from symbolic.logical import LogicalReading, read_logical_forms
 from symbolic.parser import NO_TIE, TIE_GROUPED, TIE_UNDECIDED, Analysis, Parser
 from symbolic.proposals import State
 from symbolic.rules import Rule, RuleKind
-from symbolic.sequences import SequenceReading, read_sequences
+from symbolic.sequences import GROUPED_NOTE, SequenceReading, read_sequences
 from symbolic.trace import TraceBuilder
 from symbolic.work import BudgetSpent, Work
 
@@ -192,8 +192,8 @@ class SymbolicLearner(ParamsMixin):
                 self.logical_, self.logical_reason_ = read, "kept"
                 # Rules of three languages share the attribute; each reading knows its own.
                 self.rules_: dict[str, Any] = dict(read.rule_map())
-                self.work_: dict[str, Any] = {"logical_steps": work.spent, "memorized": len(read.memory),
-                                              "work_steps": work.spent, "max_work": self.max_work}
+                self.work_: dict[str, Any] = {"work_steps": work.spent, "max_work": self.max_work,
+                                              "memorized": len(read.memory)}
                 self.revisions_: tuple[str, ...] = read.notes
                 return self
         if self.sequences:
@@ -207,8 +207,7 @@ class SymbolicLearner(ParamsMixin):
             else:
                 self.sequence_, self.sequence_reason_ = found, "kept"
                 self.rules_ = dict(found.rule_map())
-                self.work_ = {"sequence_steps": work.spent, "max_sequence_work": self.max_sequence_work,
-                              "work_steps": work.spent, "max_work": self.max_sequence_work}
+                self.work_ = {"work_steps": work.spent, "max_sequence_work": self.max_sequence_work}
                 self.revisions_ = found.notes
                 return self
         if self.inverse and is_backward_function(self.train_):
@@ -451,7 +450,7 @@ class SymbolicLearner(ParamsMixin):
             return Prediction.abstain(
                 f"ambiguous: equally relaxed derivations (level {cap}) give different outputs", cap)
         if top.tie == TIE_GROUPED:
-            note = "equally relaxed derivations differ; the reading-order grouping bias chose this one"
+            note = GROUPED_NOTE
         derivation, attribution = self._traces.build(top)
         return _prediction(top.meaning, note, cap, derivation, attribution)
 

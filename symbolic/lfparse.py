@@ -103,10 +103,9 @@ class LFParser:
             for k, x in enumerate(self.patterns[r]):
                 if isinstance(x, str):
                     self._fixed_at.setdefault(x, []).append((r, k))
-        self._units_of: dict[tuple[int, str], tuple[int, ...]] = {}  # by length and first word, in order
+        self._units_from: dict[str, dict[int, tuple[int, ...]]] = {}  # see _units_at
         self._taken: dict[tuple[int, str], tuple[tuple[int, ...], tuple[tuple[int, int], ...]]] = {}
         self._near_words: dict[str, frozenset[str]] = {}
-        self._lengths_from: dict[str, tuple[int, ...]] = {}
 
     # -- slot conditions ----------------------------------------------------------------------
     def _word_level(self, w: str, key: tuple[int, int], seen: frozenset[str] | None = None) -> int:
@@ -198,8 +197,9 @@ class LFParser:
             # (the ends of units of a length that may start here, and of those rules).
             ends_at: dict[int, int] = {}
             rules_at: dict[int, list[int]] = {}
+            units = self._units_at(src[i])
             todo = 0
-            for length in self._unit_lengths(src[i]):
+            for length in units:
                 todo |= 1 << (i + length)
             for rule, k in self._fixed_at.get(src[i], ()):
                 if k == 0:
@@ -210,7 +210,7 @@ class LFParser:
                 todo ^= low
                 j = low.bit_length() - 1
                 cell: dict[int, Node] = {}
-                for rule in self._units_to_try(j - i, src[i]):
+                for rule in units.get(j - i, ()):
                     self._put(cell, rule, i, j, self._unit(rule, i, src, leaves))
                 rules = rules_at.pop(j, None)
                 if rules:
@@ -230,13 +230,16 @@ class LFParser:
         top = [a for r, a in chart.get((0, n), {}).items() if r in self.roots]
         return min(top, key=lambda a: a.cost) if top else None
 
-    def _units_to_try(self, length: int, first: str) -> tuple[int, ...]:
-        """The units of ``length`` words (one per item) that may start with ``first``, in order."""
-        found = self._units_of.get((length, first))
+    def _units_at(self, first: str) -> dict[int, tuple[int, ...]]:
+        """The units that may start with ``first``, by length (a word per item), each in rule order."""
+        found = self._units_from.get(first)
         if found is None:
-            found = self._units_of[(length, first)] = tuple(
-                r for r in self.units if len(self.patterns[r]) == length
-                and (not isinstance(self.patterns[r][0], str) or self.patterns[r][0] == first))
+            found = {}
+            for r in self.units:
+                pat = self.patterns[r]
+                if not isinstance(pat[0], str) or pat[0] == first:
+                    found[len(pat)] = (*found.get(len(pat), ()), r)
+            self._units_from[first] = found
         return found
 
     @staticmethod
@@ -252,15 +255,6 @@ class LFParser:
                 bits ^= low
                 rules_at.setdefault(low.bit_length() - 1, []).append(rule)
         return new
-
-    def _unit_lengths(self, first: str) -> tuple[int, ...]:
-        """The lengths of the units that may start with ``first``."""
-        found = self._lengths_from.get(first)
-        if found is None:
-            found = self._lengths_from[first] = tuple(sorted({
-                len(self.patterns[r]) for r in self.units
-                if not isinstance(self.patterns[r][0], str) or self.patterns[r][0] == first}))
-        return found
 
     def _reach_from(self, i: int, src: Tokens) -> None:
         """Where items ``1..`` of each phrase rule can end from ``i`` (every cell from ``i`` is complete)."""

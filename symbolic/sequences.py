@@ -99,7 +99,7 @@ def _prediction(found: Reading, source: Tokens, reading: SequenceReading) -> Pre
     longer = longer_than_checked(found)
     notes = []
     if found.grouped:
-        notes.append("equally relaxed derivations differ; the reading-order grouping bias chose this one")
+        notes.append(GROUPED_NOTE)
     if longer:
         notes.append("applied to longer sequences than training showed, at level 0 (a sequence slot holds runs "
                      f"of any length): {'; '.join(longer[:3])}")
@@ -108,6 +108,7 @@ def _prediction(found: Reading, source: Tokens, reading: SequenceReading) -> Pre
 
 
 SAMPLE = 2000  # examples of the first look
+GROUPED_NOTE = "equally relaxed derivations differ; the reading-order grouping bias chose this one"
 
 
 def _category_law(lexicon: SequenceLexicon, train: Sequence[Example], tolerance: float) -> str | None:

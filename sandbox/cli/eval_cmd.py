@@ -103,7 +103,8 @@ def _learned_lines(learned: Any) -> list[str]:
         lines.append(f"  work          {learned['proposals']} proposals (max_proposals {learned.get('max_proposals')})")
     if "work_steps" in learned:
         spent_at = learned.get("budget_spent_at")
-        knob = "max_sequence_work" if "max_sequence_work" in learned else "max_work"  # the stage that answered
+        # The knob of the stage that answered: the sequence reading has its own.
+        knob = "max_sequence_work" if "max_sequence_work" in learned else "max_work"
         lines.append(f"  work          {learned['work_steps']:,} steps ({knob} {learned.get(knob)})"
                      + (f"; the budget ran out at stage {spent_at}" if spent_at else ""))
     for revision in learned.get("lexicon_revisions", ()):
