@@ -111,6 +111,39 @@ class Hierarchy:
         """
         return int(filler != rule and filler in self.inside.get(rule, ()))
 
+    @cached_property
+    def heights(self) -> dict[str, tuple[int, int]]:
+        """Each phrase rule's height in the seen nesting order, and its strongly connected part.
+
+        A rule whose phrases were seen only with words in its slots has height
+        0; one seen holding phrases sits one above the highest of them. Rules
+        seen inside one another (recursion) share a part and a height.
+        """
+        g = self.nesting_graph()
+        parts = nx.condensation(g)
+        height: dict[int, int] = {}
+        for c in nx.topological_sort(parts):
+            height[c] = max((height[p] + 1 for p in parts.predecessors(c)), default=0)
+        part = parts.graph["mapping"]
+        return {f: (height[part[f]], part[f]) for f in g}
+
+    def nests_below(self, filler: str, rule: str) -> bool:
+        """Whether a ``filler`` phrase may go inside ``rule`` by resemblance (level 1).
+
+        Precedence read off the data is a partial order of heights: a phrase
+        goes inside rules above it, or inside its own recursive part. A phrase
+        at or above the rule's height inside it (a rule inside itself where it
+        never recursed, or inside a peer that never held it) is a new nesting
+        that no seen filler vouches for: resemblance does not admit it.
+        """
+        if self.kind(self.mtypes[filler]) != "phrase":
+            return True
+        f_height, f_part = self.heights.get(filler, (0, -1))
+        r_height, r_part = self.heights.get(rule, (0, -2))
+        if f_part == r_part:
+            return filler != rule or rule in self.slotsets[rule]  # the rule seen inside itself
+        return f_height < r_height
+
     def closeness(self, rule: str, slot: int, filler: str) -> float:
         """How like the slot's seen fillers ``filler`` is (the best Jaccard similarity; 1 if seen).
 
@@ -133,7 +166,8 @@ class Hierarchy:
         for f in sorted(self.mtypes):
             if f in seen:
                 out[f] = 0
-            elif (near is None or f in near) and any(self._similar(f, g) for g in seen):
+            elif self.nests_below(f, slot[0]) and (near is None or f in near) and any(
+                    self._similar(f, g) for g in seen):
                 out[f] = 1
             elif self.mtypes[f] in types:
                 out[f] = 2

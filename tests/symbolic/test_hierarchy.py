@@ -67,3 +67,28 @@ def test_learned_hierarchy_exports_to_dot():
 def test_similarity_threshold_only_moves_level_one(similarity):
     h = Hierarchy(small().seen, small().mtypes, small().rule_evidence, similarity)
     assert h.level("r1", 0, "lex:c") == (1 if similarity <= 0.5 else 2)
+
+
+def layered() -> Hierarchy:
+    """r1 and r5 hold words; r2 and r3 (peers) hold r1; r4 holds r2 and r3. No rule ever recursed."""
+    seen = {("r1", 0): {"lex:a": ("e1",)}, ("r5", 0): {"lex:a": ("e2",)},
+            ("r2", 0): {"r1": ("e3",), "lex:a": ("e4",)}, ("r3", 0): {"r1": ("e5",), "r5": ("e6",)},
+            ("r4", 0): {"r1": ("e7",), "r2": ("e8",), "r3": ("e9",), "r5": ("e10",)},
+            ("r4", 1): {"r1": ("e11",), "r2": ("e12",), "r3": ("e13",), "r5": ("e14",)}}
+    mtypes = {"lex:a": "word:1", "r1": "phrase", "r2": "phrase", "r3": "phrase", "r4": "phrase",
+              "r5": "phrase"}
+    return Hierarchy(seen, mtypes, {f: (f"ev-{f}",) for f in mtypes}, similarity=0.5)
+
+
+def test_resemblance_admits_a_phrase_only_below_the_rule_in_the_seen_nesting_order():
+    h = layered()
+    assert h.heights["r1"][0] == 0 and h.heights["r2"][0] == h.heights["r3"][0] == 1
+    assert h.level("r2", 0, "r5") == 1  # lower than r2 and found where r1 is: resemblance admits it
+    # A peer inside a peer, and a rule inside itself where it never recursed, are new nestings:
+    # their slot sets resemble r1's (Jaccard >= 1/2), but no seen filler vouches for the height.
+    assert h._jaccard("r3", "r1") >= 0.5 and h.level("r2", 0, "r3") == 2
+    assert h._jaccard("r2", "r1") >= 0.5 and h.level("r2", 0, "r2") == 2
+    # Once the data show the rule inside itself, its own phrase is recursion, admitted by resemblance.
+    seen = {**h.seen, ("r2", 0): {**h.seen[("r2", 0)], "r2": ("e15",)}}
+    recursive = Hierarchy(seen, h.mtypes, h.rule_evidence, similarity=0.5)
+    assert recursive.level("r2", 0, "r2") == 0 and recursive.level("r3", 0, "r3") == 2

@@ -217,3 +217,20 @@ def test_a_run_cites_training_examples_where_no_rule_has_slots() -> None:
     pred = learner.predict([("mak",)])[0]
     assert pred.tokens == ("FIFA",)
     assert is_traceable(pred, ("mak",), {ex.id: ex for ex in data})
+
+
+def test_backward_answers_never_nest_a_phrase_where_training_never_did():
+    """A length split inside the training data: answers for longer action sequences must parse.
+
+    With training outputs of at most 12 actions, ``X thrice`` never held a ``twice``/``thrice``
+    phrase nor a long one; a reading that nests ``thrice`` inside ``thrice`` (shorter, but never
+    seen) must lose to one that puts a lower phrase where its peers stood.
+    """
+    task = load_task("nacs/length")
+    train = [ex for ex in task.train if len(ex.source) <= 12]
+    held = [ex for ex in task.train if len(ex.source) > 12][::16]
+    learner = _fit(train)
+    preds = learner.predict([ex.source for ex in held])
+    wrong = [(ex.target, p.tokens) for p, ex in zip(preds, held, strict=True)
+             if p.tokens is None or not task.is_correct(ex, p.tokens)]
+    assert not wrong, wrong[:5]
