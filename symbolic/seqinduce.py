@@ -385,6 +385,11 @@ def _refit(examples: Sequence[Example], lexicon: SequenceLexicon, out: SeqInduct
         heads: dict[str, list[Instance]] = {}
         for ex in examples:
             reading = _read(parser, ex.source, work)
+            if reading is not None and reading.meaning != ex.target and reading.alt is not None \
+                    and reading.alt.meaning == ex.target:
+                # Two groupings, one of which the rules already get right: that one is the
+                # example's reading (as ``_check`` reads it), not a reason to change a program.
+                reading = reading.alt
             if reading is not None and reading.rule is not None:
                 heads.setdefault(reading.rule.id, []).append(
                     (tuple(c.meaning for c in reading.children), ex.target))

@@ -234,3 +234,24 @@ def test_backward_answers_never_nest_a_phrase_where_training_never_did():
     wrong = [(ex.target, p.tokens) for p, ex in zip(preds, held, strict=True)
              if p.tokens is None or not task.is_correct(ex, p.tokens)]
     assert not wrong, wrong[:5]
+
+
+# Law sweep, default size, systematicity seed 19: ``X mak Y`` doubles X then adds Y, grouped to the
+# left; ``zov`` adds a token. The one example with two ``mak`` reads right-grouped first.
+TWO_GROUPINGS = [
+    ("lug", "DAZI"), ("pom", "VARI"), ("vin", "PUFI"), ("lug zov", "DAZI PEKE"), ("vin zov", "PUFI PEKE"),
+    ("lug mak vin", "DAZI DAZI PUFI"), ("vin mak lug", "PUFI PUFI DAZI"), ("lug zov zov", "DAZI PEKE PEKE"),
+    ("lug mak vin zov", "DAZI DAZI PUFI PEKE"), ("lug zov mak vin", "DAZI PEKE DAZI PEKE PUFI"),
+    ("lug mak lug mak vin", "DAZI DAZI DAZI DAZI DAZI DAZI PUFI"),
+]
+
+
+def test_a_program_is_not_refit_to_a_grouping_the_data_contradict():
+    """Where one grouping of a training example gives its output with the program as found, the refit
+    reads it that way: it does not search a larger program that fits the other grouping
+    (``<0> <0> init(init(<1>)) init(init(<1>)) <1>``), which then answers new inputs wrong."""
+    learner = _fit([Example.of(s, t, id=f"t{i}") for i, (s, t) in enumerate(TWO_GROUPINGS)])
+    assert learner.summary()["rule_language"] == "sequence"
+    assert not learner.summary()["lexicon_revisions"]  # no refit
+    pred = learner.explain(("lug", "mak", "pom", "mak", "lug"))
+    assert pred.tokens == ("DAZI", "DAZI", "VARI", "DAZI", "DAZI", "VARI", "DAZI")
