@@ -107,7 +107,7 @@ def _learned_lines(learned: Any) -> list[str]:
                      + (f"; the budget ran out at stage {spent_at}" if spent_at else ""))
         stages = learned.get("work_by_stage") or {}
         if len(stages) > 1:
-            lines.append("  by stage      " + ", ".join(f"{k} {v:,}" for k, v in stages.items()))
+            lines.append("  by stage      " + "; ".join(f"{k}: {v:,}" for k, v in stages.items()))
     for revision in learned.get("lexicon_revisions", ()):
         lines.append(f"  revised       {revision}")
     if learned.get("budget_exhausted"):
