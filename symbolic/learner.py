@@ -20,6 +20,7 @@ from typing import Any
 from sandbox import protocol
 from sandbox.data import MAX_INPUT_TOKENS, Example, Tokens
 from sandbox.derivation import Derivation
+from sandbox.frozen import frozen_value
 from sandbox.progress import reporter
 from sandbox.protocol import ParamsMixin, Prediction
 from symbolic.categories import build_hierarchy
@@ -385,9 +386,6 @@ def _distinct(examples: Sequence[Example]) -> list[Example]:
 
 def _prediction(tokens: Tokens, reason: str, level: int, derivation: Derivation,
                 attribution: tuple[tuple[int, ...], ...]) -> Prediction:
-    # The value ``Prediction(...)`` builds, without the frozen dataclass's per-field
-    # ``object.__setattr__``; the class has no ``__post_init__``, so nothing is skipped.
-    pred = object.__new__(Prediction)
-    pred.__dict__.update(tokens=tokens, reason=reason, relaxation_level=level, derivation=derivation,
-                         attribution=attribution)
-    return pred
+    # ``Prediction(...)`` built in one step (sandbox.frozen), on the answer path of every input.
+    return frozen_value(Prediction, tokens=tokens, reason=reason, relaxation_level=level, derivation=derivation,
+                        attribution=attribution, source="")
