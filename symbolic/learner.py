@@ -41,8 +41,8 @@ MAX_PROPOSALS = 20_000
 INVERSE_TRIGGER = 0.05  # the share of memorized examples at which the backward reading is tried
 SEQUENCE_COVERAGE = 0.98  # the share of training examples the sequence reading must derive
 LOGICAL_COVERAGE = 0.95  # the share of training examples the conjunct reading must read as trees
-# Steps of one fit, every stage together (see the README): a SCAN split about 1.3e5; 10,000
-# examples of a string-edit language about 3.6e5 (100,000: 3e6); COGS's 24,155 about 1.1e6.
+# Steps of one fit, every stage together (see the README): a SCAN split about 6e5; 10,000
+# examples of a string-edit language about 3.6e5 (100,000: 3e6); COGS's 24,155 about 6.3e6.
 MAX_WORK = 30_000_000
 MAX_PARSE_ITEMS = 2_000_000  # parse items per predicted input (a 9-word SCAN command: about 300)
 
