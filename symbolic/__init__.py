@@ -5,9 +5,15 @@ its rules, one level at a time, up a hierarchy of categories; every answer
 comes with a derivation that replays without the learner and cites the
 training examples behind every step.
 
-The pipeline (one module per stage):
+The pipeline (one module per stage; one counted work budget, ``max_work``,
+for all of them, :mod:`symbolic.work`):
 
-0. :mod:`symbolic.sequences` (with :mod:`symbolic.seqlex`,
+0. :mod:`symbolic.logical` (with :mod:`symbolic.lfsyntax`,
+   :mod:`symbolic.lfgrammar`, :mod:`symbolic.lfparse`) — the conjunct
+   reading, tried first where outputs name input words by position: the
+   outputs' syntax, a tree per sentence, unit and phrase rules whose
+   conjuncts mention their heads, least relaxed chart parsing. Then
+   :mod:`symbolic.sequences` (with :mod:`symbolic.seqlex`,
    :mod:`symbolic.seqinduce`, :mod:`symbolic.programs`,
    :mod:`symbolic.seqparse`) — rules beyond concatenation, tried first and
    kept only where the data call for them: sequence words (ownership and the
@@ -19,6 +25,9 @@ The pipeline (one module per stage):
 1. :mod:`symbolic.lexicon` — word meanings: words seen alone, then
    cross-situational evidence with mutual exclusivity, ownership and the
    paradigm test; every other word is a function word.
+   :mod:`symbolic.lexrevision` reads it again after stage 2 where it forced
+   memorizing (a word as its token repeated, or as a function word), kept
+   only for a shorter description.
 2. :mod:`symbolic.induction` (with :mod:`symbolic.proposals`,
    :mod:`symbolic.consistency`, :mod:`symbolic.revision`) — composition
    rules, short examples first: abstraction of examples over spans of known
@@ -35,7 +44,8 @@ The pipeline (one module per stage):
    as a networkx DAG.
 4. :mod:`symbolic.parser` — the least relaxed derivation of an input by
    iterative deepening on the cap; abstention with a reason past
-   ``max_relaxation``.
+   ``max_relaxation``. :mod:`symbolic.recall` keeps the training pairs the
+   rules answer otherwise, to be answered as given.
 5. :mod:`symbolic.trace` and :mod:`symbolic.export` — derivations in the
    sandbox's format, an independent replay from the rules alone, and text,
    JSON and DOT exports.

@@ -20,17 +20,17 @@ from typing import Any
 from sandbox import protocol
 from sandbox.data import MAX_INPUT_TOKENS, Example, Tokens
 from sandbox.derivation import Derivation
+from sandbox.frozen import frozen_value
 from sandbox.progress import reporter
 from sandbox.protocol import ParamsMixin, Prediction
 from symbolic.categories import build_hierarchy
-from symbolic.chart import MAX_CHART, InductionChart
+from symbolic.chart import MAX_CHART
 from symbolic.hierarchy import Hierarchy, meaning_types
-from symbolic.induction import ME_OVERRIDDEN, ONE_TO_ONE_OVERRIDDEN, induce_rules, overrides_a_bias
 from symbolic.inverse import InverseReading, is_backward_function, swapped
-from symbolic.lexicon import SEEN_ALONE, induce_lexicon
+from symbolic.lexrevision import Params, revise_lexicon
 from symbolic.logical import LogicalReading, read_logical_forms
 from symbolic.parser import NO_TIE, TIE_GROUPED, TIE_UNDECIDED, Analysis, Parser
-from symbolic.proposals import State
+from symbolic.recall import recall
 from symbolic.rules import Rule, RuleKind
 from symbolic.sequences import GROUPED_NOTE, SequenceReading, read_sequences
 from symbolic.trace import TraceBuilder
@@ -38,12 +38,12 @@ from symbolic.work import BudgetSpent, Work
 
 GROUPINGS = ("reading-order", "none")
 MAX_PROPOSALS = 20_000
-MAX_REVISIONS = 2
 INVERSE_TRIGGER = 0.05  # the share of memorized examples at which the backward reading is tried
 SEQUENCE_COVERAGE = 0.98  # the share of training examples the sequence reading must derive
-MAX_SEQUENCE_WORK = 50_000_000  # steps of the sequence stage (10,000 examples of a string-edit language: about 3e5)
 LOGICAL_COVERAGE = 0.95  # the share of training examples the conjunct reading must read as trees
-MAX_WORK = 30_000_000  # steps of one concatenative fit (a SCAN split: about 1.3e5; see the README)
+# Steps of one fit, every stage together (see the README): a SCAN split about 6e5; 10,000
+# examples of a string-edit language about 3.6e5 (100,000: 3e6); COGS's 24,155 about 6.3e6.
+MAX_WORK = 30_000_000
 MAX_PARSE_ITEMS = 2_000_000  # parse items per predicted input (a 9-word SCAN command: about 300)
 
 
@@ -87,8 +87,8 @@ class SymbolicLearner(ParamsMixin):
       ``sequence_coverage`` of the training examples (else the concatenative
       rules below are learned). ``copy_bias``: a word that owns the token
       spelled as itself reads as standing for itself, and unseen words may
-      (level 1). ``max_sequence_work``: that stage's work budget, in steps
-      (program-search term checks and parse steps); ``None``, no budget.
+      (level 1). Its steps (program-search term checks and parse steps)
+      are spent from ``max_work``.
     - ``logical_forms``: first try the conjunct reading (:mod:`symbolic.logical`)
       where outputs name input words by position (logical forms with
       co-indexed variables): a marker, brackets and separators learned from
@@ -105,11 +105,18 @@ class SymbolicLearner(ParamsMixin):
       memorized, each rule saying so in its notes, and ``summary()`` reports
       it; ``None`` means no budget. A count, not a clock, so that the same
       data and parameters learn the same rules on any machine.
-    - ``max_work``: the work budget of one fit of the concatenative rules,
-      in steps that bound its time (:mod:`symbolic.work`): chart tilings tried
-      and combinations of their parts' readings, admission tables built,
-      consistency checks, proposals and their segmentations, and the parse
-      items that check the training pairs at the end. ``max_chart``: the
+    - ``max_work``: the work budget of one fit, every stage together, in
+      steps that bound its time (:mod:`symbolic.work`): the conjunct
+      reading's tokens read, outputs and trees; the sequence reading's
+      program checks and parse steps; the lexicon's evidence read; chart
+      tilings tried and combinations of their parts' readings, admission
+      tables built, consistency checks, proposals and their segmentations,
+      and the parse items that check the training pairs at the end. A
+      reading that is not kept leaves the rest of the budget to the next;
+      ``summary()["work_by_stage"]`` says what each stage spent. Once it is
+      spent, only the parser's admission tables are still built (the
+      learner cannot answer without them) and counted, so ``work_steps``
+      may pass ``max_work`` by their steps. ``max_chart``: the
       analyses the induction chart may hold (its memory). When either runs
       out, induction stops with its rules whole; the chart computes nothing
       more; the examples not derived by then are memorized, each rule's notes
@@ -127,8 +134,8 @@ class SymbolicLearner(ParamsMixin):
                  mutual_exclusivity: bool = True, paradigm: bool = True, iconic_order: bool = True,
                  grouping: str = "reading-order", max_input_words: int = MAX_INPUT_TOKENS,
                  max_proposals: int | None = MAX_PROPOSALS, sequences: bool = True, copy_bias: bool = True,
-                 sequence_coverage: float = SEQUENCE_COVERAGE, max_sequence_work: int | None = MAX_SEQUENCE_WORK,
-                 inverse: bool = True, max_work: int | None = MAX_WORK, max_chart: int | None = MAX_CHART,
+                 sequence_coverage: float = SEQUENCE_COVERAGE, inverse: bool = True,
+                 max_work: int | None = MAX_WORK, max_chart: int | None = MAX_CHART,
                  max_parse_items: int | None = MAX_PARSE_ITEMS, logical_forms: bool = True,
                  logical_coverage: float = LOGICAL_COVERAGE):
         self.max_relaxation = max_relaxation
@@ -143,7 +150,6 @@ class SymbolicLearner(ParamsMixin):
         self.sequences = sequences
         self.copy_bias = copy_bias
         self.sequence_coverage = sequence_coverage
-        self.max_sequence_work = max_sequence_work
         self.inverse = inverse
         self.max_work = max_work
         self.max_chart = max_chart
@@ -168,12 +174,16 @@ class SymbolicLearner(ParamsMixin):
             raise ValueError(f"sequence_coverage must be in (0, 1], not {self.sequence_coverage}")
         if not 0 < self.logical_coverage <= 1:
             raise ValueError(f"logical_coverage must be in (0, 1], not {self.logical_coverage}")
-        for name in ("max_sequence_work", "max_work", "max_chart", "max_parse_items"):
+        for name in ("max_work", "max_chart", "max_parse_items"):
             if getattr(self, name) is not None and getattr(self, name) < 0:
                 raise ValueError(f"{name} must be at least 0 or None, not {getattr(self, name)}")
 
     def fit(self, examples: Sequence[Example]) -> SymbolicLearner:
         """Learn the lexicon, the composition rules and the category hierarchy."""
+        return self._fit(examples, Work(self.max_work, report=reporter()))
+
+    def _fit(self, examples: Sequence[Example], work: Work) -> SymbolicLearner:
+        """The readings in turn, each spending ``work`` (one budget for the whole fit)."""
         self._check_params()
         self.train_ = _distinct(examples)
         self.sequence_: SequenceReading | None = None
@@ -182,7 +192,6 @@ class SymbolicLearner(ParamsMixin):
         self.sequence_reason_ = "not tried (sequences=False)"
         self.logical_reason_ = "not tried (logical_forms=False)"
         if self.logical_forms:
-            work = Work(self.max_work, report=reporter())
             work.enter("conjunct reading")
             read = read_logical_forms(self.train_, work, self.logical_coverage, self.similarity,
                                       self.max_parse_items)
@@ -192,29 +201,27 @@ class SymbolicLearner(ParamsMixin):
                 self.logical_, self.logical_reason_ = read, "kept"
                 # Rules of three languages share the attribute; each reading knows its own.
                 self.rules_: dict[str, Any] = dict(read.rule_map())
-                self.work_: dict[str, Any] = {"work_steps": work.spent, "max_work": self.max_work,
-                                              "memorized": len(read.memory)}
+                self.work_: dict[str, Any] = {**_spent(work), "memorized": len(read.memory)}
                 self.revisions_: tuple[str, ...] = read.notes
                 return self
         if self.sequences:
-            work = Work(self.max_sequence_work, report=reporter())
             work.enter("sequence reading")
             found = read_sequences(self.train_, work, self.max_slots, self.sequence_coverage, self.copy_bias,
                                    self.grouping == "reading-order")
-            self.sequence_work_ = work.spent
             if isinstance(found, str):
                 self.sequence_reason_ = found
             else:
                 self.sequence_, self.sequence_reason_ = found, "kept"
                 self.rules_ = dict(found.rule_map())
-                self.work_ = {"work_steps": work.spent, "max_sequence_work": self.max_sequence_work}
+                self.work_ = _spent(work)
                 self.revisions_ = found.notes
                 return self
         if self.inverse and is_backward_function(self.train_):
-            return self._invert(self._backward(self.max_work))
-        work = Work(self.max_work, report=reporter())
+            return self._invert(self._backward(work))
         work.enter("lexicon")
-        self.lexicon_, state, self.revisions_ = self._induce(work)
+        params = Params(self.max_slots, self.iconic_order, self.similarity, self.mutual_exclusivity,
+                        self.paradigm, self.max_proposals, self.max_chart)
+        self.lexicon_, state, self.revisions_ = revise_lexicon(self.train_, params, work)
         rules: dict[str, Rule] = {r.id: r for r in self.lexicon_.values()}
         rules.update(state.rules)
         mtypes = meaning_types(self.lexicon_, state.rules)
@@ -231,30 +238,35 @@ class SymbolicLearner(ParamsMixin):
             state.spend_out(spent)
             self.hierarchy_ = categories()  # from what the chart derived within the budget
         self.rules_ = dict(rules)
+        work.enter("parser")
+        # The parser's admission tables: a step per filler each slot of each rule is checked against.
+        work.spend(len(mtypes) * (1 + len(slots)))
         self._parser = Parser(self.lexicon_, state.rules, self.hierarchy_)
         work.enter("recall (checking the training pairs)")
-        self._exact: dict[Tokens, Rule] = self._recalled(state, work)
+        self._exact: dict[Tokens, Rule] = recall(self.train_, self.rules_, state, self._parser, work,
+                                                 self.max_input_words)
         self._parser.forget()  # predictions start from what was learned, not from this check's parses
         rules.update({r.id: r for r in self._exact.values()})
         self.rules_.update(rules)
         self._traces = TraceBuilder(rules, self.hierarchy_)
         self.work_ = {"proposals": state.proposals_made, "max_proposals": self.max_proposals,
-                      "budget_exhausted": state.exhausted, "work_steps": work.spent, "max_work": self.max_work,
-                      "budget_spent_at": state.spent_at}
+                      "budget_exhausted": state.exhausted, **_spent(work), "budget_spent_at": state.spent_at}
         memorized = _memorized(self.rules_)
         # Rules that had to memorize a share of the data may read better backwards (a source
         # pattern that repeats a phrase is a template that repeats a slot, read the other way).
         if self.inverse and state.spent_at is None and memorized >= INVERSE_TRIGGER * len(self.train_) \
                 and _backward_is_function(self.train_):
-            backward = self._backward(work.remaining)  # the rest of this fit's budget
+            backward = self._backward(work)  # the rest of this fit's budget
             if _memorized(backward.rules_) < memorized:
                 return self._invert(backward)
         return self
 
-    def _backward(self, max_work: int | None) -> SymbolicLearner:
-        """The learner fitted from outputs to inputs (concatenative rules read backwards; never inverting again)."""
-        params = {**self.get_params(), "inverse": False, "sequences": False, "max_work": max_work}
-        return SymbolicLearner(**params).fit(swapped(self.train_))
+    def _backward(self, work: Work) -> SymbolicLearner:
+        """The learner fitted from outputs to inputs (concatenative rules read backwards; never inverting
+        again), spending what is left of ``work``."""
+        params = {**self.get_params(), "inverse": False, "sequences": False, "logical_forms": False}
+        work.enter("backward reading")
+        return SymbolicLearner(**params)._fit(swapped(self.train_), work)
 
     def _invert(self, forward: SymbolicLearner) -> SymbolicLearner:
         self.inverse_ = InverseReading(forward)
@@ -262,135 +274,6 @@ class SymbolicLearner(ParamsMixin):
         self.work_ = {**forward.work_, "direction": "outputs to inputs, answered by inversion"}
         self.revisions_ = forward.revisions_
         return self
-
-    def _recalled(self, state: State, work: Work) -> dict[Tokens, Rule]:
-        """Training pairs the rules answer otherwise, kept to be answered as given.
-
-        Induction keeps a rule when *some* derivation of each training example
-        gives its output; the preferred one may not (two rules for one pattern
-        where the data forced one-to-one aside, say). Such an input is answered
-        from memory, at level 0, exactly as given: a learner reproduces its
-        training pairs whatever its cap. The rules never use these as parts of
-        other inputs, so no other answer changes.
-
-        An input with one derivation in the induction chart, and no other
-        meaning there, needs no parse: the parser's level-0 fillers are the
-        chart's recorded ones, so its level-0 derivations are among the
-        chart's, and that one is level 0 (unless some phrase had more
-        readings than the chart keeps).
-
-        The checks spend ``work``; once a budget is spent, the pairs not
-        checked are answered as given too.
-        """
-        out: dict[Tokens, Rule] = {}
-        n = sum(1 for r in self.rules_.values() if r.kind is RuleKind.MEMORIZED)
-        for ex in self.train_:
-            if ex.source in out or len(ex.source) > self.max_input_words:
-                continue
-            why = "recalled: the rules give this training input another answer (or several), " \
-                  "so it is answered as given"
-            if state.spent_at is None:
-                try:
-                    if self._answers(state.chart, ex, work):
-                        continue
-                except BudgetSpent as spent:
-                    state.spend_out(spent)
-            if state.spent_at is not None:
-                why = f"recalled unchecked: the work budget ran out at stage {state.spent_at}; answered as given"
-            n += 1
-            out[ex.source] = Rule(f"m{n}", ex.source, ex.target, (ex.id,), RuleKind.MEMORIZED, notes=(why,))
-        return out
-
-    def _answers(self, chart: InductionChart, ex: Example, work: Work) -> bool:
-        """Whether the rules answer this training pair's input with its output alone (see ``_recalled``)."""
-        if not chart.truncated and chart.count(ex.source, ex.target) == 1 \
-                and all(m == ex.target for _, m in chart.analyses(ex.source)):
-            return True
-        found = self._parser.least_cap(ex.source, 0, 3, work)
-        return found is not None and found[1].tie == NO_TIE and found[1].meaning == ex.target
-
-    def _induce(self, work: Work) -> tuple[dict[str, Rule], State, tuple[str, ...]]:
-        """The lexicon and the rules, with the lexicon revised where it forced memorizing.
-
-        A word read as a meaning by its co-occurrences may really be an operator
-        that writes its token as a constant, or mean its token several times:
-        read as it was, the rules it needs share one pattern with another
-        word's (one-to-one) or write a named token as a constant (mutual
-        exclusivity), and examples that show it are memorized. Revision first
-        reads every word that owns a token (never seen alone) and stands in two
-        or more of those poorly explained examples as its token repeated as
-        often as the data allow (see ``induce_lexicon``); then the one that
-        stands in the most examples memorized or behind a rule that repeats
-        another's pattern (one is enough) as a function word. It keeps a
-        reading only if fewer examples are poorly explained with fewer rules
-        in all (a shorter description: a primitive read as a function word
-        needs a rule per combination, and loses). It never runs once the work
-        budget is spent, gets no more work than the first induction spent
-        (in proposals and in ``work``'s steps), and tries at most
-        MAX_REVISIONS words.
-        """
-        demoted: frozenset[str] = frozenset()
-        repeated: frozenset[str] = frozenset()
-        lexicon = induce_lexicon(self.train_, self.mutual_exclusivity, self.paradigm)
-        state = self._rules(lexicon, work)
-        first = work.spent
-        notes: list[str] = []
-        tried: set[str] = set()
-        tried_repeating = False
-        while len(tried) < MAX_REVISIONS and not state.exhausted and not work.exhausted:
-            poor = _poorly_explained(state, self.train_)
-            options: list[tuple[frozenset[str], frozenset[str]]] = []
-            # Every suspect repeated at once (two words for repeated tokens each leave the
-            # other's examples poorly explained); then the word in the most memorized
-            # examples read as a function word.
-            to_repeat = _suspects(lexicon, poor, frozenset())
-            if to_repeat and not tried_repeating:
-                tried_repeating = True
-                options.append((demoted, repeated | set(to_repeat)))
-            # A rule that repeats another's pattern is the sign of a word read as a meaning
-            # where it anchors rules: one such example is enough to try (a named token as a
-            # constant is common in sound grammars: "the square of" writes "2").
-            to_demote = _suspects(lexicon, _poorly_explained(state, self.train_, (ONE_TO_ONE_OVERRIDDEN,)),
-                                  frozenset(tried), least=1)
-            if to_demote:
-                tried.add(to_demote[0])
-                options.append((demoted | {to_demote[0]}, repeated))
-            if not options:
-                break
-            for new_demoted, new_repeated in options:
-                new_lexicon = induce_lexicon(self.train_, self.mutual_exclusivity, self.paradigm,
-                                             new_demoted, new_repeated)
-                if new_lexicon == lexicon:
-                    continue  # no suspect brings its token more than once
-                # A shorter description should not take more work to find: the revised
-                # induction gets the work the first one spent, and loses if it runs out.
-                work.enter(f"lexicon revision ({', '.join(sorted(new_demoted | new_repeated))})")
-                part = work.part(first)
-                new_state = self._rules(new_lexicon, part, state.proposals_made)
-                work.absorb(part)
-                now = len(_poorly_explained(new_state, self.train_))
-                size = len(state.lexicon) + len(state.rules)
-                new_size = len(new_state.lexicon) + len(new_state.rules)
-                if now < len(poor) and new_size < size and not new_state.exhausted:
-                    changed = [w for w in sorted(lexicon) if new_lexicon.get(w) != lexicon[w]]
-                    readings = ", ".join(f"{w!r} means {' '.join(new_lexicon[w].meaning)}" if w in new_lexicon
-                                         else f"{w!r} read as a function word, not as a meaning"
-                                         for w in changed)
-                    notes.append(f"lexicon: {readings} ({len(poor)} examples memorized or "
-                                 f"behind rules that override a bias before, {now} after; "
-                                 f"{size} rules before, {new_size} after)")
-                    demoted, repeated = new_demoted, new_repeated
-                    lexicon, state = new_lexicon, new_state
-                    break
-        # Induction may have inferred the meaning of a word from the rules that contain it.
-        return state.lexicon, state, tuple(notes)
-
-    def _rules(self, lexicon: dict[str, Rule], work: Work, proposals: int | None = None) -> State:
-        budget = self.max_proposals
-        if proposals is not None:
-            budget = proposals if budget is None else min(proposals, budget)
-        return induce_rules(self.train_, lexicon, self.max_slots, self.iconic_order,
-                            self.similarity, self.mutual_exclusivity, budget, work, self.max_chart)
 
     def predict(self, sources: Sequence[Tokens]) -> list[Prediction]:
         # A batch allocates many small acyclic objects next to the large, long-lived
@@ -476,6 +359,11 @@ class SymbolicLearner(ParamsMixin):
                 "lexicon_revisions": list(self.revisions_)}
 
 
+def _spent(work: Work) -> dict[str, Any]:
+    """The work summary: steps spent in all, the budget, and the steps of each stage."""
+    return {"work_steps": work.spent, "max_work": work.limit, "work_by_stage": dict(work.by_stage)}
+
+
 def _memorized(rules: Mapping[str, object]) -> int:
     return sum(1 for r in rules.values() if isinstance(r, Rule) and r.kind is RuleKind.MEMORIZED)
 
@@ -483,24 +371,6 @@ def _memorized(rules: Mapping[str, object]) -> int:
 def _backward_is_function(examples: Sequence[Example]) -> bool:
     sources: dict[Tokens, Tokens] = {}
     return all(sources.setdefault(ex.target, ex.source) == ex.source for ex in examples)
-
-
-def _suspects(lexicon: dict[str, Rule], examples: list[frozenset[str]], tried: frozenset[str],
-              least: int = 2) -> list[str]:
-    """Words read by co-occurrence (not seen alone) in ``least`` of these examples at least, the most first."""
-    counts = {w: sum(w in ex for ex in examples) for w, r in lexicon.items()
-              if SEEN_ALONE not in r.notes and w not in tried}
-    return sorted((w for w, n in counts.items() if n >= least), key=lambda w: (-counts[w], w))
-
-
-def _poorly_explained(state: State, examples: Sequence[Example],
-                      biases: tuple[str, ...] = (ME_OVERRIDDEN, ONE_TO_ONE_OVERRIDDEN)) -> list[frozenset[str]]:
-    """The words of each example induction memorized, or explained with a rule that overrides a bias."""
-    out = [frozenset(r.fixed_words) for r in state.rules.values() if r.kind is RuleKind.MEMORIZED]
-    for r in state.rules.values():
-        if overrides_a_bias(r, biases):
-            out += [frozenset(examples[i].source) for i in state.supporters.get(r.id, ())]
-    return out
 
 
 def _distinct(examples: Sequence[Example]) -> list[Example]:
@@ -516,9 +386,6 @@ def _distinct(examples: Sequence[Example]) -> list[Example]:
 
 def _prediction(tokens: Tokens, reason: str, level: int, derivation: Derivation,
                 attribution: tuple[tuple[int, ...], ...]) -> Prediction:
-    # The value ``Prediction(...)`` builds, without the frozen dataclass's per-field
-    # ``object.__setattr__``; the class has no ``__post_init__``, so nothing is skipped.
-    pred = object.__new__(Prediction)
-    pred.__dict__.update(tokens=tokens, reason=reason, relaxation_level=level, derivation=derivation,
-                         attribution=attribution)
-    return pred
+    # ``Prediction(...)`` built in one step (sandbox.frozen), on the answer path of every input.
+    return frozen_value(Prediction, tokens=tokens, reason=reason, relaxation_level=level, derivation=derivation,
+                        attribution=attribution, source="")

@@ -55,6 +55,7 @@ from collections.abc import Iterable, Mapping, Sequence
 
 from sandbox.data import Example
 from symbolic.rules import Rule, RuleKind, lexical_rule_id
+from symbolic.work import Work
 
 MAX_EVIDENCE = 3
 SEEN_ALONE = "seen alone"  # the note of a word's lexical rule when the word was a whole input
@@ -62,7 +63,7 @@ SEEN_ALONE = "seen alone"  # the note of a word's lexical rule when the word was
 
 def induce_lexicon(examples: Sequence[Example], mutual_exclusivity: bool = True,
                    paradigm: bool = True, function_words: frozenset[str] = frozenset(),
-                   repeated: frozenset[str] = frozenset()) -> dict[str, Rule]:
+                   repeated: frozenset[str] = frozenset(), work: Work | None = None) -> dict[str, Rule]:
     """One lexical rule per meaningful word (see the module docstring).
 
     ``function_words`` are words never seen alone that are to be read as
@@ -72,9 +73,17 @@ def induce_lexicon(examples: Sequence[Example], mutual_exclusivity: bool = True,
     it in common measure (the greatest common divisor of its counts: 4 where
     they are 4, 8 and 12); otherwise once, and the revision tries more only
     where reading it once leaves examples poorly explained.
+
+    Its steps are spent from ``work``: a step per token read, per row and
+    per token row a word's evidence reads, per context a round of the
+    paradigm test reads. Once the budget is spent, the words not yet read
+    are function words and the paradigm test stops where it is (the
+    induction that follows then memorizes, naming the stage).
     """
+    work = work if work is not None else Work(None)
+    work.afford(sum(len(ex.source) + len(ex.target) for ex in examples))
     lexicon = _words_seen_alone(examples)
-    owned = _owned_tokens(examples, lexicon, mutual_exclusivity, repeated)
+    owned = _owned_tokens(examples, lexicon, mutual_exclusivity, repeated, work)
     owned = {w: r for w, r in owned.items() if w not in function_words}
     if paradigm:
         contexts = _contexts(examples, set(owned) | set(lexicon))
@@ -84,6 +93,8 @@ def induce_lexicon(examples: Sequence[Example], mutual_exclusivity: bool = True,
         # go one at a time, the most often between meanings first: a word that
         # stands between a connective and a meaning is not a connective itself.
         while True:
+            if not work.afford(len(owned) + sum(len(contexts[w]) for w in owned)):
+                break
             meaningful = {**lexicon, **owned}
             kept = {w: r for w, r in owned.items() if stands_in[w] & meaningful.keys()}
             if kept.keys() != owned.keys():
@@ -128,7 +139,7 @@ def _contexts(examples: Sequence[Example], words: set[str]) -> dict[str, set[tup
 
 
 def _owned_tokens(examples: Sequence[Example], alone: Mapping[str, Rule],
-                  mutual_exclusivity: bool, repeated: frozenset[str] = frozenset()) -> dict[str, Rule]:
+                  mutual_exclusivity: bool, repeated: frozenset[str], work: Work) -> dict[str, Rule]:
     """Lexical rules for words never seen alone, by cross-situational evidence and ownership."""
     lexicon: dict[str, Rule] = {}
     named = {t for rule in alone.values() for t in rule.constants}
@@ -171,6 +182,8 @@ def _owned_tokens(examples: Sequence[Example], alone: Mapping[str, Rule],
             continue
         rows = by_word[word]
         common = tokens_beside(word)
+        if not work.afford(len(rows) + sum(len(by_token[t]) for t in common)):
+            break
         near = beside(word) if common else frozenset()
         owned = sorted(t for t in common if accounted(word, t, near))
         if mutual_exclusivity:

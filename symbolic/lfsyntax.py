@@ -30,6 +30,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from symbolic.work import Work
+
 Tokens = tuple[str, ...]
 # A conjunct's items: a constant token, or a one-tuple holding the input position it refers to.
 ObsItem = str | tuple[int]
@@ -97,13 +99,18 @@ class Syntax:
         return out if not items and depth == 0 and out else None
 
 
-def learn_syntax(pairs: Sequence[tuple[Tokens, Tokens]]) -> Syntax | None:
-    """The marker and brackets that read every output naming a position (``None``: no such syntax)."""
+def learn_syntax(pairs: Sequence[tuple[Tokens, Tokens]], work: Work | None = None) -> Syntax | None:
+    """The marker and brackets that read every output naming a position (``None``: no such syntax,
+    or ``work`` ran out: a step per output token each pass reads)."""
+    work = work if work is not None else Work(None)
     with_positions = [(s, t) for s, t in pairs if any(is_position(x, len(s)) for x in t)]
     if not with_positions:
         return None
+    tokens = sum(len(t) for _, t in with_positions)
     marker: list[str] = []
     while True:
+        if not work.afford(tokens):
+            return None
         before = {t[i - len(marker) - 1] if i > len(marker) else None
                   for s, t in with_positions for i, x in enumerate(t) if is_position(x, len(s))}
         if len(before) != 1 or None in before:
@@ -113,8 +120,10 @@ def learn_syntax(pairs: Sequence[tuple[Tokens, Tokens]]) -> Syntax | None:
     common = {x for x in common if not x.isdigit()}
     for o in sorted(common):
         for c in sorted(common - {o}):
-            if all(_encloses(t, o, c, len(marker), len(s)) for s, t in with_positions):
+            if all(work.afford(len(t)) and _encloses(t, o, c, len(marker), len(s)) for s, t in with_positions):
                 return Syntax(tuple(marker), o, c)
+            if work.exhausted:
+                return None
     return None
 
 

@@ -88,8 +88,10 @@ def read_logical_forms(train: Sequence[Example], work: Work, coverage: float,
     with_positions = sum(1 for s, t in pairs if any(is_position(x, len(s)) for x in t))
     if with_positions < coverage * len(pairs) * 0.5:
         return "outputs do not name input positions"
-    syntax = learn_syntax(pairs)
+    syntax = learn_syntax(pairs, work)
     if syntax is None:
+        if work.exhausted:
+            return f"work budget spent ({work.limit} steps) while learning the outputs' syntax"
         return "no marker and bracket pair reads every output that names positions"
     graphs: list[tuple[Example, list[Observed]]] = []
     alone: dict[str, Tokens] = {}
@@ -112,6 +114,9 @@ def read_logical_forms(train: Sequence[Example], work: Work, coverage: float,
     law = _render_law(graphs)
     if law is None:
         return "the parts of the outputs come in no fixed order"
+    # Both passes read every conjunct once per position of its sentence at most: counted before.
+    if not work.afford(sum(len(ex.source) * (1 + len(conj)) for ex, conj in graphs)):
+        return f"work budget spent ({work.limit} steps) while reading the words and the trees"
     words, classmates = learn_words(graphs, alone)
     g = induce(graphs, words, classmates, syntax, law.parts[-1] if law.parts else "")
     for ex in g.left_out:

@@ -19,6 +19,8 @@ catches it where the state is whole again and says what it did instead.
 work budget spent at stage induction (4 of 10 steps)
 >>> work.spent_at, work.spent, work.exhausted
 ('induction', 4, True)
+>>> work.by_stage
+{'lexicon': 4}
 
 A *reporter* (a callback, supplied by whoever shows progress: the CLI's bar)
 hears the stage and the steps spent at each new stage and every
@@ -57,6 +59,8 @@ class Work:
         self.refused = False  # whether a charge was refused (the budget is then used up)
         self._report = report
         self._next_report = REPORT_EVERY if report is not None else -1
+        self._closed: dict[str, int] = {}  # steps of the stages left behind
+        self._stage_start = 0
 
     def spend(self, n: int = 1) -> bool:
         self.spent += n
@@ -74,13 +78,24 @@ class Work:
             self.refused = True
             if self.spent_at is None:
                 self.spent_at = self.stage
-            raise BudgetSpent(self.stage, self.spent, self.limit)
+            raise BudgetSpent(self.spent_at or self.stage, self.spent, self.limit)  # where it first ran out
         self.spent += n
         if self.spent >= self._next_report >= 0:
             self._tell()
 
+    def afford(self, n: int = 1) -> bool:
+        """Spend ``n`` steps if they fit in the budget (True); else spend none, mark it used up (False)."""
+        try:
+            self.charge(n)
+        except BudgetSpent:
+            return False
+        return True
+
     def enter(self, stage: str) -> None:
         """Name the stage the next steps belong to (and tell the reporter)."""
+        if self.spent > self._stage_start:
+            self._closed[self.stage] = self._closed.get(self.stage, 0) + self.spent - self._stage_start
+        self._stage_start = self.spent
         self.stage = stage
         if self._report is not None:
             self._tell()
@@ -89,6 +104,14 @@ class Work:
         assert self._report is not None
         self._next_report = self.spent + REPORT_EVERY
         self._report(self.stage, self.spent, self.limit)
+
+    @property
+    def by_stage(self) -> dict[str, int]:
+        """The steps spent in each stage, in the order the stages were entered (stages that spent none left out)."""
+        out = dict(self._closed)
+        if self.spent > self._stage_start:
+            out[self.stage] = out.get(self.stage, 0) + self.spent - self._stage_start
+        return out
 
     @property
     def exhausted(self) -> bool:

@@ -103,10 +103,11 @@ def _learned_lines(learned: Any) -> list[str]:
         lines.append(f"  work          {learned['proposals']} proposals (max_proposals {learned.get('max_proposals')})")
     if "work_steps" in learned:
         spent_at = learned.get("budget_spent_at")
-        # The knob of the stage that answered: the sequence reading has its own.
-        knob = "max_sequence_work" if "max_sequence_work" in learned else "max_work"
-        lines.append(f"  work          {learned['work_steps']:,} steps ({knob} {learned.get(knob)})"
+        lines.append(f"  work          {learned['work_steps']:,} steps (max_work {learned.get('max_work')})"
                      + (f"; the budget ran out at stage {spent_at}" if spent_at else ""))
+        stages = learned.get("work_by_stage") or {}
+        if len(stages) > 1:
+            lines.append("  by stage      " + "; ".join(f"{k}: {v:,}" for k, v in stages.items()))
     for revision in learned.get("lexicon_revisions", ()):
         lines.append(f"  revised       {revision}")
     if learned.get("budget_exhausted"):

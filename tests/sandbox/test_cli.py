@@ -169,6 +169,18 @@ def test_eval_reports_what_was_learned_and_a_spent_work_budget(tmp_path: Path):
     assert out.returncode == 0 and "max_proposals None" in out.stdout and "ran out" not in out.stdout
 
 
+def test_eval_prints_the_work_of_the_whole_fit_by_stage(tmp_path: Path):
+    out = run_cli("eval", "--learner", "symbolic", "--task", "fewshot/colors", "--json", str(tmp_path / "r.json"))
+    assert out.returncode == 0, out.stderr
+    learned = json.loads((tmp_path / "r.json").read_text())["learned"]
+    stages = learned["work_by_stage"]
+    # One budget for the fit, every stage's steps in it (the readings tried first spent none here).
+    assert next(iter(stages)) == "lexicon" and "categories" in stages and "parser" in stages
+    assert sum(stages.values()) == learned["work_steps"] <= learned["max_work"]
+    assert f"{learned['work_steps']:,} steps (max_work {learned['max_work']})" in out.stdout
+    assert f"  by stage      lexicon: {stages['lexicon']:,}; " in out.stdout
+
+
 def test_eval_prints_a_lexicon_revision(tmp_path: Path):
     from tests.symbolic.test_counterexamples import CASES
 
