@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import base64
 import io
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import matplotlib
@@ -37,6 +37,24 @@ def _png(draw: Callable[[Figure], None], size: tuple[float, float] = (6.0, 3.2))
     return base64.b64encode(buf.getvalue()).decode("ascii")
 
 
+BAR_WIDTH = 0.38  # two series of bars side by side per learner
+
+
+def _side_by_side(rows: list[dict[str, Any]], series: tuple[tuple[str, str], ...]) -> Iterator[
+        tuple[int, str, float, Any]]:
+    """(series index, series label, bar position, the row's value) for each series and learner."""
+    for j, (key, label) in enumerate(series):
+        for i, row in enumerate(rows):
+            yield j, label, i + (j - 0.5) * BAR_WIDTH, row[key]
+
+
+def _per_learner_axis(ax: Any, rows: list[dict[str, Any]], ylabel: str, title: str) -> None:
+    ax.set_xticks(range(len(rows)), [r["learner"] for r in rows])
+    ax.set_ylim(0, 105)
+    ax.set_ylabel(ylabel)
+    ax.set_title(title)
+
+
 def accuracy_plot(results: dict[str, Any], task: str) -> str | None:
     """Exact match per split (held-out training slice, test) per learner, with 95% CIs."""
     rows = rows_for(results, task)
@@ -45,28 +63,23 @@ def accuracy_plot(results: dict[str, Any], task: str) -> str | None:
 
     def draw(fig: Figure) -> None:
         ax = fig.add_subplot(1, 1, 1)
-        width = 0.38
-        for j, (split, label) in enumerate((("heldout_exact_match", "held-out train"), ("exact_match", "test (OOD)"))):
-            xs: list[float] = []
-            means: list[float] = []
-            errs: list[list[float]] = [[], []]
-            for i, row in enumerate(rows):
-                stat = row[split]
-                if not stat:
-                    continue
-                xs.append(i + (j - 0.5) * width)
-                means.append(100 * stat["mean"])
-                errs[0].append(max(0.0, 100 * (stat["mean"] - stat["ci"][0])))
-                errs[1].append(max(0.0, 100 * (stat["ci"][1] - stat["mean"])))
-            ax.bar(xs, means, width, yerr=errs, capsize=3, label=label)
+        bars: dict[int, tuple[str, list[float], list[float], list[list[float]]]] = {}
+        for j, label, x, stat in _side_by_side(rows, (("heldout_exact_match", "held-out train"),
+                                                      ("exact_match", "test (OOD)"))):
+            _, xs, means, errs = bars.setdefault(j, (label, [], [], [[], []]))
+            if not stat:
+                continue
+            xs.append(x)
+            means.append(100 * stat["mean"])
+            errs[0].append(max(0.0, 100 * (stat["mean"] - stat["ci"][0])))
+            errs[1].append(max(0.0, 100 * (stat["ci"][1] - stat["mean"])))
+        for label, xs, means, errs in bars.values():
+            ax.bar(xs, means, BAR_WIDTH, yerr=errs, capsize=3, label=label)
         for label, value in results["tasks"][task]["references"]:
             ax.axhline(100 * value, color="grey", linestyle=":", linewidth=1)
             ax.annotate(f"{label} {100 * value:.1f}%", (len(rows) - 0.5, 100 * value), fontsize=7,
                         ha="right", va="bottom", color="grey")
-        ax.set_xticks(range(len(rows)), [r["learner"] for r in rows])
-        ax.set_ylim(0, 105)
-        ax.set_ylabel("exact match (%)")
-        ax.set_title("Accuracy per split (95% bootstrap CI)")
+        _per_learner_axis(ax, rows, "exact match (%)", "Accuracy per split (95% bootstrap CI)")
         ax.legend(loc="upper right", fontsize=7)
 
     return _png(draw)
@@ -80,22 +93,15 @@ def traceability_plot(results: dict[str, Any], task: str) -> str | None:
 
     def draw(fig: Figure) -> None:
         ax = fig.add_subplot(1, 1, 1)
-        width = 0.38
-        for j, (key, label) in enumerate((("traceability", "traceability"),
-                                          ("attribution_fidelity", "attribution fidelity"))):
-            labelled = False  # label the first bar drawn, which need not be the first row's
-            for i, row in enumerate(rows):
-                stat = row[key]
-                x = i + (j - 0.5) * width
-                if stat is None:
-                    ax.text(x, 2, "n/a", ha="center", fontsize=7)
-                    continue
-                ax.bar(x, 100 * stat["mean"], width, color=f"C{j + 2}", label=None if labelled else label)
-                labelled = True
-        ax.set_xticks(range(len(rows)), [r["learner"] for r in rows])
-        ax.set_ylim(0, 105)
-        ax.set_ylabel("%")
-        ax.set_title("Traceability and attribution fidelity")
+        labelled: set[int] = set()  # label each series' first bar drawn, which need not be the first row's
+        for j, label, x, stat in _side_by_side(rows, (("traceability", "traceability"),
+                                                      ("attribution_fidelity", "attribution fidelity"))):
+            if stat is None:
+                ax.text(x, 2, "n/a", ha="center", fontsize=7)
+                continue
+            ax.bar(x, 100 * stat["mean"], BAR_WIDTH, color=f"C{j + 2}", label=None if j in labelled else label)
+            labelled.add(j)
+        _per_learner_axis(ax, rows, "%", "Traceability and attribution fidelity")
         if ax.get_legend_handles_labels()[0]:
             ax.legend(loc="upper right", fontsize=7)
 
