@@ -26,7 +26,7 @@ False
 from __future__ import annotations
 
 import itertools
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 
 from symbolic.index import RuleIndex, vocabularies
@@ -109,6 +109,7 @@ class InductionChart:
         self.generation = next(_GENERATIONS)
         self.previous_generation = previous.generation if previous is not None else -1
         self.dirty: list[frozenset[str]] | None = None
+        self._dirty_index: WordSets | None = None
         if previous is not None:
             self._memo, self.dirty = _inherited(previous, self)
             self.size = sum(map(len, self._memo.values()))
@@ -122,7 +123,11 @@ class InductionChart:
 
     def unchanged(self, words: frozenset[str] | set[str]) -> bool:
         """Whether every phrase made of ``words`` reads as it did in the previous chart."""
-        return self.dirty is not None and not any(w <= words for w in self.dirty)
+        if self.dirty is None:
+            return False
+        if self._dirty_index is None:
+            self._dirty_index = WordSets(self.dirty)
+        return not self._dirty_index.any_subset_of(words)
 
     def level(self, rule: str, slot: int, filler: str) -> int:
         key = (rule, slot, filler)
@@ -294,11 +299,42 @@ def _inherited(old: InductionChart,
         return {}, None
     if not changed:
         return dict(old._memo), []
-    least = [w for w in changed if not any(v < w for v in changed)]
-    memo = {phrase: found for phrase, found in old._memo.items() if not any(w.issubset(phrase) for w in least)}
+    if new.work is not None:
+        new.work.charge(len(changed) + len(old._memo))  # a step per word set and per phrase sorted out
+    every = WordSets(changed)
+    least = [w for w in changed if not any(v != w for v in every.subsets_of(w))]
+    dirty = WordSets(least)
+    memo = {phrase: found for phrase, found in old._memo.items() if not dirty.any_subset_of(frozenset(phrase))}
     # Such a slot changes what widening it costs for any example (see symbolic.proposals),
     # though not the analyses of the phrases kept: the memo holds, the word sets do not.
     return memo, (None if unanchored_spans else least)
+
+
+class WordSets:
+    """Non-empty word sets, found by the words of a query: which of them lie inside it.
+
+    Each set is filed under its least word; a set inside the query has its
+    least word in the query, so only those files are read (instead of every
+    set: with a rule per memorized example, thousands).
+
+    >>> sets = WordSets([frozenset({"a", "b"}), frozenset({"c"})])
+    >>> sorted(map(sorted, sets.subsets_of({"a", "b", "d"}))), sets.any_subset_of({"a", "d"})
+    ([['a', 'b']], False)
+    """
+
+    def __init__(self, sets: Iterable[frozenset[str]]):
+        self._files: dict[str, list[frozenset[str]]] = {}
+        for w in sets:
+            self._files.setdefault(min(w), []).append(w)
+
+    def subsets_of(self, words: frozenset[str] | set[str]) -> Iterator[frozenset[str]]:
+        for word in words:
+            for w in self._files.get(word, ()):
+                if w <= words:
+                    yield w
+
+    def any_subset_of(self, words: frozenset[str] | set[str]) -> bool:
+        return next(self.subsets_of(words), None) is not None
 
 
 def _same_form(old: InductionChart, k_old: int, new: InductionChart, k_new: int) -> bool:

@@ -7,7 +7,7 @@ from itertools import product
 from hypothesis import example, given
 from hypothesis import strategies as st
 
-from symbolic.chart import InductionChart
+from symbolic.chart import InductionChart, WordSets
 from symbolic.rules import Rule, RuleKind
 
 WORDS = ["a", "b", "op", "x"]
@@ -56,3 +56,14 @@ def test_an_inherited_memo_changes_no_analysis(old_rules, old_levels, old_one_wo
     inheriting = chart(new_rules, new_levels, previous=old, one_word=new_one_word)
     for phrase in PHRASES:
         assert list(inheriting.analyses(phrase).items()) == list(fresh.analyses(phrase).items())
+
+
+word_sets = st.lists(st.frozensets(st.sampled_from("abcdef"), min_size=1, max_size=4), max_size=12)
+
+
+@given(sets=word_sets, query=st.sets(st.sampled_from("abcdefg")))
+def test_word_sets_finds_exactly_the_sets_inside_a_query(sets, query):
+    index = WordSets(sets)
+    found = sorted(map(sorted, index.subsets_of(query)))
+    assert found == sorted(sorted(w) for w in sets if w <= query)
+    assert index.any_subset_of(query) == any(w <= query for w in sets)
