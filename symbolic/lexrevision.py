@@ -20,12 +20,12 @@ induction spent (in proposals and in ``work``'s steps), and tries at most
 ``MAX_REVISIONS`` words.
 
 >>> from sandbox.data import Example
->>> pairs = [("dax", "D"), ("wif", "W"), ("dax fep", "D D"), ("wif fep", "W W")]
+>>> pairs = [("blor", "B"), ("tepa", "T"), ("blor voss", "B B"), ("tepa voss", "T T")]
 >>> params = Params(max_slots=3, iconic_order=True, similarity=0.5, mutual_exclusivity=True,
 ...                 paradigm=True, max_proposals=None, max_chart=None)
 >>> lexicon, state, notes = revise_lexicon([Example.of(s, t) for s, t in pairs], params, Work(None))
 >>> sorted(lexicon), notes
-(['dax', 'wif'], ())
+(['blor', 'tepa'], ())
 """
 
 from __future__ import annotations
