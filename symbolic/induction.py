@@ -28,7 +28,7 @@ from itertools import groupby
 
 from sandbox.data import Example
 from symbolic.consistency import Consistency
-from symbolic.proposals import NEW, Key, Offer, Proposal, Route, State, propose
+from symbolic.proposals import NEW, Key, NewRule, Offer, Proposal, Route, State, Widening, propose
 from symbolic.revision import revise
 from symbolic.rules import Item, Rule, RuleKind, lexical_rule_id
 from symbolic.work import BudgetSpent, Work
@@ -77,7 +77,7 @@ def induce_rules(examples: Sequence[Example], lexicon: Mapping[str, Rule], max_s
     def admissible(s: State, rule: str, slot: int, filler: str, backers: list[int]) -> bool:
         kind = s.hierarchy.kind(s.hierarchy.mtypes[filler])
         routes = {i: Route(1, frozenset({(rule, slot, filler)})) for i in backers}
-        return _contradiction(s, check, Proposal(("widen", rule, slot, kind), rule, routes), longest) is None
+        return _contradiction(s, check, Proposal(Widening(rule, slot, kind), rule, routes), longest) is None
 
     try:
         for g, group in enumerate(groups):
@@ -143,9 +143,9 @@ def _add_rules(state: State, examples: Sequence[Example], check: Consistency, pe
                 state.proposals_made += 1
                 offers = propose(state, src, tgt)
             made[i] = (chart.generation, offers)
-            widen = [o for o in offers if o.key[0] == "widen"]
+            widen = [o for o in offers if isinstance(o.key, Widening)]
             preferred[i] = min(widen, key=lambda o: (o.route.cost, _reversals(state, o.route.admissions),
-                                                     -o.route.first, repr(o.key))).key if widen else None
+                                                     -o.route.first, o.key.order())).key if widen else None
             readings = len({o.key for o in widen})
             if readings > 1:
                 undecided.add(i)
@@ -157,7 +157,7 @@ def _add_rules(state: State, examples: Sequence[Example], check: Consistency, pe
             preferred.update(dict.fromkeys(undecided))
         for i in pending:
             for prop in made[i][1]:
-                if prop.key[0] == "widen" and prop.key != preferred[i]:
+                if isinstance(prop.key, Widening) and prop.key != preferred[i]:
                     continue  # an example backs only the widening it prefers
                 merged = proposals.get(prop.key)
                 if merged is None:
@@ -191,23 +191,25 @@ def _first_consistent(state: State, check: Consistency, proposals: Mapping[Key, 
     ``min_support`` can wait for more: the iconic bias would decide alone.
     """
     ranked = sorted(proposals.values(), reverse=True, key=lambda p: (
-        p.is_widening or p.key[1] not in patterns, _preference(p, iconic)))
+        isinstance(p.key, Widening) or p.key.pattern not in patterns, _preference(p, iconic)))
     fit_otherwise: set[int] | None = None  # examples some non-overriding proposal derives (when asked)
-    backers: dict[object, list[tuple[object, frozenset[int]]]] | None = None  # pattern -> (template, examples)
+    # pattern -> (template, examples), over the new rules proposed
+    backers: dict[tuple[Item, ...], list[tuple[tuple[Item, ...], frozenset[int]]]] | None = None
     for second_pass in (False, True):
         for p in ranked:
             if _overrides_a_bias(state, p, patterns) != second_pass:
                 continue
             if len(p.routes) < min_support:
                 break  # the rest of this pass is less preferred still
-            if min_support > 1 and not p.is_widening:
+            key = p.key
+            if min_support > 1 and isinstance(key, NewRule):
                 if backers is None:
                     backers = {}
                     for q in ranked:
-                        if not q.is_widening:
-                            backers.setdefault(q.key[1], []).append((q.key[2], frozenset(q.routes)))
+                        if isinstance(q.key, NewRule):
+                            backers.setdefault(q.key.pattern, []).append((q.key.template, frozenset(q.routes)))
                 own = frozenset(p.routes)
-                if any(t != p.key[2] and b == own for t, b in backers[p.key[1]]):
+                if any(t != key.template and b == own for t, b in backers[key.pattern]):
                     continue  # undecided between templates: wait for examples that decide
             if second_pass and min_support > 1:
                 if fit_otherwise is None:
@@ -217,7 +219,7 @@ def _first_consistent(state: State, check: Consistency, proposals: Mapping[Key, 
                     continue
             if _contradiction(state, check, p, reach) is None:
                 return p
-            state.rejected.add(p.key)
+            state.rejected.add(key)
             narrow = _on_words(state, p)
             if narrow is not None and len(narrow.routes) >= min_support \
                     and _contradiction(state, check, narrow, reach) is None:
@@ -241,23 +243,19 @@ def _on_words(state: State, p: Proposal) -> Proposal | None:
 
 def _overrides_a_bias(state: State, p: Proposal, patterns: set[tuple[Item, ...]]) -> bool:
     """Whether a new rule breaks one-to-one or mutual exclusivity (see ``_first_consistent``)."""
-    return not p.is_widening and (p.key[1] in patterns or _names_a_constant(state, p))
+    return isinstance(p.key, NewRule) and (p.key.pattern in patterns or _names_a_constant(state, p.key))
 
 
-def _names_a_constant(state: State, p: Proposal) -> bool:
+def _names_a_constant(state: State, key: NewRule) -> bool:
     """Whether a new rule writes, as a constant, a token that a word names (mutual exclusivity)."""
-    if p.is_widening:
-        return False
-    template = p.key[2]
-    assert isinstance(template, tuple)
-    return any(isinstance(x, str) and x in state.named for x in template)
+    return any(isinstance(x, str) and x in state.named for x in key.template)
 
 
 def _contradiction(state: State, check: Consistency, p: Proposal, reach: int) -> str | None:
     chart = state.chart
-    if p.is_widening:
-        _, rule_id, slot, _ = p.key
-        assert isinstance(rule_id, str) and isinstance(slot, int)
+    key = p.key
+    if isinstance(key, Widening):
+        rule_id, slot = key.rule, key.slot
         rule = state.rules[rule_id]
         new = {f for r in p.routes.values() for (x, s, f) in r.admissions if (x, s) == (rule_id, slot)}
         fillers = {s: _of_types(state, set(state.hierarchy.seen.get((rule_id, s), {})))
@@ -270,14 +268,12 @@ def _contradiction(state: State, check: Consistency, p: Proposal, reach: int) ->
             if new and all(f in known for f in new) else frozenset()
         return check.contradiction(chart, rule.pattern, rule.template, fillers, (slot, new), reach,
                                    required=required)
-    pattern, template = p.key[1], p.key[2]
-    assert isinstance(pattern, tuple) and isinstance(template, tuple)
     own: dict[int, set[str]] = {}
     for route in p.routes.values():
         for s, roots in route.slot_fillers:
             own.setdefault(s, set()).update(roots)
-    return check.contradiction(chart, pattern, template, {s: _of_types(state, f) for s, f in own.items()},
-                               max_length=reach)
+    return check.contradiction(chart, key.pattern, key.template,
+                               {s: _of_types(state, f) for s, f in own.items()}, max_length=reach)
 
 
 def _of_types(state: State, fillers: set[str]) -> set[str]:
@@ -300,14 +296,13 @@ def _preference(p: Proposal, iconic: bool) -> tuple[object, ...]:
     known rules, backed by a couple of examples, loses to the admission that
     lets the known rules combine).
     """
-    if p.is_widening:
-        return (len(p.routes) - p.cost, len(p.routes), 0, -p.cost, p.first, 0, repr(p.key))
-    pattern, template = p.key[1], p.key[2]
-    assert isinstance(pattern, tuple) and isinstance(template, tuple)
-    constants = sum(1 for x in template if isinstance(x, str))
-    added = len(pattern) + p.cost - 1
-    return (len(p.routes) - added, len(p.routes), -len(pattern), -p.cost, -constants,
-            int(iconic and _is_iconic(template)), repr(p.key))
+    key = p.key
+    if isinstance(key, Widening):
+        return (len(p.routes) - p.cost, len(p.routes), 0, -p.cost, p.first, 0, key.order())
+    constants = sum(1 for x in key.template if isinstance(x, str))
+    added = len(key.pattern) + p.cost - 1
+    return (len(p.routes) - added, len(p.routes), -len(key.pattern), -p.cost, -constants,
+            int(iconic and _is_iconic(key.template)), key.order())
 
 
 def _is_iconic(template: tuple[Item, ...]) -> bool:
@@ -323,31 +318,29 @@ def _apply(state: State, best: Proposal, examples: Sequence[Example], committed:
            proposals: Mapping[Key, Proposal], iconic: bool) -> None:
     supporters = sorted(committed, key=lambda i: (len(examples[i].source), i))
     ids = tuple(examples[i].id for i in supporters)
-    if best.is_widening:
-        rule_id = best.key[1]
-        assert isinstance(rule_id, str)
+    key = best.key
+    if isinstance(key, Widening):
+        rule_id = key.rule
         rule = state.rules[rule_id]
         state.rules[rule_id] = replace(rule, support=rule.support + len(best.routes))
         state.supporters.setdefault(rule_id, []).extend(best.routes)
         new_id = NEW
-    elif isinstance(best.key[1], tuple) and len(best.key[1]) == 1:
+    elif key.word is not None:
         # One word whose meaning the rules that contain it imply (see symbolic.proposals).
-        word, template = best.key[1][0], best.key[2]
-        assert isinstance(word, str) and isinstance(template, tuple)
+        word = key.word
         new_id = lexical_rule_id(word)
         # A new dict, not an update: the next chart then sees that the lexicon changed.
         state.lexicon = {**state.lexicon, word: Rule(
-            new_id, (word,), template, ids[:MAX_EVIDENCE], RuleKind.LEXICAL, support=len(best.routes),
+            new_id, (word,), key.template, ids[:MAX_EVIDENCE], RuleKind.LEXICAL, support=len(best.routes),
             notes=("inferred: the meaning the rules that contain it leave to the word",))}
     else:
-        pattern, template = best.key[1], best.key[2]
-        assert isinstance(pattern, tuple) and isinstance(template, tuple)
+        pattern, template = key.pattern, key.template
         state.counter += 1
         new_id = f"r{state.counter}"
         state.supporters[new_id] = list(best.routes)
         kind = RuleKind.COMPOSITION if any(isinstance(x, int) for x in pattern) else RuleKind.PHRASE
         state.rules[new_id] = Rule(new_id, pattern, template, ids[:MAX_EVIDENCE], kind,
-                                   support=len(best.routes), notes=_notes(state, best, proposals, iconic))
+                                   support=len(best.routes), notes=_notes(state, best, key, proposals, iconic))
         for i in supporters:
             for slot, fillers in best.routes[i].slot_fillers:
                 for filler in fillers:
@@ -359,7 +352,7 @@ def _apply(state: State, best: Proposal, examples: Sequence[Example], committed:
     state.changed()
 
 
-def _notes(state: State, best: Proposal, proposals: Mapping[Key, Proposal],
+def _notes(state: State, best: Proposal, key: NewRule, proposals: Mapping[Key, Proposal],
            iconic: bool) -> tuple[str, ...]:
     """The inductive biases that chose this rule, named so that traces can show them."""
     notes = ["fewest constants: known meanings are read as slots, not as constants"]
@@ -371,13 +364,13 @@ def _notes(state: State, best: Proposal, proposals: Mapping[Key, Proposal],
         if len(ps) == 1:
             (only,) = ps
             notes.append(f"slot {s} abstracted from one filler ({' '.join(only)}) whose meaning is known")
-    rivals = [p for p in proposals.values() if not p.is_widening and p.key != best.key
-              and p.key[1] == best.key[1] and len(p.routes) == len(best.routes)]
+    rivals = [p for p in proposals.values() if isinstance(p.key, NewRule) and p.key != key
+              and p.key.pattern == key.pattern and len(p.routes) == len(best.routes)]
     if rivals and iconic:
         notes.append("iconic concatenation: slot order in the output follows the input (tie)")
-    if _names_a_constant(state, best):
+    if _names_a_constant(state, key):
         notes.append(f"{ME_OVERRIDDEN}: a constant is a token a word names; nothing else fit")
-    if any(r.pattern == best.key[1] for r in state.rules.values()):
+    if any(r.pattern == key.pattern for r in state.rules.values()):
         notes.append(f"{ONE_TO_ONE_OVERRIDDEN}: another rule has this pattern; nothing else fit")
     return tuple(notes)
 

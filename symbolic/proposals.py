@@ -32,6 +32,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from itertools import islice, product
+from typing import NamedTuple
 
 from symbolic.chart import MAX_LEVEL, InductionChart
 from symbolic.hierarchy import Hierarchy, meaning_types, seen_fillers
@@ -45,10 +46,54 @@ MAX_COMBOS = 16
 INFERENCE_DEPTH = 2
 MAX_IDS = 2
 
-# ("rule", pattern, template), or ("widen", rule id, slot, meaning type): a slot admitting
-# fillers of a type it has not held (a phrase where only words stood, say).
-Key = tuple[object, ...]
 Admission = tuple[str, int, str]  # (rule id, slot, filler rule id)
+
+
+class NewRule(NamedTuple):
+    """The key of a proposal to add a rule: its pattern and its template.
+
+    A one-word pattern is that word's meaning, inferred (see the module docstring).
+
+    >>> key = NewRule((0, "dax"), (0, 0))
+    >>> key.word, NewRule(("lug",), ("LUG",)).word
+    (None, 'lug')
+    >>> key.order()
+    "('rule', (0, 'dax'), (0, 0))"
+    """
+
+    pattern: tuple[Item, ...]
+    template: tuple[Item, ...]
+
+    @property
+    def word(self) -> str | None:
+        """The word a one-word pattern holds, else ``None``."""
+        return self.pattern[0] if len(self.pattern) == 1 and isinstance(self.pattern[0], str) else None
+
+    def order(self) -> str:
+        """A text that orders keys totally (the ranking's last tie-break)."""
+        return repr(("rule", self.pattern, self.template))
+
+
+class Widening(NamedTuple):
+    """The key of a proposal that a slot admit fillers of a kind it has not held.
+
+    ``kind`` is the fillers' kind, ``"word"`` or ``"phrase"`` (a phrase where
+    only words stood, say).
+
+    >>> Widening("r1", 0, "phrase").order()
+    "('widen', 'r1', 0, 'phrase')"
+    """
+
+    rule: str
+    slot: int
+    kind: str
+
+    def order(self) -> str:
+        """A text that orders keys totally (the ranking's last tie-break)."""
+        return repr(("widen", self.rule, self.slot, self.kind))
+
+
+Key = NewRule | Widening
 
 
 @dataclass(frozen=True)
@@ -79,7 +124,7 @@ class Proposal:
 
     @property
     def is_widening(self) -> bool:
-        return self.key[0] == "widen"
+        return isinstance(self.key, Widening)
 
     @property
     def cost(self) -> int:
@@ -207,7 +252,7 @@ class State:
     def admits_phrases(self, rule: str, slot: int) -> bool:
         return self.hierarchy.admits_phrases(rule, slot)
 
-    def rule_with_form(self, pattern: object, template: object) -> str | None:
+    def rule_with_form(self, pattern: tuple[Item, ...], template: tuple[Item, ...]) -> str | None:
         for r in self.rules.values():
             if r.pattern == pattern and r.template == template:
                 return r.id
@@ -220,9 +265,9 @@ def propose(state: State, src: Tokens, tgt: Tokens, depth: int = INFERENCE_DEPTH
         state.work.charge()
     if state.chart.derivable(src, tgt):
         return []
-    out = [_as_widening(state, o) for o in _abstractions(state, src, tgt)]
+    out = [_as_widening(state, key, route) for key, route in _abstractions(state, src, tgt)]
     if depth < INFERENCE_DEPTH and not out and not any(w in state.lexicon for w in src):
-        out.append(Offer(("rule", src, tgt), NEW, Route(1)))  # a phrase of its own: see the module docstring
+        out.append(Offer(NewRule(src, tgt), NEW, Route(1)))  # a phrase of its own: see the module docstring
     out += _from_known_rules(state, src, tgt, depth)
     return [o for o in out if o is not None and o.key not in state.rejected]
 
@@ -232,19 +277,19 @@ def _missing(state: State, rule: str, parts: list[frozenset[str]]) -> list[Admis
     return [(rule, s, min(roots)) for s, roots in enumerate(parts) if not state.admits(rule, s, roots)]
 
 
-def _as_widening(state: State, offer: Offer) -> Offer | None:
+def _as_widening(state: State, key: NewRule, route: Route) -> Offer | None:
     """An abstraction that repeats a known rule is an offer to widen that rule's slots."""
-    existing = state.rule_with_form(offer.key[1], offer.key[2])
+    existing = state.rule_with_form(key.pattern, key.template)
     if existing is None:
-        return offer
-    missing = _missing(state, existing, [f for _, f in offer.route.slot_fillers])
-    return _widening(state, existing, missing, offer.route.first) if missing else None
+        return Offer(key, NEW, route)
+    missing = _missing(state, existing, [f for _, f in route.slot_fillers])
+    return _widening(state, existing, missing, route.first) if missing else None
 
 
 def _widening(state: State, rule: str, missing: list[Admission], first: int) -> Offer:
     _, slot, filler = missing[0]
     kind = state.hierarchy.kind(state.hierarchy.mtypes[filler])
-    key = ("widen", rule, slot, kind)
+    key = Widening(rule, slot, kind)
     pattern = state.rules[rule].pattern
     cost = len(missing)
     if kind == "phrase" and not any(isinstance(x, str) for x in pattern) \
@@ -253,7 +298,7 @@ def _widening(state: State, rule: str, missing: list[Admission], first: int) -> 
     return Offer(key, rule, Route(cost, frozenset(missing), first=first))
 
 
-def _abstractions(state: State, src: Tokens, tgt: Tokens) -> Iterator[Offer]:
+def _abstractions(state: State, src: Tokens, tgt: Tokens) -> Iterator[tuple[NewRule, Route]]:
     chart = state.chart
     n = len(src)
     meaningful = [w in state.lexicon and bool(state.lexicon[w].template) for w in src]
@@ -295,7 +340,7 @@ def _abstractions(state: State, src: Tokens, tgt: Tokens) -> Iterator[Offer]:
                               tuple((s, roots) for s, (_, roots) in enumerate(combo)),
                               tuple((s, src[a:b]) for s, (a, b) in enumerate(slots)),
                               slots[0][1] - slots[0][0])
-                yield Offer(("rule", items, template), NEW, route)
+                yield NewRule(items, template), route
 
 
 @lru_cache(maxsize=1 << 16)
