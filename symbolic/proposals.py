@@ -29,24 +29,21 @@ Three kinds of proposal, each an *offer* with the additions it needs:
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from functools import lru_cache
 from itertools import islice, product
 from typing import NamedTuple
 
-from symbolic.chart import MAX_LEVEL, InductionChart
-from symbolic.hierarchy import Hierarchy, meaning_types, seen_fillers
 from symbolic.matching import match_pattern, rewrite_target, solve_slot
 from symbolic.rules import Item, Rule, RuleKind, Tokens
-from symbolic.work import BudgetSpent, Work
+from symbolic.state import Admission, State
+
+__all__ = ["NEW", "Key", "NewRule", "Offer", "Proposal", "Route", "State", "Widening", "propose"]
 
 NEW = "<new>"  # stands for the rule a proposal creates, before it has an id
 MAX_SEGMENTATIONS = 64
 MAX_COMBOS = 16
 INFERENCE_DEPTH = 2
-MAX_IDS = 2
-
-Admission = tuple[str, int, str]  # (rule id, slot, filler rule id)
 
 
 class NewRule(NamedTuple):
@@ -54,11 +51,11 @@ class NewRule(NamedTuple):
 
     A one-word pattern is that word's meaning, inferred (see the module docstring).
 
-    >>> key = NewRule((0, "dax"), (0, 0))
-    >>> key.word, NewRule(("lug",), ("LUG",)).word
-    (None, 'lug')
+    >>> key = NewRule((0, "blor"), (0, 0))
+    >>> key.word, NewRule(("voss",), ("VOSS",)).word
+    (None, 'voss')
     >>> key.order()
-    "('rule', (0, 'dax'), (0, 0))"
+    "('rule', (0, 'blor'), (0, 0))"
     """
 
     pattern: tuple[Item, ...]
@@ -138,125 +135,6 @@ class Proposal:
         old = self.routes.get(example)
         if old is None or offer.route.cost < old.cost:
             self.routes[example] = offer.route
-
-
-@dataclass
-class State:
-    """The rules learned so far and the fillers each slot has held, with their evidence."""
-
-    lexicon: dict[str, Rule]
-    rules: dict[str, Rule] = field(default_factory=dict)
-    evidence: dict[Admission, tuple[str, ...]] = field(default_factory=dict)
-    rejected: set[Key] = field(default_factory=set)  # proposals that contradict an example
-    supporters: dict[str, list[int]] = field(default_factory=dict)  # examples behind each rule
-    counter: int = 0  # composition rules made so far (their ids)
-    max_slots: int = 3
-    similarity: float = 0.5
-    named: frozenset[str] = frozenset()  # tokens words name: a rule's constant only as a last resort
-    max_proposals: int | None = None  # the work budget: examples' proposals computed, at most
-    proposals_made: int = 0  # spent work stays spent: restore() leaves it alone
-    exhausted: bool = False  # induction wanted more work than max_proposals (or ``work``) allowed
-    work: Work | None = None  # every step of induction is charged here (see symbolic.work)
-    max_chart: int | None = None  # analyses the chart may hold
-    spent_at: str | None = None  # the stage at which a budget ran out (None: none did, or max_proposals)
-    _chart: InductionChart | None = None
-    _hierarchy: Hierarchy | None = None
-    _stale: InductionChart | None = None  # the last chart, whose memo the next one inherits from
-
-    @property
-    def hierarchy(self) -> Hierarchy:
-        """The categories the fillers seen so far give (levels 0-2 admit without a proposal)."""
-        if self._hierarchy is None:
-            slots = [(r.id, s) for r in self.rules.values() for s in range(r.n_slots)]
-            self._hierarchy = Hierarchy(
-                seen_fillers(self.evidence), meaning_types(self.lexicon, self.rules),
-                {r.id: r.evidence for r in (*self.lexicon.values(), *self.rules.values())},
-                self.similarity, slots)
-            if self.spent_at is None:
-                self._hierarchy.work = self.work
-        return self._hierarchy
-
-    @property
-    def chart(self) -> InductionChart:
-        """The chart of the rules so far; once a budget is spent, the last one built, frozen."""
-        if self._chart is None:
-            if self.spent_at is None:
-                h = self.hierarchy
-                self._chart = InductionChart(self.lexicon, self.rules.values(), self.level, h.admits_phrases,
-                                             previous=self._stale, work=self.work, max_size=self.max_chart)
-            else:
-                self._chart = self._stale or InductionChart(self.lexicon, (), self.level)
-            self._stale = None
-        if self.spent_at is not None:
-            self._chart.freeze()
-        return self._chart
-
-    def spend_out(self, spent: BudgetSpent) -> None:
-        """Record that a budget ran out: from now on the chart computes nothing more."""
-        self.exhausted, self.spent_at = True, spent.stage
-        if self._hierarchy is not None:
-            self._hierarchy.work = None
-
-    def changed(self) -> None:
-        if self._chart is not None:
-            self._stale = self._chart
-        self._chart = None
-        self._hierarchy = None
-
-    def snapshot(self) -> State:
-        """A copy to put back with :meth:`restore` (rules and records are immutable values)."""
-        # The lexicon is replaced when a word is inferred, never changed in place: shared.
-        return replace(self, rules=dict(self.rules), evidence=dict(self.evidence),
-                       rejected=set(self.rejected),
-                       supporters={k: list(v) for k, v in self.supporters.items()})
-
-    def restore(self, saved: State) -> None:
-        self.lexicon, self.rules, self.evidence, self.rejected = saved.lexicon, saved.rules, saved.evidence, \
-            saved.rejected
-        self.supporters, self.counter = saved.supporters, saved.counter
-        # The saved chart and hierarchy belong to exactly these rules: keep their memo.
-        self._chart, self._hierarchy = saved._chart, saved._hierarchy
-
-    def remove(self, rule_id: str) -> None:
-        """Drop a rule and every record of its slots and of it as a filler."""
-        del self.rules[rule_id]
-        self.evidence = {k: v for k, v in self.evidence.items() if rule_id not in (k[0], k[2])}
-        self.supporters.pop(rule_id, None)
-        self.changed()
-
-    def admit(self, rule: str, slot: int, filler: str, ids: tuple[str, ...]) -> None:
-        """Record ``filler`` as seen in the slot (call :meth:`changed` after a batch)."""
-        old = self.evidence.get((rule, slot, filler), ())
-        if len(old) < MAX_IDS:
-            self.evidence[(rule, slot, filler)] = tuple(dict.fromkeys(old + ids))[:MAX_IDS]
-
-    def level(self, rule: str, slot: int, filler: str) -> int:
-        """The filler's level in the slot, as induction admits it.
-
-        A slot of a rule without fixed words admits a phrase by its meaning
-        type (level 2) only through a proposal: such a rule reads any sequence
-        of constituents, so each kind of phrase it takes must have been seen
-        there, or be like one that has (level 1; see the module docstring on
-        widening). The parser's levels are the hierarchy's, unchanged.
-        """
-        h = self.hierarchy
-        level = h.level(rule, slot, filler)
-        if level == MAX_LEVEL and not self.rules[rule].fixed_words and h.kind(h.mtypes[filler]) == "phrase":
-            return MAX_LEVEL + 1
-        return level
-
-    def admits(self, rule: str, slot: int, fillers: frozenset[str]) -> bool:
-        """Whether some filler fills the slot without a proposal (level 2 at most)."""
-        return any(self.level(rule, slot, f) <= MAX_LEVEL for f in fillers)
-
-    def admits_phrases(self, rule: str, slot: int) -> bool:
-        return self.hierarchy.admits_phrases(rule, slot)
-
-    def rule_with_form(self, pattern: tuple[Item, ...], template: tuple[Item, ...]) -> str | None:
-        for r in self.rules.values():
-            if r.pattern == pattern and r.template == template:
-                return r.id
-        return None
 
 
 def propose(state: State, src: Tokens, tgt: Tokens, depth: int = INFERENCE_DEPTH) -> list[Offer]:
