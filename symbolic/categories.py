@@ -22,7 +22,7 @@ import networkx as nx
 
 from sandbox.data import Example
 from symbolic.chart import InductionChart
-from symbolic.hierarchy import MAX_IDS, Hierarchy, Seen, Slot
+from symbolic.hierarchy import MAX_IDS, Hierarchy, Seen, Slot, reverses
 
 
 def build_hierarchy(chart: InductionChart, examples: Sequence[Example], mtypes: Mapping[str, str],
@@ -72,7 +72,7 @@ class Nesting:
 
     def cycles(self, rule: str, filler: str) -> int:
         """1 if putting a ``filler`` phrase into a slot of ``rule`` reverses a seen nesting, else 0."""
-        return int(filler != rule and filler in self._inside.get(rule, ()))
+        return reverses(self._inside, rule, filler)
 
     def add(self, rule: str, filler: str) -> bool:
         """Record a ``filler`` phrase inside ``rule``; whether the transitive nesting changed."""
