@@ -234,7 +234,7 @@ def _from_known_rules(state: State, src: Tokens, tgt: Tokens, depth: int) -> lis
     for rule in state.rules.values():
         if rule.kind is not RuleKind.COMPOSITION or not set(rule.fixed_words) <= words:
             continue
-        for spans in match_pattern(rule.pattern, src, [(1, len(src))] * rule.n_slots, state.work):
+        for spans in match_pattern(rule.pattern, src, (True,) * rule.n_slots, state.work):
             if state.work is not None:
                 state.work.charge(1 + rule.n_slots)
             parts = [chart.meanings(src[a:b]) for a, b in spans]
