@@ -24,6 +24,24 @@ induction knows between rounds is a :class:`symbolic.state.State`.
 
 Whatever no proposal covers is kept as a memorized rule, so that every
 training pair is reproduced.
+
+>>> from symbolic.rules import Rule, RuleKind
+>>> lexicon = {w: Rule(f"lex:{w}", (w,), (w.upper(),), ("e0",), RuleKind.LEXICAL)
+...            for w in ("blor", "tepa", "kreb")}
+>>> pairs = [("blor voss", "BLOR BLOR"), ("tepa voss", "TEPA TEPA"), ("blor zim tepa", "TEPA BLOR"),
+...          ("kreb zim blor", "BLOR KREB"), ("blor voss zim tepa", "TEPA BLOR BLOR")]
+>>> state = induce_rules([Example.of(s, t, id=f"e{i}") for i, (s, t) in enumerate(pairs, 1)], lexicon)
+>>> for rule in state.rules.values():
+...     print(rule.text(), rule.evidence)
+r1: <0> voss -> <0> <0> ('e1', 'e2')
+r2: <0> zim <1> -> <1> <0> ('e3', 'e4')
+
+The longest example needed no rule of its own: ``r2``'s first slot, which
+had held words, was widened to take the ``voss`` phrase (an admission,
+with that example as its evidence):
+
+>>> state.evidence[("r2", 0, "r1")]
+('e5',)
 """
 
 from __future__ import annotations

@@ -22,6 +22,38 @@ Analyses are memoized by (phrase, cap), not by position, so that the
 sub-phrases shared by many inputs are parsed once. A slot never looks at a
 span holding a word that no filler it admits can contain (the *vocabulary*
 of the slot, closed over the rules), which keeps most spans unparsed.
+
+Two words, a postfix rule whose slot has held ``blor`` only, and an infix
+rule whose slots have held both words and its own phrases:
+
+>>> from symbolic.hierarchy import Hierarchy
+>>> from symbolic.rules import Rule, RuleKind
+>>> lexicon = {w: Rule(f"lex:{w}", (w,), (w.upper(),), ("e0",), RuleKind.LEXICAL) for w in ("blor", "tepa")}
+>>> rules = {"r1": Rule("r1", (0, "voss"), (0, 0), ("e1",), RuleKind.COMPOSITION),
+...          "r2": Rule("r2", (0, "zim", 1), (0, 1, 1), ("e2",), RuleKind.COMPOSITION)}
+>>> both = {"lex:blor": ("e1",), "lex:tepa": ("e2",), "r2": ("e3",)}
+>>> h = Hierarchy({("r1", 0): {"lex:blor": ("e1",)}, ("r2", 0): both, ("r2", 1): both},
+...               {"lex:blor": "word:1", "lex:tepa": "word:1", "r1": "phrase", "r2": "phrase"}, {})
+>>> parser = Parser(lexicon, rules, h)
+
+``tepa`` fills the postfix slot at level 1 (it has filled the same slots
+as ``blor``); a ``voss`` phrase only at level 3 (no slot has held one):
+
+>>> cap, top = parser.least_cap(("tepa", "voss"))
+>>> cap, top.meaning, top.levels
+(1, ('TEPA', 'TEPA'), (1,))
+>>> parser.least_cap(("blor", "voss", "voss"), stop=2) is None
+True
+>>> cap, top = parser.least_cap(("blor", "voss", "voss"))
+>>> cap, top.meaning, top.levels
+(3, ('BLOR', 'BLOR', 'BLOR', 'BLOR'), (3,))
+
+Two bracketings of ``blor zim tepa zim blor`` are equally relaxed and mean
+different things: the grouping bias reads ``(blor zim tepa) zim blor``.
+
+>>> cap, top = parser.least_cap(("blor", "zim", "tepa", "zim", "blor"))
+>>> cap, top.meaning, top.tie.name, [(a, b) for a, b, _ in top.children]
+(0, ('BLOR', 'TEPA', 'TEPA', 'BLOR', 'BLOR'), 'GROUPED', [(0, 3), (4, 5)])
 """
 
 from __future__ import annotations

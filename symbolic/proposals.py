@@ -24,6 +24,28 @@ Three kinds of proposal, each an *offer* with the additions it needs:
   one admission; but a rule without fixed words whose slot comes to take
   phrases then reads any sequence of constituents, so that widening counts
   more than a new rule of its length.
+
+>>> from symbolic.rules import Rule, RuleKind
+>>> lexicon = {w: Rule(f"lex:{w}", (w,), (w.upper(),), ("e0",), RuleKind.LEXICAL) for w in ("blor", "tepa")}
+>>> state = State(lexicon)
+>>> [(o.key, o.route.cost) for o in propose(state, ("blor", "voss"), ("BLOR", "BLOR"))]  # an abstraction
+[(NewRule(pattern=(0, 'voss'), template=(0, 0)), 1)]
+>>> state.rules["r1"] = Rule("r1", (0, "voss"), (0, 0), ("e1",), RuleKind.COMPOSITION)
+>>> state.admit("r1", 0, "lex:blor", ("e1",))
+>>> state.changed()
+>>> propose(state, ("tepa", "voss"), ("TEPA", "TEPA"))  # derivable: nothing to propose
+[]
+>>> for offer in propose(state, ("blor", "kreb", "voss"), ("BLOR",) * 4):
+...     print(offer.key, offer.root, offer.route.cost)
+NewRule(pattern=(0, 'kreb', 'voss'), template=(0, 0, 0, 0)) <new> 1
+NewRule(pattern=(0, 'kreb'), template=(0, 0)) r1 2
+>>> [(o.key, o.route.cost) for o in propose(state, ("blor", "voss", "voss"), ("BLOR",) * 4)][0]
+(Widening(rule='r1', slot=0, kind='phrase'), 1)
+
+The second offer for ``blor kreb voss`` infers a part: ``blor kreb`` must
+mean ``BLOR BLOR`` for ``r1`` to give the output, so a rule for it is
+proposed, with ``r1``'s slot admitting it (two additions). ``blor voss voss``
+offers to widen ``r1``'s slot to take a ``voss`` phrase.
 """
 
 from __future__ import annotations
