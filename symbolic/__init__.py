@@ -33,7 +33,8 @@ for all of them, :mod:`symbolic.work`):
    rules, short examples first: abstraction of examples over spans of known
    meaning, inference of parts a known rule implies, widening of slots; the
    proposal that explains most for what it adds, unless it contradicts a
-   training example; then revision of rules that spell out combinations of
+   training example (:mod:`symbolic.choice`; what induction knows between
+   changes is a :mod:`symbolic.state`); then revision of rules that spell out combinations of
    later ones. An example's proposals are reused until a change touches its
    words; ``max_proposals`` bounds the proposals and ``max_work`` every
    step (:mod:`symbolic.work`; what is left is memorized, and the rules and

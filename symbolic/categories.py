@@ -11,6 +11,25 @@ Induction settles the rules; this pass settles the categories, in two steps
 
 The derivations are those of the induction chart, where every slot admits
 what the training data needed (:mod:`symbolic.induction`).
+
+>>> from symbolic.rules import Rule, RuleKind
+>>> lexicon = {w: Rule(f"lex:{w}", (w,), (w.upper(),), ("e0",), RuleKind.LEXICAL) for w in ("blor", "tepa")}
+>>> then = Rule("r1", (0, "zim", 1), (1, 0), ("e1",), RuleKind.COMPOSITION)
+>>> chart = InductionChart(lexicon, [then], lambda rule, slot, filler: 0)
+>>> data = [Example.of("blor zim tepa", "TEPA BLOR", id="e1"),
+...         Example.of("tepa zim blor zim tepa", "TEPA BLOR TEPA", id="e2")]
+>>> [chart.count(ex.source, ex.target) for ex in data]  # e2: two bracketings, one output
+[1, 2]
+>>> h = build_hierarchy(chart, data, {"lex:blor": "word:1", "lex:tepa": "word:1", "r1": "phrase"}, {}, 0.5,
+...                     [("r1", 0), ("r1", 1)])
+
+e1 alone says that ``blor`` goes first and ``tepa`` second. Read as
+``tepa zim (blor zim tepa)``, e2 relaxes its outer first slot (level 2)
+and keeps its inner phrase as e1 has it; read the other way, it would relax
+both slots of its inner phrase. So e2 adds a phrase to the second slot:
+
+>>> h.seen[("r1", 0)], h.seen[("r1", 1)]
+({'lex:blor': ('e1', 'e2'), 'lex:tepa': ('e2',)}, {'lex:tepa': ('e1', 'e2'), 'r1': ('e2',)})
 """
 
 from __future__ import annotations
@@ -22,7 +41,7 @@ import networkx as nx
 
 from sandbox.data import Example
 from symbolic.chart import InductionChart
-from symbolic.hierarchy import MAX_IDS, Hierarchy, Seen, Slot
+from symbolic.hierarchy import MAX_IDS, Hierarchy, Seen, Slot, reverses
 
 
 def build_hierarchy(chart: InductionChart, examples: Sequence[Example], mtypes: Mapping[str, str],
@@ -72,7 +91,7 @@ class Nesting:
 
     def cycles(self, rule: str, filler: str) -> int:
         """1 if putting a ``filler`` phrase into a slot of ``rule`` reverses a seen nesting, else 0."""
-        return int(filler != rule and filler in self._inside.get(rule, ()))
+        return reverses(self._inside, rule, filler)
 
     def add(self, rule: str, filler: str) -> bool:
         """Record a ``filler`` phrase inside ``rule``; whether the transitive nesting changed."""

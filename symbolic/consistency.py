@@ -32,7 +32,7 @@ from itertools import islice, product
 
 from sandbox.data import Example
 from symbolic.chart import InductionChart
-from symbolic.matching import Matcher
+from symbolic.matching import compile_tiler
 from symbolic.rules import Item, Tokens
 from symbolic.work import Work
 
@@ -79,16 +79,14 @@ class Consistency:
         """
         n_slots = sum(1 for x in pattern if isinstance(x, int))
         phrasal = [any(f not in self.lexical for f in fillers.get(s, ())) for s in range(n_slots)]
-        matcher = Matcher(pattern)
+        tile = compile_tiler(pattern, None, tuple(phrasal))
         for i in self._candidates(pattern, phrasal, required):
             ex = self.examples[i]
-            n = len(ex.source)
-            if max_length is not None and n > max_length:
+            if max_length is not None and len(ex.source) > max_length:
                 break
             if self.work is not None:
                 self.work.charge()
-            bounds = [(1, n if p else 1) for p in phrasal]
-            matches = matcher.match(ex.source, bounds, self.work)
+            matches = tile(ex.source, self.work)
             # Only an example the rules derive already says what its parts mean;
             # the parts of one they cannot derive yet may be read in ways the
             # missing rule would make wrong.

@@ -28,7 +28,7 @@ as evidence.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from functools import cached_property
 
 import networkx as nx
@@ -109,7 +109,7 @@ class Hierarchy:
 
         (A rule inside itself is recursion, not a reversal.)
         """
-        return int(filler != rule and filler in self.inside.get(rule, ()))
+        return reverses(self.inside, rule, filler)
 
     @cached_property
     def heights(self) -> dict[str, tuple[int, int]]:
@@ -265,3 +265,15 @@ def seen_fillers(evidence: Mapping[tuple[str, int, str], Sequence[str]]) -> Seen
     for (rule, slot, filler), ids in sorted(evidence.items()):
         seen.setdefault((rule, slot), {})[filler] = tuple(ids)
     return seen
+
+
+def reverses(inside: Mapping[str, Collection[str]], rule: str, filler: str) -> int:
+    """1 if a ``filler`` phrase in a slot of ``rule`` reverses the nesting ``inside`` records, else 0.
+
+    ``inside[r]`` holds the rules whose phrases ``r``'s phrases have been seen
+    inside (see ``Hierarchy.inside``); a rule inside itself is recursion.
+
+    >>> reverses({"r1": {"r2"}}, "r1", "r2"), reverses({"r1": {"r2"}}, "r2", "r1"), reverses({}, "r1", "r1")
+    (1, 0, 0)
+    """
+    return int(filler != rule and filler in inside.get(rule, ()))

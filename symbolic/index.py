@@ -5,9 +5,10 @@ which rules can derive it and where the slots fall. :class:`RuleIndex`
 answers that question without trying every rule: each rule is filed under
 one *anchor* (the word its pattern ends with, else the word it starts with,
 else one of its inner fixed words; rules without fixed words are tried on
-every phrase), and each rule's pattern is compiled into a function with the
-pattern's words, slot bounds and slot vocabularies bound in, so that a
-rejection costs a few comparisons.
+every phrase), and each rule's pattern is compiled
+(:func:`symbolic.matching.compile_tiler`, the one tiler) into a function
+with the pattern's words, slot bounds and slot vocabularies bound in, so
+that a rejection costs a few comparisons.
 
 A slot's *vocabulary* is every word its fillers can contain (closed over the
 rules by :func:`vocabularies`); a tiling is kept only if every slot's words
@@ -20,19 +21,16 @@ lie in its vocabulary, which keeps most spans of an input from being parsed.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING
 
-from symbolic.matching import middle_cuts, tilings
+from symbolic.matching import Span, Tiler, compile_tiler
 from symbolic.rules import Item, Tokens
 
 if TYPE_CHECKING:
     from symbolic.work import Work
 
-Span = tuple[int, int]
-# (a phrase, the work budget to charge or None) -> the slot spans of each tiling
-Tiler = Callable[[Tokens, "Work | None"], list[tuple[Span, ...]]]
-_UNBOUNDED = 1 << 30  # the most words a phrasal slot may span: the phrase bounds it
+__all__ = ["RuleIndex", "compile_tiler", "vocabularies"]
 
 
 class RuleIndex:
@@ -100,100 +98,6 @@ class RuleIndex:
 
 def _position(entry: tuple[int, Tiler]) -> int:
     return entry[0]
-
-
-def compile_tiler(pattern: tuple[Item, ...], slot_words: tuple[frozenset[str], ...],
-                  phrasal: tuple[bool, ...]) -> Tiler:
-    """Every tiling of a phrase by ``pattern`` whose slots hold only words of their vocabularies.
-
-    The same tilings as :class:`symbolic.matching.Matcher` with each slot
-    bounded to one word unless ``phrasal``, filtered by ``slot_words``; one,
-    two-slot and slotless patterns get a specialized function.
-
-    >>> tile = compile_tiler((0, "op", 1), (frozenset("ab"), frozenset("ab")), (True, False))
-    >>> tile(("a", "b", "op", "a")), tile(("a", "op", "b", "op", "a"))
-    ([((0, 2), (3, 4))], [])
-    """
-    slots = [k for k, x in enumerate(pattern) if isinstance(x, int)]
-    if not slots:
-        def whole(phrase: Tokens, work: Work | None = None) -> list[tuple[Span, ...]]:
-            return [()] if phrase == pattern else []
-
-        return whole
-    if len(slots) == 1:
-        return _one_slot(pattern, slots[0], slot_words[0], phrasal[0])
-    if len(slots) == 2 and all(isinstance(x, str) for x in pattern[slots[0] + 1 : slots[1]]):
-        return _two_slots(pattern, slots, slot_words, phrasal)
-    vocab = frozenset(x for x in pattern if isinstance(x, str)).union(*slot_words)
-    bounds = [(1, _UNBOUNDED) if p else (1, 1) for p in phrasal]
-
-    def general(phrase: Tokens, work: Work | None = None) -> list[tuple[Span, ...]]:
-        if not vocab.issuperset(phrase):
-            return []
-        return tilings(pattern, phrase, bounds, slot_words, work)
-
-    return general
-
-
-def _one_slot(pattern: tuple[Item, ...], k: int, words: frozenset[str], phrasal: bool) -> Tiler:
-    prefix, suffix = pattern[:k], pattern[k + 1 :]
-    a, tail = len(prefix), len(suffix)
-
-    def one(phrase: Tokens, work: Work | None = None) -> list[tuple[Span, ...]]:
-        b = len(phrase) - tail
-        width = b - a
-        if width < 1 or (width > 1 and not phrasal) or phrase[:a] != prefix or phrase[b:] != suffix:
-            return []
-        if not (phrase[a] in words if width == 1 else words.issuperset(phrase[a:b])):
-            return []
-        return [((a, b),)]
-
-    return one
-
-
-def _two_slots(pattern: tuple[Item, ...], slots: list[int], slot_words: tuple[frozenset[str], ...],
-               phrasal: tuple[bool, ...]) -> Tiler:
-    k0, k1 = slots
-    prefix, middle, suffix = pattern[:k0], pattern[k0 + 1 : k1], pattern[k1 + 1 :]
-    a, gap, tail, size = len(prefix), len(middle), len(suffix), len(pattern)
-    first_slot, second_slot = int(pattern[k0]), int(pattern[k1])  # slot numbers, in input order
-    words0, words1 = slot_words[first_slot], slot_words[second_slot]
-    hi0 = _UNBOUNDED if phrasal[first_slot] else 1
-    hi1 = _UNBOUNDED if phrasal[second_slot] else 1
-    longest = 0 if phrasal[first_slot] or phrasal[second_slot] else size
-    vocab = frozenset(x for x in pattern if isinstance(x, str)) | words0 | words1
-    swapped = first_slot != 0
-
-    def two(phrase: Tokens, work: Work | None = None) -> list[tuple[Span, ...]]:
-        n = len(phrase)
-        if n < size or (longest and n > longest) or not vocab.issuperset(phrase):
-            return []
-        z = n - tail
-        if (a and phrase[:a] != prefix) or (tail and phrase[z:] != suffix):
-            return []
-        # The first slot ends at ``cut``, where the middle words start.
-        lo, hi = max(a + 1, z - gap - hi1), min(a + hi0, z - gap - 1)
-        if lo > hi:
-            return []
-        cuts = middle_cuts(phrase, middle, lo, hi)
-        out: list[tuple[Span, ...]] = []
-        # Whole runs at once: where every cut leaves both slots inside their vocabularies.
-        if words0.issuperset(phrase[a : cuts[-1]] if cuts else ()) and words1.issuperset(
-                phrase[cuts[0] + gap : z] if cuts else ()):
-            for cut in cuts:
-                start = cut + gap
-                out.append(((start, z), (a, cut)) if swapped else ((a, cut), (start, z)))
-            return out
-        for cut in cuts:
-            start = cut + gap
-            if not (phrase[a] in words0 if cut - a == 1 else words0.issuperset(phrase[a:cut])):
-                continue
-            if not (phrase[start] in words1 if z - start == 1 else words1.issuperset(phrase[start:z])):
-                continue
-            out.append(((start, z), (a, cut)) if swapped else ((a, cut), (start, z)))
-        return out
-
-    return two
 
 
 def vocabularies(words: Mapping[str, frozenset[str]], fixed: Mapping[str, frozenset[str]],

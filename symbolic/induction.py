@@ -13,11 +13,35 @@ The main loop (:func:`induce_rules`) reads like the algorithm:
 4. Add the proposal that explains the most examples for what it adds (a
    description-length trade-off; on ties the shortest pattern, then the
    fewest additions, then the fewest constants, then iconic slot order),
-   unless it contradicts a training example; repeat. Proposals made by a
-   single example wait for the next length, where more examples may back them.
+   unless it contradicts a training example (:mod:`symbolic.choice`); repeat.
+   Proposals made by a single example wait for the next length, where more
+   examples may back them.
+
+Steps 3 and 4 are one round of :func:`_add_rules`: collect the proposals
+(:func:`_collect`), choose the first consistent one
+(:func:`symbolic.choice.first_consistent`), apply it (:func:`_apply`). What
+induction knows between rounds is a :class:`symbolic.state.State`.
 
 Whatever no proposal covers is kept as a memorized rule, so that every
 training pair is reproduced.
+
+>>> from symbolic.rules import Rule, RuleKind
+>>> lexicon = {w: Rule(f"lex:{w}", (w,), (w.upper(),), ("e0",), RuleKind.LEXICAL)
+...            for w in ("blor", "tepa", "kreb")}
+>>> pairs = [("blor voss", "BLOR BLOR"), ("tepa voss", "TEPA TEPA"), ("blor zim tepa", "TEPA BLOR"),
+...          ("kreb zim blor", "BLOR KREB"), ("blor voss zim tepa", "TEPA BLOR BLOR")]
+>>> state = induce_rules([Example.of(s, t, id=f"e{i}") for i, (s, t) in enumerate(pairs, 1)], lexicon)
+>>> for rule in state.rules.values():
+...     print(rule.text(), rule.evidence)
+r1: <0> voss -> <0> <0> ('e1', 'e2')
+r2: <0> zim <1> -> <1> <0> ('e3', 'e4')
+
+The longest example needed no rule of its own: ``r2``'s first slot, which
+had held words, was widened to take the ``voss`` phrase (an admission,
+with that example as its evidence):
+
+>>> state.evidence[("r2", 0, "r1")]
+('e5',)
 """
 
 from __future__ import annotations
@@ -27,10 +51,13 @@ from dataclasses import replace
 from itertools import groupby
 
 from sandbox.data import Example
+from symbolic.chart import InductionChart
+from symbolic.choice import contradiction, first_consistent, names_a_constant
 from symbolic.consistency import Consistency
-from symbolic.proposals import NEW, Key, Offer, Proposal, Route, State, propose
+from symbolic.proposals import NEW, Key, NewRule, Offer, Proposal, Route, Widening, propose
 from symbolic.revision import revise
-from symbolic.rules import Item, Rule, RuleKind, lexical_rule_id
+from symbolic.rules import Rule, RuleKind, lexical_rule_id
+from symbolic.state import State
 from symbolic.work import BudgetSpent, Work
 
 MAX_EVIDENCE = 5
@@ -77,7 +104,7 @@ def induce_rules(examples: Sequence[Example], lexicon: Mapping[str, Rule], max_s
     def admissible(s: State, rule: str, slot: int, filler: str, backers: list[int]) -> bool:
         kind = s.hierarchy.kind(s.hierarchy.mtypes[filler])
         routes = {i: Route(1, frozenset({(rule, slot, filler)})) for i in backers}
-        return _contradiction(s, check, Proposal(("widen", rule, slot, kind), rule, routes), longest) is None
+        return contradiction(s, check, Proposal(Widening(rule, slot, kind), rule, routes), longest) is None
 
     try:
         for g, group in enumerate(groups):
@@ -119,52 +146,19 @@ def induce_rules(examples: Sequence[Example], lexicon: Mapping[str, Rule], max_s
 
 def _add_rules(state: State, examples: Sequence[Example], check: Consistency, pending: list[int],
                min_support: int, iconic: bool, reach: int) -> list[int]:
+    """Collect proposals, choose the first consistent one, apply it; again, while one is found.
+
+    Returns the examples still underived.
+    """
     # Each example's offers, with the chart they were made on: after a change, the
     # offers of an example whose words the change did not touch stay the same.
     made: dict[int, tuple[int, list[Offer]]] = {}
     while pending:
-        proposals: dict[Key, Proposal] = {}
-        # Each example backs one widening: the cheapest; among equally cheap ones
-        # (two bracketings of the same words) the one that keeps phrases nested
-        # the way they have been (precedence), then the grouping bias's.
-        preferred: dict[int, Key | None] = {}
-        undecided: set[int] = set()
-        firm = False
-        chart = state.chart
-        for i in pending:
-            src, tgt = examples[i].pair()
-            old = made.get(i)
-            if old is not None and old[0] == chart.previous_generation and chart.unchanged(frozenset(src)):
-                offers = [o for o in old[1] if o.key not in state.rejected]
-            elif state.max_proposals is not None and state.proposals_made >= state.max_proposals:
-                state.exhausted = True
-                return pending  # the work budget is spent: what is left is memorized
-            else:
-                state.proposals_made += 1
-                offers = propose(state, src, tgt)
-            made[i] = (chart.generation, offers)
-            widen = [o for o in offers if o.key[0] == "widen"]
-            preferred[i] = min(widen, key=lambda o: (o.route.cost, _reversals(state, o.route.admissions),
-                                                     -o.route.first, repr(o.key))).key if widen else None
-            readings = len({o.key for o in widen})
-            if readings > 1:
-                undecided.add(i)
-            firm |= readings == 1
-        # An example that several widenings derive (two bracketings giving one output)
-        # says nothing about nesting; while an example that one widening alone derives
-        # is left, it backs none, and then it chooses against the nesting they set.
-        if undecided and firm:
-            preferred.update(dict.fromkeys(undecided))
-        for i in pending:
-            for prop in made[i][1]:
-                if prop.key[0] == "widen" and prop.key != preferred[i]:
-                    continue  # an example backs only the widening it prefers
-                merged = proposals.get(prop.key)
-                if merged is None:
-                    proposals[prop.key] = merged = Proposal(prop.key, prop.root)
-                merged.merge(i, prop)
-        patterns = {r.pattern for r in state.rules.values()}
-        best = _first_consistent(state, check, proposals, min_support, iconic, reach, patterns)
+        proposals = _collect(state, examples, pending, made)
+        if proposals is None:
+            return pending  # the work budget is spent: what is left is memorized
+        best, contradicted = first_consistent(state, check, proposals.values(), min_support, iconic, reach)
+        state.rejected.update(contradicted)  # no example proposes them again
         if best is None:
             break
         _apply(state, best, examples, list(best.routes), proposals, iconic)
@@ -174,117 +168,61 @@ def _add_rules(state: State, examples: Sequence[Example], check: Consistency, pe
     return pending
 
 
-def _first_consistent(state: State, check: Consistency, proposals: Mapping[Key, Proposal],
-                      min_support: int, iconic: bool, reach: int,
-                      patterns: set[tuple[Item, ...]]) -> Proposal | None:
-    """The most preferred proposal that contradicts no training example induction has reached.
+def _collect(state: State, examples: Sequence[Example], pending: list[int],
+             made: dict[int, tuple[int, list[Offer]]]) -> dict[Key, Proposal] | None:
+    """The pending examples' offers, merged by key; ``None`` once ``max_proposals`` is spent.
 
-    A contradicted proposal is remembered, so that no example proposes it again.
-    One-to-one (Lake, Linzen & Baroni 2019): a pattern has one meaning, so a rule
-    that repeats a known rule's pattern with another template overrides a bias;
-    so does a rule with a constant that a word names (mutual exclusivity). Such
-    rules are tried only when nothing else fits, and are backed only by the
-    examples that nothing else fits: while ``min_support`` holds back less
-    supported proposals, two examples that share a word by chance must not
-    outvote the admissions that each of them needs alone. Nor do examples
-    that every template of a pattern fits ("a op a") choose among them while
-    ``min_support`` can wait for more: the iconic bias would decide alone.
+    Each example backs one widening: the cheapest; among equally cheap ones
+    (two bracketings of the same words) the one that keeps phrases nested the
+    way they have been (precedence), then the grouping bias's. An example
+    that several widenings derive (two bracketings giving one output) says
+    nothing about nesting; while an example that one widening alone derives
+    is left, it backs none, and then it chooses against the nesting they set.
     """
-    ranked = sorted(proposals.values(), reverse=True, key=lambda p: (
-        p.is_widening or p.key[1] not in patterns, _preference(p, iconic)))
-    fit_otherwise: set[int] | None = None  # examples some non-overriding proposal derives (when asked)
-    backers: dict[object, list[tuple[object, frozenset[int]]]] | None = None  # pattern -> (template, examples)
-    for second_pass in (False, True):
-        for p in ranked:
-            if _overrides_a_bias(state, p, patterns) != second_pass:
-                continue
-            if len(p.routes) < min_support:
-                break  # the rest of this pass is less preferred still
-            if min_support > 1 and not p.is_widening:
-                if backers is None:
-                    backers = {}
-                    for q in ranked:
-                        if not q.is_widening:
-                            backers.setdefault(q.key[1], []).append((q.key[2], frozenset(q.routes)))
-                own = frozenset(p.routes)
-                if any(t != p.key[2] and b == own for t, b in backers[p.key[1]]):
-                    continue  # undecided between templates: wait for examples that decide
-            if second_pass and min_support > 1:
-                if fit_otherwise is None:
-                    fit_otherwise = {i for q in ranked if not _overrides_a_bias(state, q, patterns)
-                                     for i in q.routes}
-                if len(p.routes.keys() - fit_otherwise) < min_support:
-                    continue
-            if _contradiction(state, check, p, reach) is None:
-                return p
-            state.rejected.add(p.key)
-            narrow = _on_words(state, p)
-            if narrow is not None and len(narrow.routes) >= min_support \
-                    and _contradiction(state, check, narrow, reach) is None:
-                return narrow
-    return None
-
-
-def _on_words(state: State, p: Proposal) -> Proposal | None:
-    """A new rule backed only by the examples that fill its slots with bare words, if some do not.
-
-    Examples that put phrases in a slot claim more (the slot takes phrases);
-    where that claim is contradicted, the rule may still hold of words, and
-    the other examples may then be read another way.
-    """
-    if p.is_widening:
-        return None
-    words = {r.id for r in state.lexicon.values()}
-    routes = {i: r for i, r in p.routes.items() if all(f <= words for _, f in r.slot_fillers)}
-    return Proposal(p.key, p.root, routes) if routes and len(routes) < len(p.routes) else None
-
-
-def _overrides_a_bias(state: State, p: Proposal, patterns: set[tuple[Item, ...]]) -> bool:
-    """Whether a new rule breaks one-to-one or mutual exclusivity (see ``_first_consistent``)."""
-    return not p.is_widening and (p.key[1] in patterns or _names_a_constant(state, p))
-
-
-def _names_a_constant(state: State, p: Proposal) -> bool:
-    """Whether a new rule writes, as a constant, a token that a word names (mutual exclusivity)."""
-    if p.is_widening:
-        return False
-    template = p.key[2]
-    assert isinstance(template, tuple)
-    return any(isinstance(x, str) and x in state.named for x in template)
-
-
-def _contradiction(state: State, check: Consistency, p: Proposal, reach: int) -> str | None:
+    preferred: dict[int, Key | None] = {}
+    undecided: set[int] = set()
+    firm = False
     chart = state.chart
-    if p.is_widening:
-        _, rule_id, slot, _ = p.key
-        assert isinstance(rule_id, str) and isinstance(slot, int)
-        rule = state.rules[rule_id]
-        new = {f for r in p.routes.values() for (x, s, f) in r.admissions if (x, s) == (rule_id, slot)}
-        fillers = {s: _of_types(state, set(state.hierarchy.seen.get((rule_id, s), {})))
-                   for s in range(rule.n_slots)}
-        fillers[slot] |= new
-        # A phrase of a new filler holds that filler's fixed words: only examples with them
-        # can put it in the slot.
-        known = {**{r.id: r for r in state.lexicon.values()}, **state.rules}
-        required = frozenset.intersection(*(frozenset(known[f].fixed_words) for f in new)) \
-            if new and all(f in known for f in new) else frozenset()
-        return check.contradiction(chart, rule.pattern, rule.template, fillers, (slot, new), reach,
-                                   required=required)
-    pattern, template = p.key[1], p.key[2]
-    assert isinstance(pattern, tuple) and isinstance(template, tuple)
-    own: dict[int, set[str]] = {}
-    for route in p.routes.values():
-        for s, roots in route.slot_fillers:
-            own.setdefault(s, set()).update(roots)
-    return check.contradiction(chart, pattern, template, {s: _of_types(state, f) for s, f in own.items()},
-                               max_length=reach)
+    for i in pending:
+        offers = _offers(state, examples[i], made.get(i), chart)
+        if offers is None:
+            return None
+        made[i] = (chart.generation, offers)
+        widen = [o for o in offers if isinstance(o.key, Widening)]
+        preferred[i] = min(widen, key=lambda o: (o.route.cost, _reversals(state, o.route.admissions),
+                                                 -o.route.first, o.key.order())).key if widen else None
+        readings = len({o.key for o in widen})
+        if readings > 1:
+            undecided.add(i)
+        firm |= readings == 1
+    if undecided and firm:
+        preferred.update(dict.fromkeys(undecided))
+    proposals: dict[Key, Proposal] = {}
+    for i in pending:
+        for offer in made[i][1]:
+            if isinstance(offer.key, Widening) and offer.key != preferred[i]:
+                continue  # an example backs only the widening it prefers
+            merged = proposals.get(offer.key)
+            if merged is None:
+                proposals[offer.key] = merged = Proposal(offer.key, offer.root)
+            merged.merge(i, offer)
+    return proposals
 
 
-def _of_types(state: State, fillers: set[str]) -> set[str]:
-    """The fillers a slot admits up to level 2: those of the same meaning type as its own."""
-    mtypes = state.hierarchy.mtypes
-    types = {mtypes.get(f) for f in fillers}
-    return fillers | {f for f, t in mtypes.items() if t in types}
+def _offers(state: State, example: Example, old: tuple[int, list[Offer]] | None,
+            chart: InductionChart) -> list[Offer] | None:
+    """An example's offers: those made on the previous chart if the change left its words alone.
+
+    Else made afresh, one unit of ``max_proposals`` (``None`` once it is spent).
+    """
+    src, tgt = example.pair()
+    if old is not None and old[0] == chart.previous_generation and chart.unchanged(frozenset(src)):
+        return [o for o in old[1] if o.key not in state.rejected]
+    if state.max_proposals is not None and state.proposals_made >= state.max_proposals:
+        state.exhausted = True
+        return None
+    state.proposals_made += 1
+    return propose(state, src, tgt)
 
 
 def _reversals(state: State, admissions: frozenset[tuple[str, int, str]]) -> int:
@@ -292,62 +230,33 @@ def _reversals(state: State, admissions: frozenset[tuple[str, int, str]]) -> int
     return sum(state.hierarchy.cycles(rule, filler) for rule, _, filler in admissions if rule != NEW)
 
 
-def _preference(p: Proposal, iconic: bool) -> tuple[object, ...]:
-    """What a proposal explains less what it adds; then support; then Occam; then a fixed order.
-
-    A new rule adds its pattern's items, a widening its admissions (a
-    description-length trade-off: a rule that spells out a combination of
-    known rules, backed by a couple of examples, loses to the admission that
-    lets the known rules combine).
-    """
-    if p.is_widening:
-        return (len(p.routes) - p.cost, len(p.routes), 0, -p.cost, p.first, 0, repr(p.key))
-    pattern, template = p.key[1], p.key[2]
-    assert isinstance(pattern, tuple) and isinstance(template, tuple)
-    constants = sum(1 for x in template if isinstance(x, str))
-    added = len(pattern) + p.cost - 1
-    return (len(p.routes) - added, len(p.routes), -len(pattern), -p.cost, -constants,
-            int(iconic and _is_iconic(template)), repr(p.key))
-
-
-def _is_iconic(template: tuple[Item, ...]) -> bool:
-    """Whether slots first appear in the template in the order they appear in the input."""
-    firsts: list[int] = []
-    for x in template:
-        if isinstance(x, int) and x not in firsts:
-            firsts.append(x)
-    return firsts == sorted(firsts)
-
-
 def _apply(state: State, best: Proposal, examples: Sequence[Example], committed: list[int],
            proposals: Mapping[Key, Proposal], iconic: bool) -> None:
     supporters = sorted(committed, key=lambda i: (len(examples[i].source), i))
     ids = tuple(examples[i].id for i in supporters)
-    if best.is_widening:
-        rule_id = best.key[1]
-        assert isinstance(rule_id, str)
+    key = best.key
+    if isinstance(key, Widening):
+        rule_id = key.rule
         rule = state.rules[rule_id]
         state.rules[rule_id] = replace(rule, support=rule.support + len(best.routes))
         state.supporters.setdefault(rule_id, []).extend(best.routes)
         new_id = NEW
-    elif isinstance(best.key[1], tuple) and len(best.key[1]) == 1:
+    elif key.word is not None:
         # One word whose meaning the rules that contain it imply (see symbolic.proposals).
-        word, template = best.key[1][0], best.key[2]
-        assert isinstance(word, str) and isinstance(template, tuple)
+        word = key.word
         new_id = lexical_rule_id(word)
         # A new dict, not an update: the next chart then sees that the lexicon changed.
         state.lexicon = {**state.lexicon, word: Rule(
-            new_id, (word,), template, ids[:MAX_EVIDENCE], RuleKind.LEXICAL, support=len(best.routes),
+            new_id, (word,), key.template, ids[:MAX_EVIDENCE], RuleKind.LEXICAL, support=len(best.routes),
             notes=("inferred: the meaning the rules that contain it leave to the word",))}
     else:
-        pattern, template = best.key[1], best.key[2]
-        assert isinstance(pattern, tuple) and isinstance(template, tuple)
+        pattern, template = key.pattern, key.template
         state.counter += 1
         new_id = f"r{state.counter}"
         state.supporters[new_id] = list(best.routes)
         kind = RuleKind.COMPOSITION if any(isinstance(x, int) for x in pattern) else RuleKind.PHRASE
         state.rules[new_id] = Rule(new_id, pattern, template, ids[:MAX_EVIDENCE], kind,
-                                   support=len(best.routes), notes=_notes(state, best, proposals, iconic))
+                                   support=len(best.routes), notes=_notes(state, best, key, proposals, iconic))
         for i in supporters:
             for slot, fillers in best.routes[i].slot_fillers:
                 for filler in fillers:
@@ -359,7 +268,7 @@ def _apply(state: State, best: Proposal, examples: Sequence[Example], committed:
     state.changed()
 
 
-def _notes(state: State, best: Proposal, proposals: Mapping[Key, Proposal],
+def _notes(state: State, best: Proposal, key: NewRule, proposals: Mapping[Key, Proposal],
            iconic: bool) -> tuple[str, ...]:
     """The inductive biases that chose this rule, named so that traces can show them."""
     notes = ["fewest constants: known meanings are read as slots, not as constants"]
@@ -371,13 +280,13 @@ def _notes(state: State, best: Proposal, proposals: Mapping[Key, Proposal],
         if len(ps) == 1:
             (only,) = ps
             notes.append(f"slot {s} abstracted from one filler ({' '.join(only)}) whose meaning is known")
-    rivals = [p for p in proposals.values() if not p.is_widening and p.key != best.key
-              and p.key[1] == best.key[1] and len(p.routes) == len(best.routes)]
+    rivals = [p for p in proposals.values() if isinstance(p.key, NewRule) and p.key != key
+              and p.key.pattern == key.pattern and len(p.routes) == len(best.routes)]
     if rivals and iconic:
         notes.append("iconic concatenation: slot order in the output follows the input (tie)")
-    if _names_a_constant(state, best):
+    if names_a_constant(state.named, key):
         notes.append(f"{ME_OVERRIDDEN}: a constant is a token a word names; nothing else fit")
-    if any(r.pattern == best.key[1] for r in state.rules.values()):
+    if any(r.pattern == key.pattern for r in state.rules.values()):
         notes.append(f"{ONE_TO_ONE_OVERRIDDEN}: another rule has this pattern; nothing else fit")
     return tuple(notes)
 

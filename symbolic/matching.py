@@ -1,8 +1,14 @@
 """Matching a rule's pattern against a phrase, and solving a template for an output.
 
->>> match_pattern((0, "and", 1), ("a", "b", "and", "c"), [(1, 9), (1, 9)])
+One tiler serves every reader of patterns: :func:`compile_tiler` compiles a
+pattern into a function (fast paths for one and two slots, :func:`tilings`
+for the rest) that the rule index (:mod:`symbolic.index`, for the chart and
+the parser) binds slot vocabularies into, and that induction
+(:func:`match_pattern`, :mod:`symbolic.consistency`) uses without them.
+
+>>> match_pattern((0, "and", 1), ("a", "b", "and", "c"), [True, True])
 [((0, 2), (3, 4))]
->>> match_pattern((0, 1), ("a", "b", "c"), [(1, 1), (1, 9)])
+>>> match_pattern((0, 1), ("a", "b", "c"), [False, True])
 [((0, 1), (1, 3))]
 >>> rewrite_target(("A", "B", "A"), [("A",), ("B",)])
 [(0, 1, 0)]
@@ -12,7 +18,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
+from functools import lru_cache
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -21,79 +28,141 @@ if TYPE_CHECKING:
 Item = str | int
 Tokens = tuple[str, ...]
 Span = tuple[int, int]
+# (a phrase, the work budget to charge or None) -> the slot spans of each tiling
+Tiler = Callable[[Tokens, "Work | None"], list[tuple[Span, ...]]]
+_UNBOUNDED = 1 << 30  # the most words a phrasal slot may span: the phrase bounds it
 
 
-def match_pattern(
-    pattern: Sequence[Item], phrase: Sequence[str], bounds: Sequence[tuple[int, int]], work: Work | None = None
-) -> list[tuple[Span, ...]]:
+def match_pattern(pattern: Sequence[Item], phrase: Tokens, phrasal: Sequence[bool],
+                  work: Work | None = None) -> list[tuple[Span, ...]]:
     """Every way ``pattern`` tiles all of ``phrase``: the span of each slot, by slot number.
 
-    ``bounds[s]`` gives the least and greatest number of words slot ``s`` may span.
+    Slot ``s`` spans one word, or any number of them where ``phrasal[s]``;
+    no vocabulary bounds it (the tiler is compiled once per pattern).
     """
-    return Matcher(pattern).match(phrase, bounds, work)
+    return _free_tiler(tuple(pattern), tuple(phrasal))(phrase, work)
 
 
-class Matcher:
-    """A pattern compiled for matching: quick rejections and fast paths for one or two slots.
+@lru_cache(maxsize=1 << 12)
+def _free_tiler(pattern: tuple[Item, ...], phrasal: tuple[bool, ...]) -> Tiler:
+    return compile_tiler(pattern, None, phrasal)
 
-    >>> Matcher((0, "rep")).match(("a", "b", "rep"), [(1, 9)])
-    [((0, 2),)]
+
+def compile_tiler(pattern: tuple[Item, ...], slot_words: tuple[frozenset[str], ...] | None,
+                  phrasal: tuple[bool, ...]) -> Tiler:
+    """Every tiling of a phrase by ``pattern``, each slot one word unless ``phrasal``.
+
+    With ``slot_words``, a slot holds only words of its vocabulary (the
+    parser's and the chart's rule index, :mod:`symbolic.index`); without,
+    any words (induction's matching of known rules and its consistency
+    check). One- and two-slot patterns and slotless ones get a specialized
+    function; the others search with :func:`tilings`.
+
+    >>> tile = compile_tiler((0, "op", 1), (frozenset("ab"), frozenset("ab")), (True, False))
+    >>> tile(("a", "b", "op", "a")), tile(("a", "op", "b", "op", "a"))
+    ([((0, 2), (3, 4))], [])
+    >>> compile_tiler((0, "op", 1), None, (True, True))(("a", "op", "b", "op", "c"))
+    [((0, 1), (2, 5)), ((0, 3), (4, 5))]
     """
+    slots = [k for k, x in enumerate(pattern) if isinstance(x, int)]
+    if not slots:
+        def whole(phrase: Tokens, work: Work | None = None) -> list[tuple[Span, ...]]:
+            return [()] if phrase == pattern else []
 
-    def __init__(self, pattern: Sequence[Item]):
-        self.pattern = tuple(pattern)
-        self.first = pattern[0] if pattern and isinstance(pattern[0], str) else None
-        self.last = pattern[-1] if pattern and isinstance(pattern[-1], str) else None
-        self.n_slots = sum(1 for x in pattern if isinstance(x, int))
-        self.size = len(pattern)
-        slots = [i for i, x in enumerate(pattern) if isinstance(x, int)]
-        self.shape = "general" if self.n_slots > 2 else ("exact" if self.n_slots == 0 else "one")
-        if self.n_slots in (1, 2):
-            k, last = slots[0], slots[-1]
-            self.prefix, self.suffix = self.pattern[:k], self.pattern[last + 1 :]
-            self.middle = self.pattern[k + 1 : last]
-            self.order = tuple(int(pattern[i]) for i in slots)  # slot numbers, in input order
-            if self.n_slots == 2:
-                self.shape = "two" if all(isinstance(x, str) for x in self.middle) else "general"
+        return whole
+    if len(slots) == 1:
+        return _one_slot(pattern, slots[0], None if slot_words is None else slot_words[0], phrasal[0])
+    if len(slots) == 2 and all(isinstance(x, str) for x in pattern[slots[0] + 1 : slots[1]]):
+        return _two_slots(pattern, slots, slot_words, phrasal)
+    bounds = [(1, _UNBOUNDED) if p else (1, 1) for p in phrasal]
+    if slot_words is None:
+        first = pattern[0] if isinstance(pattern[0], str) else None
+        last = pattern[-1] if isinstance(pattern[-1], str) else None
+        size = len(pattern)
 
-    def match(self, phrase: Sequence[str], bounds: Sequence[tuple[int, int]],
-              work: Work | None = None) -> list[tuple[Span, ...]]:
-        if type(phrase) is not tuple:
-            phrase = tuple(phrase)
-        n = len(phrase)
-        if n < self.size or (self.first is not None and phrase[0] != self.first) or (
-                self.last is not None and phrase[-1] != self.last):
-            return []
-        shape = self.shape
-        if shape == "two":
-            return self._two(phrase, bounds)
-        if shape == "one":
-            a, b = len(self.prefix), n - len(self.suffix)
-            lo, hi = bounds[0]
-            if not lo <= b - a <= hi or phrase[:a] != self.prefix or phrase[b:] != self.suffix:
+        # A phrase that lacks the pattern's fixed first or last word is rejected before
+        # the search, which would charge a step for it; the rule index instead files a
+        # rule under one of those words, and its search charges the steps it takes (each
+        # caller's work count is kept as it was: budgets are spent by it).
+        def free(phrase: Tokens, work: Work | None = None) -> list[tuple[Span, ...]]:
+            if len(phrase) < size or (first is not None and phrase[0] != first) or (
+                    last is not None and phrase[-1] != last):
                 return []
-            return [((a, b),)]
-        if shape == "exact":
-            return [()] if phrase == self.pattern else []
-        return tilings(self.pattern, phrase, bounds, work=work)
+            return tilings(pattern, phrase, bounds, None, work)
 
-    def _two(self, phrase: Tokens, bounds: Sequence[tuple[int, int]]) -> list[tuple[Span, ...]]:
-        # Two slots with only fixed words between them: each place the middle
-        # words occur gives one split.
-        n = len(phrase)
-        a, z = len(self.prefix), n - len(self.suffix)
-        if (a and phrase[:a] != self.prefix) or (z < n and phrase[z:] != self.suffix):
+        return free
+    vocab = frozenset(x for x in pattern if isinstance(x, str)).union(*slot_words)
+
+    def general(phrase: Tokens, work: Work | None = None) -> list[tuple[Span, ...]]:
+        if not vocab.issuperset(phrase):
             return []
-        s0, s1 = self.order
-        (lo0, hi0), (lo1, hi1) = bounds[s0], bounds[s1]
-        middle = self.middle
-        gap = len(middle)
-        lo, hi = max(a + lo0, z - gap - hi1), min(a + hi0, z - gap - lo1)
+        return tilings(pattern, phrase, bounds, slot_words, work)
+
+    return general
+
+
+def _one_slot(pattern: tuple[Item, ...], k: int, words: frozenset[str] | None, phrasal: bool) -> Tiler:
+    prefix, suffix = pattern[:k], pattern[k + 1 :]
+    a, tail = len(prefix), len(suffix)
+
+    def one(phrase: Tokens, work: Work | None = None) -> list[tuple[Span, ...]]:
+        b = len(phrase) - tail
+        width = b - a
+        if width < 1 or (width > 1 and not phrasal) or phrase[:a] != prefix or phrase[b:] != suffix:
+            return []
+        if words is not None and not (phrase[a] in words if width == 1 else words.issuperset(phrase[a:b])):
+            return []
+        return [((a, b),)]
+
+    return one
+
+
+def _two_slots(pattern: tuple[Item, ...], slots: list[int], slot_words: tuple[frozenset[str], ...] | None,
+               phrasal: tuple[bool, ...]) -> Tiler:
+    # Two slots with only fixed words between them: each place the middle
+    # words occur gives one split.
+    k0, k1 = slots
+    prefix, middle, suffix = pattern[:k0], pattern[k0 + 1 : k1], pattern[k1 + 1 :]
+    a, gap, tail, size = len(prefix), len(middle), len(suffix), len(pattern)
+    first_slot, second_slot = int(pattern[k0]), int(pattern[k1])  # slot numbers, in input order
+    hi0 = _UNBOUNDED if phrasal[first_slot] else 1
+    hi1 = _UNBOUNDED if phrasal[second_slot] else 1
+    longest = 0 if phrasal[first_slot] or phrasal[second_slot] else size
+    swapped = first_slot != 0
+    words0, words1 = (frozenset(), frozenset()) if slot_words is None else \
+        (slot_words[first_slot], slot_words[second_slot])
+    vocab = None if slot_words is None else frozenset(x for x in pattern if isinstance(x, str)) | words0 | words1
+
+    def two(phrase: Tokens, work: Work | None = None) -> list[tuple[Span, ...]]:
+        n = len(phrase)
+        if n < size or (longest and n > longest) or (vocab is not None and not vocab.issuperset(phrase)):
+            return []
+        z = n - tail
+        if (a and phrase[:a] != prefix) or (tail and phrase[z:] != suffix):
+            return []
+        # The first slot ends at ``cut``, where the middle words start.
+        lo, hi = max(a + 1, z - gap - hi1), min(a + hi0, z - gap - 1)
+        if lo > hi:
+            return []
+        cuts = middle_cuts(phrase, middle, lo, hi)
         out: list[tuple[Span, ...]] = []
-        for cut in middle_cuts(phrase, middle, lo, hi):
-            first, second = (a, cut), (cut + gap, z)
-            out.append((first, second) if s0 == 0 else (second, first))
+        # Whole runs at once: where every cut leaves both slots inside their vocabularies.
+        if vocab is None or (words0.issuperset(phrase[a : cuts[-1]] if cuts else ()) and words1.issuperset(
+                phrase[cuts[0] + gap : z] if cuts else ())):
+            for cut in cuts:
+                start = cut + gap
+                out.append(((start, z), (a, cut)) if swapped else ((a, cut), (start, z)))
+            return out
+        for cut in cuts:
+            start = cut + gap
+            if not (phrase[a] in words0 if cut - a == 1 else words0.issuperset(phrase[a:cut])):
+                continue
+            if not (phrase[start] in words1 if z - start == 1 else words1.issuperset(phrase[start:z])):
+                continue
+            out.append(((start, z), (a, cut)) if swapped else ((a, cut), (start, z)))
         return out
+
+    return two
 
 
 def middle_cuts(phrase: Tokens, middle: tuple[Item, ...], lo: int, hi: int) -> list[int]:

@@ -15,18 +15,51 @@ the way the training data nested them (precedence: no phrase inside a rule it
 has been seen inside) is preferred. Where they still tie and give different
 outputs, the *grouping* bias decides: prefer the derivation whose first slot
 spans more words (operators apply in reading order, so ``a op b op c`` groups
-as ``(a op b) op c``). A tie the bias decides is marked ``TIE_GROUPED``; one it
-cannot decide (two rules on the same span) is marked ``TIE_UNDECIDED``.
+as ``(a op b) op c``). A tie the bias decides is marked ``Tie.GROUPED``; one it
+cannot decide (two rules on the same span) is marked ``Tie.UNDECIDED``.
 
 Analyses are memoized by (phrase, cap), not by position, so that the
 sub-phrases shared by many inputs are parsed once. A slot never looks at a
 span holding a word that no filler it admits can contain (the *vocabulary*
 of the slot, closed over the rules), which keeps most spans unparsed.
+
+Two words, a postfix rule whose slot has held ``blor`` only, and an infix
+rule whose slots have held both words and its own phrases:
+
+>>> from symbolic.hierarchy import Hierarchy
+>>> from symbolic.rules import Rule, RuleKind
+>>> lexicon = {w: Rule(f"lex:{w}", (w,), (w.upper(),), ("e0",), RuleKind.LEXICAL) for w in ("blor", "tepa")}
+>>> rules = {"r1": Rule("r1", (0, "voss"), (0, 0), ("e1",), RuleKind.COMPOSITION),
+...          "r2": Rule("r2", (0, "zim", 1), (0, 1, 1), ("e2",), RuleKind.COMPOSITION)}
+>>> both = {"lex:blor": ("e1",), "lex:tepa": ("e2",), "r2": ("e3",)}
+>>> h = Hierarchy({("r1", 0): {"lex:blor": ("e1",)}, ("r2", 0): both, ("r2", 1): both},
+...               {"lex:blor": "word:1", "lex:tepa": "word:1", "r1": "phrase", "r2": "phrase"}, {})
+>>> parser = Parser(lexicon, rules, h)
+
+``tepa`` fills the postfix slot at level 1 (it has filled the same slots
+as ``blor``); a ``voss`` phrase only at level 3 (no slot has held one):
+
+>>> cap, top = parser.least_cap(("tepa", "voss"))
+>>> cap, top.meaning, top.levels
+(1, ('TEPA', 'TEPA'), (1,))
+>>> parser.least_cap(("blor", "voss", "voss"), stop=2) is None
+True
+>>> cap, top = parser.least_cap(("blor", "voss", "voss"))
+>>> cap, top.meaning, top.levels
+(3, ('BLOR', 'BLOR', 'BLOR', 'BLOR'), (3,))
+
+Two bracketings of ``blor zim tepa zim blor`` are equally relaxed and mean
+different things: the grouping bias reads ``(blor zim tepa) zim blor``.
+
+>>> cap, top = parser.least_cap(("blor", "zim", "tepa", "zim", "blor"))
+>>> cap, top.meaning, top.tie.name, [(a, b) for a, b, _ in top.children]
+(0, ('BLOR', 'TEPA', 'TEPA', 'BLOR', 'BLOR'), 'GROUPED', [(0, 3), (4, 5)])
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
+from enum import IntEnum
 from typing import NamedTuple
 
 from symbolic.hierarchy import Hierarchy
@@ -46,7 +79,6 @@ _GRADE = 1000
 _REVERSAL = 1 << 18  # above any sum of distances (256 slots x 1000)
 _BASE = 1 << 30  # above any sum of reversals (256 x 2**18)
 LEVEL_COST = (0, _BASE, _BASE ** 2, _BASE ** 3)
-NO_TIE, TIE_GROUPED, TIE_UNDECIDED = 0, 1, 2
 MAX_MEMO = 1_000_000  # phrases memoized (all caps together): past it the memo starts afresh, bounding memory
 
 
@@ -54,6 +86,24 @@ def slot_cost(level: int, closeness: float, reversal: int = 0) -> int:
     """The cost of one slot filled at ``level`` by a filler this close to the slot's own."""
     return LEVEL_COST[level] + _REVERSAL * reversal + (round(_GRADE * (1 - closeness)) if level == 1 else 0)
 
+
+class Tie(IntEnum):
+    """How a tie between equally cheap analyses with different meanings was settled.
+
+    Ordered from settled to unsettled, so that an analysis carries the worst
+    tie met anywhere in it (``max``).
+
+    >>> max(Tie.NONE, Tie.UNDECIDED, Tie.GROUPED).name
+    'UNDECIDED'
+    """
+
+    NONE = 0  # no tie, or one between analyses with the same meaning
+    GROUPED = 1  # the grouping bias chose (the first slot spans more words)
+    UNDECIDED = 2  # two analyses that nothing ranks (two rules on one span)
+
+
+# The names the learner reads.
+NO_TIE, TIE_GROUPED, TIE_UNDECIDED = Tie.NONE, Tie.GROUPED, Tie.UNDECIDED
 
 
 class Analysis(NamedTuple):
@@ -65,7 +115,7 @@ class Analysis(NamedTuple):
     rule: str
     children: tuple[tuple[int, int, Analysis], ...]  # (start, end, analysis), relative to the phrase
     levels: tuple[int, ...]  # the relaxation level of each slot
-    tie: int  # NO_TIE, or how a tie with an equally cheap, different meaning was settled
+    tie: Tie  # how a tie with an equally cheap, different meaning was settled (if there was one)
     width: int  # the words it covers
 
 
@@ -78,14 +128,14 @@ def settle(old: Analysis | None, new: Analysis) -> Analysis:
     if second.cost == first.cost:
         tie = max(tie, second.tie)
         if second.meaning != first.meaning:
-            tie = max(tie, TIE_UNDECIDED if second.first == first.first else TIE_GROUPED)
+            tie = max(tie, Tie.UNDECIDED if second.first == first.first else Tie.GROUPED)
     return first if tie == first.tie else first._replace(tie=tie)
 
 
 # The filler a slot takes for one phrase: (its cost with the slot's, its tie mark, its
 # analysis, the slot's relaxation level), or None when the slot admits no reading of it.
-_Choice = tuple[int, int, Analysis, int] | None
-_UNSEEN: _Choice = (0, 0, Analysis(0, 0, (), "", (), (), 0, 0), 0)  # a sentinel: not chosen yet
+_Choice = tuple[int, Tie, Analysis, int] | None
+_UNSEEN: _Choice = (0, Tie.NONE, Analysis(0, 0, (), "", (), (), Tie.NONE, 0), 0)  # a sentinel: not chosen yet
 
 
 class _Slot(NamedTuple):
@@ -157,7 +207,7 @@ class Parser:
         result: dict[str, Analysis] = {}
         if len(phrase) == 1 and phrase[0] in self.lexicon:
             lex = self.lexicon[phrase[0]]
-            result[lex.id] = Analysis(0, 0, lex.meaning, lex.id, (), (), NO_TIE, 1)
+            result[lex.id] = Analysis(0, 0, lex.meaning, lex.id, (), (), Tie.NONE, 1)
         slots = self._slots[cap]
         heads = self._heads
         work = self._work
@@ -205,7 +255,7 @@ class Parser:
                slots: list[_Slot], phrase: Tokens, spans: tuple[tuple[int, int], ...],
                cap: int) -> Analysis | None:
         cost = 0
-        tie = NO_TIE
+        tie = Tie.NONE
         children: list[tuple[int, int, Analysis]] = []
         levels: list[int] = []
         for slot, (a, b) in zip(slots, spans):  # noqa: B905

@@ -24,31 +24,95 @@ Three kinds of proposal, each an *offer* with the additions it needs:
   one admission; but a rule without fixed words whose slot comes to take
   phrases then reads any sequence of constituents, so that widening counts
   more than a new rule of its length.
+
+>>> from symbolic.rules import Rule, RuleKind
+>>> lexicon = {w: Rule(f"lex:{w}", (w,), (w.upper(),), ("e0",), RuleKind.LEXICAL) for w in ("blor", "tepa")}
+>>> state = State(lexicon)
+>>> [(o.key, o.route.cost) for o in propose(state, ("blor", "voss"), ("BLOR", "BLOR"))]  # an abstraction
+[(NewRule(pattern=(0, 'voss'), template=(0, 0)), 1)]
+>>> state.rules["r1"] = Rule("r1", (0, "voss"), (0, 0), ("e1",), RuleKind.COMPOSITION)
+>>> state.admit("r1", 0, "lex:blor", ("e1",))
+>>> state.changed()
+>>> propose(state, ("tepa", "voss"), ("TEPA", "TEPA"))  # derivable: nothing to propose
+[]
+>>> for offer in propose(state, ("blor", "kreb", "voss"), ("BLOR",) * 4):
+...     print(offer.key, offer.root, offer.route.cost)
+NewRule(pattern=(0, 'kreb', 'voss'), template=(0, 0, 0, 0)) <new> 1
+NewRule(pattern=(0, 'kreb'), template=(0, 0)) r1 2
+>>> [(o.key, o.route.cost) for o in propose(state, ("blor", "voss", "voss"), ("BLOR",) * 4)][0]
+(Widening(rule='r1', slot=0, kind='phrase'), 1)
+
+The second offer for ``blor kreb voss`` infers a part: ``blor kreb`` must
+mean ``BLOR BLOR`` for ``r1`` to give the output, so a rule for it is
+proposed, with ``r1``'s slot admitting it (two additions). ``blor voss voss``
+offers to widen ``r1``'s slot to take a ``voss`` phrase.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from functools import lru_cache
 from itertools import islice, product
+from typing import NamedTuple
 
-from symbolic.chart import MAX_LEVEL, InductionChart
-from symbolic.hierarchy import Hierarchy, meaning_types, seen_fillers
 from symbolic.matching import match_pattern, rewrite_target, solve_slot
 from symbolic.rules import Item, Rule, RuleKind, Tokens
-from symbolic.work import BudgetSpent, Work
+from symbolic.state import Admission, State
+
+__all__ = ["NEW", "Key", "NewRule", "Offer", "Proposal", "Route", "State", "Widening", "propose"]
 
 NEW = "<new>"  # stands for the rule a proposal creates, before it has an id
 MAX_SEGMENTATIONS = 64
 MAX_COMBOS = 16
 INFERENCE_DEPTH = 2
-MAX_IDS = 2
 
-# ("rule", pattern, template), or ("widen", rule id, slot, meaning type): a slot admitting
-# fillers of a type it has not held (a phrase where only words stood, say).
-Key = tuple[object, ...]
-Admission = tuple[str, int, str]  # (rule id, slot, filler rule id)
+
+class NewRule(NamedTuple):
+    """The key of a proposal to add a rule: its pattern and its template.
+
+    A one-word pattern is that word's meaning, inferred (see the module docstring).
+
+    >>> key = NewRule((0, "blor"), (0, 0))
+    >>> key.word, NewRule(("voss",), ("VOSS",)).word
+    (None, 'voss')
+    >>> key.order()
+    "('rule', (0, 'blor'), (0, 0))"
+    """
+
+    pattern: tuple[Item, ...]
+    template: tuple[Item, ...]
+
+    @property
+    def word(self) -> str | None:
+        """The word a one-word pattern holds, else ``None``."""
+        return self.pattern[0] if len(self.pattern) == 1 and isinstance(self.pattern[0], str) else None
+
+    def order(self) -> str:
+        """A text that orders keys totally (the ranking's last tie-break)."""
+        return repr(("rule", self.pattern, self.template))
+
+
+class Widening(NamedTuple):
+    """The key of a proposal that a slot admit fillers of a kind it has not held.
+
+    ``kind`` is the fillers' kind, ``"word"`` or ``"phrase"`` (a phrase where
+    only words stood, say).
+
+    >>> Widening("r1", 0, "phrase").order()
+    "('widen', 'r1', 0, 'phrase')"
+    """
+
+    rule: str
+    slot: int
+    kind: str
+
+    def order(self) -> str:
+        """A text that orders keys totally (the ranking's last tie-break)."""
+        return repr(("widen", self.rule, self.slot, self.kind))
+
+
+Key = NewRule | Widening
 
 
 @dataclass(frozen=True)
@@ -79,7 +143,7 @@ class Proposal:
 
     @property
     def is_widening(self) -> bool:
-        return self.key[0] == "widen"
+        return isinstance(self.key, Widening)
 
     @property
     def cost(self) -> int:
@@ -95,134 +159,15 @@ class Proposal:
             self.routes[example] = offer.route
 
 
-@dataclass
-class State:
-    """The rules learned so far and the fillers each slot has held, with their evidence."""
-
-    lexicon: dict[str, Rule]
-    rules: dict[str, Rule] = field(default_factory=dict)
-    evidence: dict[Admission, tuple[str, ...]] = field(default_factory=dict)
-    rejected: set[Key] = field(default_factory=set)  # proposals that contradict an example
-    supporters: dict[str, list[int]] = field(default_factory=dict)  # examples behind each rule
-    counter: int = 0  # composition rules made so far (their ids)
-    max_slots: int = 3
-    similarity: float = 0.5
-    named: frozenset[str] = frozenset()  # tokens words name: a rule's constant only as a last resort
-    max_proposals: int | None = None  # the work budget: examples' proposals computed, at most
-    proposals_made: int = 0  # spent work stays spent: restore() leaves it alone
-    exhausted: bool = False  # induction wanted more work than max_proposals (or ``work``) allowed
-    work: Work | None = None  # every step of induction is charged here (see symbolic.work)
-    max_chart: int | None = None  # analyses the chart may hold
-    spent_at: str | None = None  # the stage at which a budget ran out (None: none did, or max_proposals)
-    _chart: InductionChart | None = None
-    _hierarchy: Hierarchy | None = None
-    _stale: InductionChart | None = None  # the last chart, whose memo the next one inherits from
-
-    @property
-    def hierarchy(self) -> Hierarchy:
-        """The categories the fillers seen so far give (levels 0-2 admit without a proposal)."""
-        if self._hierarchy is None:
-            slots = [(r.id, s) for r in self.rules.values() for s in range(r.n_slots)]
-            self._hierarchy = Hierarchy(
-                seen_fillers(self.evidence), meaning_types(self.lexicon, self.rules),
-                {r.id: r.evidence for r in (*self.lexicon.values(), *self.rules.values())},
-                self.similarity, slots)
-            if self.spent_at is None:
-                self._hierarchy.work = self.work
-        return self._hierarchy
-
-    @property
-    def chart(self) -> InductionChart:
-        """The chart of the rules so far; once a budget is spent, the last one built, frozen."""
-        if self._chart is None:
-            if self.spent_at is None:
-                h = self.hierarchy
-                self._chart = InductionChart(self.lexicon, self.rules.values(), self.level, h.admits_phrases,
-                                             previous=self._stale, work=self.work, max_size=self.max_chart)
-            else:
-                self._chart = self._stale or InductionChart(self.lexicon, (), self.level)
-            self._stale = None
-        if self.spent_at is not None:
-            self._chart.freeze()
-        return self._chart
-
-    def spend_out(self, spent: BudgetSpent) -> None:
-        """Record that a budget ran out: from now on the chart computes nothing more."""
-        self.exhausted, self.spent_at = True, spent.stage
-        if self._hierarchy is not None:
-            self._hierarchy.work = None
-
-    def changed(self) -> None:
-        if self._chart is not None:
-            self._stale = self._chart
-        self._chart = None
-        self._hierarchy = None
-
-    def snapshot(self) -> State:
-        """A copy to put back with :meth:`restore` (rules and records are immutable values)."""
-        # The lexicon is replaced when a word is inferred, never changed in place: shared.
-        return replace(self, rules=dict(self.rules), evidence=dict(self.evidence),
-                       rejected=set(self.rejected),
-                       supporters={k: list(v) for k, v in self.supporters.items()})
-
-    def restore(self, saved: State) -> None:
-        self.lexicon, self.rules, self.evidence, self.rejected = saved.lexicon, saved.rules, saved.evidence, \
-            saved.rejected
-        self.supporters, self.counter = saved.supporters, saved.counter
-        # The saved chart and hierarchy belong to exactly these rules: keep their memo.
-        self._chart, self._hierarchy = saved._chart, saved._hierarchy
-
-    def remove(self, rule_id: str) -> None:
-        """Drop a rule and every record of its slots and of it as a filler."""
-        del self.rules[rule_id]
-        self.evidence = {k: v for k, v in self.evidence.items() if rule_id not in (k[0], k[2])}
-        self.supporters.pop(rule_id, None)
-        self.changed()
-
-    def admit(self, rule: str, slot: int, filler: str, ids: tuple[str, ...]) -> None:
-        """Record ``filler`` as seen in the slot (call :meth:`changed` after a batch)."""
-        old = self.evidence.get((rule, slot, filler), ())
-        if len(old) < MAX_IDS:
-            self.evidence[(rule, slot, filler)] = tuple(dict.fromkeys(old + ids))[:MAX_IDS]
-
-    def level(self, rule: str, slot: int, filler: str) -> int:
-        """The filler's level in the slot, as induction admits it.
-
-        A slot of a rule without fixed words admits a phrase by its meaning
-        type (level 2) only through a proposal: such a rule reads any sequence
-        of constituents, so each kind of phrase it takes must have been seen
-        there, or be like one that has (level 1; see the module docstring on
-        widening). The parser's levels are the hierarchy's, unchanged.
-        """
-        h = self.hierarchy
-        level = h.level(rule, slot, filler)
-        if level == MAX_LEVEL and not self.rules[rule].fixed_words and h.kind(h.mtypes[filler]) == "phrase":
-            return MAX_LEVEL + 1
-        return level
-
-    def admits(self, rule: str, slot: int, fillers: frozenset[str]) -> bool:
-        """Whether some filler fills the slot without a proposal (level 2 at most)."""
-        return any(self.level(rule, slot, f) <= MAX_LEVEL for f in fillers)
-
-    def admits_phrases(self, rule: str, slot: int) -> bool:
-        return self.hierarchy.admits_phrases(rule, slot)
-
-    def rule_with_form(self, pattern: object, template: object) -> str | None:
-        for r in self.rules.values():
-            if r.pattern == pattern and r.template == template:
-                return r.id
-        return None
-
-
 def propose(state: State, src: Tokens, tgt: Tokens, depth: int = INFERENCE_DEPTH) -> list[Offer]:
     """The offers one example (or an inferred part of one) makes; none if it is derivable."""
     if state.work is not None:
         state.work.charge()
     if state.chart.derivable(src, tgt):
         return []
-    out = [_as_widening(state, o) for o in _abstractions(state, src, tgt)]
+    out = [_as_widening(state, key, route) for key, route in _abstractions(state, src, tgt)]
     if depth < INFERENCE_DEPTH and not out and not any(w in state.lexicon for w in src):
-        out.append(Offer(("rule", src, tgt), NEW, Route(1)))  # a phrase of its own: see the module docstring
+        out.append(Offer(NewRule(src, tgt), NEW, Route(1)))  # a phrase of its own: see the module docstring
     out += _from_known_rules(state, src, tgt, depth)
     return [o for o in out if o is not None and o.key not in state.rejected]
 
@@ -232,19 +177,19 @@ def _missing(state: State, rule: str, parts: list[frozenset[str]]) -> list[Admis
     return [(rule, s, min(roots)) for s, roots in enumerate(parts) if not state.admits(rule, s, roots)]
 
 
-def _as_widening(state: State, offer: Offer) -> Offer | None:
+def _as_widening(state: State, key: NewRule, route: Route) -> Offer | None:
     """An abstraction that repeats a known rule is an offer to widen that rule's slots."""
-    existing = state.rule_with_form(offer.key[1], offer.key[2])
+    existing = state.rule_with_form(key.pattern, key.template)
     if existing is None:
-        return offer
-    missing = _missing(state, existing, [f for _, f in offer.route.slot_fillers])
-    return _widening(state, existing, missing, offer.route.first) if missing else None
+        return Offer(key, NEW, route)
+    missing = _missing(state, existing, [f for _, f in route.slot_fillers])
+    return _widening(state, existing, missing, route.first) if missing else None
 
 
 def _widening(state: State, rule: str, missing: list[Admission], first: int) -> Offer:
     _, slot, filler = missing[0]
     kind = state.hierarchy.kind(state.hierarchy.mtypes[filler])
-    key = ("widen", rule, slot, kind)
+    key = Widening(rule, slot, kind)
     pattern = state.rules[rule].pattern
     cost = len(missing)
     if kind == "phrase" and not any(isinstance(x, str) for x in pattern) \
@@ -253,7 +198,7 @@ def _widening(state: State, rule: str, missing: list[Admission], first: int) -> 
     return Offer(key, rule, Route(cost, frozenset(missing), first=first))
 
 
-def _abstractions(state: State, src: Tokens, tgt: Tokens) -> Iterator[Offer]:
+def _abstractions(state: State, src: Tokens, tgt: Tokens) -> Iterator[tuple[NewRule, Route]]:
     chart = state.chart
     n = len(src)
     meaningful = [w in state.lexicon and bool(state.lexicon[w].template) for w in src]
@@ -295,7 +240,7 @@ def _abstractions(state: State, src: Tokens, tgt: Tokens) -> Iterator[Offer]:
                               tuple((s, roots) for s, (_, roots) in enumerate(combo)),
                               tuple((s, src[a:b]) for s, (a, b) in enumerate(slots)),
                               slots[0][1] - slots[0][0])
-                yield Offer(("rule", items, template), NEW, route)
+                yield NewRule(items, template), route
 
 
 @lru_cache(maxsize=1 << 16)
@@ -311,7 +256,7 @@ def _from_known_rules(state: State, src: Tokens, tgt: Tokens, depth: int) -> lis
     for rule in state.rules.values():
         if rule.kind is not RuleKind.COMPOSITION or not set(rule.fixed_words) <= words:
             continue
-        for spans in match_pattern(rule.pattern, src, [(1, len(src))] * rule.n_slots, state.work):
+        for spans in match_pattern(rule.pattern, src, (True,) * rule.n_slots, state.work):
             if state.work is not None:
                 state.work.charge(1 + rule.n_slots)
             parts = [chart.meanings(src[a:b]) for a, b in spans]

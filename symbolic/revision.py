@@ -39,8 +39,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import replace
 
 from sandbox.data import Example
-from symbolic.proposals import State
 from symbolic.rules import Item, Rule, RuleKind
+from symbolic.state import State
 
 AddRules = Callable[[State, list[int]], list[int]]  # derives what it can, returns the rest
 # Whether the rule's slot may admit the filler, backed by these examples (no contradiction).

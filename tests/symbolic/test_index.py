@@ -1,4 +1,4 @@
-"""The rule index: anchored candidates and compiled tilers agree with plain matching."""
+"""The rule index: anchored candidates and compiled tilers agree with the plain tiling search."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from symbolic.index import RuleIndex, compile_tiler
-from symbolic.matching import Matcher
+from symbolic.matching import tilings
 
 WORDS = ["a", "b", "op", "x"]
 PATTERNS = [(0, "op", 1), (0, 1), (1, "op", 0), ("x", 0, "op", 1, "b"), (0, "op", "x", 1), (0, 1, "b"),
@@ -15,15 +15,15 @@ VOCABS = st.frozensets(st.sampled_from(WORDS), min_size=1)
 
 
 def plain(pattern, phrase, vocabs, phrasal):
-    """The tilings as the matcher gives them, filtered by slot vocabulary."""
+    """The tilings as the general search gives them, filtered by slot vocabulary."""
     bounds = [(1, len(phrase)) if p else (1, 1) for p in phrasal]
-    return [spans for spans in Matcher(pattern).match(phrase, bounds)
+    return [spans for spans in tilings(pattern, phrase, bounds)
             if all(set(phrase[a:b]) <= v for v, (a, b) in zip(vocabs, spans, strict=True))]
 
 
 @given(st.sampled_from(PATTERNS), st.lists(st.sampled_from(WORDS), min_size=1, max_size=7),
        st.lists(VOCABS, min_size=3, max_size=3), st.lists(st.booleans(), min_size=3, max_size=3))
-def test_compiled_tiler_agrees_with_the_matcher(pattern, phrase, vocabs, phrasal):
+def test_compiled_tiler_agrees_with_the_plain_search(pattern, phrase, vocabs, phrasal):
     k = sum(isinstance(x, int) for x in pattern)
     phrase, vocabs, phrasal = tuple(phrase), tuple(vocabs[:k]), tuple(phrasal[:k])
     assert compile_tiler(pattern, vocabs, phrasal)(phrase) == plain(pattern, phrase, vocabs, phrasal)

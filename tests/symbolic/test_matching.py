@@ -7,7 +7,8 @@ import itertools
 from hypothesis import given
 from hypothesis import strategies as st
 
-from symbolic.matching import Matcher, rewrite_target, solve_slot, tilings
+from symbolic.matching import compile_tiler, match_pattern, rewrite_target, solve_slot, tilings
+from symbolic.work import Work
 
 WORDS = ["a", "b", "op", "x"]
 PATTERNS = [(0, "op", 1), (0, 1), (1, "op", 0), ("x", 0, "op", 1, "b"), (0, "op", "x", 1), (0, 1, "b"),
@@ -41,11 +42,22 @@ def brute(pattern, phrase, bounds):
 
 @given(st.sampled_from(PATTERNS), st.lists(st.sampled_from(WORDS), min_size=1, max_size=7),
        st.lists(st.tuples(st.integers(1, 2), st.integers(1, 7)), min_size=3, max_size=3))
-def test_matcher_agrees_with_brute_force(pattern, phrase, bounds):
+def test_tilings_agree_with_brute_force(pattern, phrase, bounds):
     phrase = tuple(phrase)
     bounds = bounds[: sum(isinstance(x, int) for x in pattern)]
-    assert sorted(Matcher(pattern).match(phrase, bounds)) == brute(pattern, phrase, bounds)
     assert sorted(tilings(pattern, phrase, bounds)) == brute(pattern, phrase, bounds)
+
+
+@given(st.sampled_from(PATTERNS), st.lists(st.sampled_from(WORDS), min_size=1, max_size=7),
+       st.lists(st.booleans(), min_size=3, max_size=3))
+def test_compiled_tiler_without_vocabularies_agrees_with_brute_force(pattern, phrase, phrasal):
+    # The fast paths (no slot, one slot, two slots with fixed words between) and the general search,
+    # in the search's order.
+    phrase, phrasal = tuple(phrase), tuple(phrasal[: sum(isinstance(x, int) for x in pattern)])
+    bounds = [(1, len(phrase)) if p else (1, 1) for p in phrasal]
+    found = compile_tiler(pattern, None, phrasal)(phrase)
+    assert sorted(found) == brute(pattern, phrase, bounds)
+    assert found == tilings(pattern, phrase, bounds) == match_pattern(pattern, phrase, phrasal)
 
 
 def spell(template, meanings):
@@ -81,3 +93,17 @@ def test_solve_slot_inverts_a_template():
     assert solve_slot((1, 0), {1: ("B",)}, 0, ("B", "A", "A")) == ("A", "A")
     assert solve_slot((0, 0), {}, 0, ("A", "B", "C")) is None
     assert solve_slot((0, "K", 1), {1: ("B",)}, 0, ("A", "Q", "B")) is None
+
+
+def test_the_work_a_tiling_charges_depends_on_whether_slots_have_vocabularies():
+    # Induction's matching (no vocabularies) rejects a phrase without the pattern's fixed ends
+    # for free; the rule index's tilers search it and charge the steps. Budgets were spent this
+    # way before the two tilers were one: each keeps its count.
+    pattern, phrase = (0, "op", 1, "op", 2, "end"), ("a", "op", "b", "op", "c", "a")
+    free, indexed = Work(None), Work(None)
+    assert compile_tiler(pattern, None, (True, True, True))(phrase, free) == []
+    assert compile_tiler(pattern, (frozenset("abc"),) * 3, (True, True, True))(phrase, indexed) == []
+    assert free.spent == 0 < indexed.spent
+    match = ("a", "op", "b", "op", "c", "end")
+    assert compile_tiler(pattern, None, (True, True, True))(match, free) == [((0, 1), (2, 3), (4, 5))]
+    assert free.spent > 0

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from sandbox.data import Example
-from symbolic.proposals import State
 from symbolic.revision import _replace_by_admission
 from symbolic.rules import Rule, RuleKind
+from symbolic.state import State
 
 LEXICON = {w: Rule(f"lex:{w}", (w,), (w.upper(),), ("e",), RuleKind.LEXICAL) for w in "abc"}
 JUXTAPOSE = Rule("r1", (0, 1), (1, 0), ("t0",), RuleKind.COMPOSITION)
