@@ -29,7 +29,7 @@ from symbolic.hierarchy import Hierarchy, meaning_types
 from symbolic.inverse import InverseReading, is_backward_function, swapped
 from symbolic.lexrevision import Params, revise_lexicon
 from symbolic.logical import LogicalReading, read_logical_forms
-from symbolic.parser import NO_TIE, TIE_GROUPED, TIE_UNDECIDED, Analysis, Parser
+from symbolic.parser import Analysis, Parser, Tie
 from symbolic.recall import recall
 from symbolic.rules import Rule, RuleKind
 from symbolic.sequences import GROUPED_NOTE, SequenceReading, read_sequences
@@ -313,7 +313,7 @@ class SymbolicLearner(ParamsMixin):
             return Prediction.abstain(f"unknown word {unknown[0]!r}")
         recalled = self._exact.get(source) if self._exact else None
         if recalled is not None:
-            memory = Analysis(0, 0, recalled.meaning, recalled.id, (), (), NO_TIE, len(source))
+            memory = Analysis(0, 0, recalled.meaning, recalled.id, (), (), Tie.NONE, len(source))
             return _prediction(recalled.meaning, "", 0, *self._traces.build(memory))
         work = None if self.max_parse_items is None else Work(self.max_parse_items, "predict")
         try:
@@ -329,10 +329,10 @@ class SymbolicLearner(ParamsMixin):
                 f"would need relaxation level {beyond[0]} (the cap is {self.max_relaxation})", beyond[0])
         cap, top = found
         note = ""
-        if top.tie == TIE_UNDECIDED or (top.tie == TIE_GROUPED and self.grouping == "none"):
+        if top.tie == Tie.UNDECIDED or (top.tie == Tie.GROUPED and self.grouping == "none"):
             return Prediction.abstain(
                 f"ambiguous: equally relaxed derivations (level {cap}) give different outputs", cap)
-        if top.tie == TIE_GROUPED:
+        if top.tie == Tie.GROUPED:
             note = GROUPED_NOTE
         derivation, attribution = self._traces.build(top)
         return _prediction(top.meaning, note, cap, derivation, attribution)

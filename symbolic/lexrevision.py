@@ -36,8 +36,8 @@ from dataclasses import dataclass
 from sandbox.data import Example
 from symbolic.induction import ME_OVERRIDDEN, ONE_TO_ONE_OVERRIDDEN, induce_rules, overrides_a_bias
 from symbolic.lexicon import SEEN_ALONE, induce_lexicon
-from symbolic.proposals import State
 from symbolic.rules import Rule, RuleKind
+from symbolic.state import State
 from symbolic.work import Work
 
 MAX_REVISIONS = 2

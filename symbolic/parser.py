@@ -102,9 +102,6 @@ class Tie(IntEnum):
     UNDECIDED = 2  # two analyses that nothing ranks (two rules on one span)
 
 
-# The names the learner reads.
-NO_TIE, TIE_GROUPED, TIE_UNDECIDED = Tie.NONE, Tie.GROUPED, Tie.UNDECIDED
-
 
 class Analysis(NamedTuple):
     """The cheapest analysis of a phrase with a given root rule."""

@@ -60,7 +60,7 @@ from symbolic.matching import match_pattern, rewrite_target, solve_slot
 from symbolic.rules import Item, Rule, RuleKind, Tokens
 from symbolic.state import Admission, State
 
-__all__ = ["NEW", "Key", "NewRule", "Offer", "Proposal", "Route", "State", "Widening", "propose"]
+__all__ = ["NEW", "Key", "NewRule", "Offer", "Proposal", "Route", "Widening", "propose"]
 
 NEW = "<new>"  # stands for the rule a proposal creates, before it has an id
 MAX_SEGMENTATIONS = 64

@@ -22,9 +22,9 @@ from collections.abc import Mapping, Sequence
 
 from sandbox.data import Example, Tokens
 from symbolic.chart import InductionChart
-from symbolic.parser import NO_TIE, Parser
-from symbolic.proposals import State
+from symbolic.parser import Parser, Tie
 from symbolic.rules import Rule, RuleKind
+from symbolic.state import State
 from symbolic.work import BudgetSpent, Work
 
 RECALLED = "recalled: the rules give this training input another answer (or several), so it is answered as given"
@@ -58,4 +58,4 @@ def _answers(chart: InductionChart, parser: Parser, ex: Example, work: Work) -> 
             and all(m == ex.target for _, m in chart.analyses(ex.source)):
         return True
     found = parser.least_cap(ex.source, 0, 3, work)
-    return found is not None and found[1].tie == NO_TIE and found[1].meaning == ex.target
+    return found is not None and found[1].tie == Tie.NONE and found[1].meaning == ex.target
