@@ -7,7 +7,10 @@ For every slot of every rule, four nested categories:
 - level 1, ``similar(r/s)``: fillers that occur in much the same *set* of
   slots as some seen filler (Jaccard similarity of their whole slot sets at
   least ``similarity``), a word only like a word and a phrase only like a
-  phrase;
+  phrase, and a phrase only where it sits below the slot's rule in the
+  nesting order training showed (:meth:`Hierarchy.nests_below`: a rule's
+  phrase inside itself where it never recursed, or inside a peer, is a new
+  nesting that no seen filler vouches for);
 - level 2, ``type(t)``: fillers of the same meaning type as some seen filler:
   a word whose meaning has k tokens; a phrase seen inside some slot; a phrase
   seen only as a whole input (``whole``: since no slot ever held one, no
