@@ -299,8 +299,10 @@ def _inherited(old: InductionChart,
         return {}, None
     if not changed:
         return dict(old._memo), []
-    if new.work is not None:
-        new.work.charge(len(changed) + len(old._memo))  # a step per word set and per phrase sorted out
+    # Not charged: a read of each inherited analysis (each was charged when built, and the
+    # chart's size is bounded by max_chart) and of each changed rule's words. Charging it
+    # would change what the lexicon revision may spend (the first induction's steps), and
+    # with it which revisions are kept.
     every = WordSets(changed)
     least = [w for w in changed if not any(v != w for v in every.subsets_of(w))]
     dirty = WordSets(least)
