@@ -43,7 +43,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-Tokens = tuple[str, ...]
+from sandbox.data import Tokens
+
 # One conjunct as built: its part, the positions it mentions (in order), its tokens.
 Built = tuple[str, tuple[int, ...], Tokens]
 

@@ -41,7 +41,8 @@ import networkx as nx
 
 from sandbox.data import Example
 from symbolic.chart import InductionChart
-from symbolic.hierarchy import MAX_IDS, Hierarchy, Seen, Slot, reverses
+from symbolic.hierarchy import Hierarchy, Seen, Slot, reverses
+from symbolic.rules import ADMISSION_EVIDENCE
 
 
 def build_hierarchy(chart: InductionChart, examples: Sequence[Example], mtypes: Mapping[str, str],
@@ -192,7 +193,7 @@ def _record_least(chart: InductionChart, h: Hierarchy, nesting: Nesting, key: Ke
 
 def _add(seen: Seen, slot: Slot, filler: str, ex_id: str) -> None:
     ids = seen.setdefault(slot, {}).setdefault(filler, ())
-    if len(ids) < MAX_IDS and ex_id not in ids:
+    if len(ids) < ADMISSION_EVIDENCE and ex_id not in ids:
         seen[slot][filler] = (*ids, ex_id)
 
 

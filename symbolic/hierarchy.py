@@ -42,7 +42,6 @@ from symbolic.work import Work
 
 Slot = tuple[str, int]
 Seen = dict[Slot, dict[str, tuple[str, ...]]]  # slot -> filler -> example ids
-MAX_IDS = 2
 LEVEL_NAMES = ("seen", "similar", "type", "any")
 
 

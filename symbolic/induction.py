@@ -56,11 +56,10 @@ from symbolic.choice import contradiction, first_consistent, names_a_constant
 from symbolic.consistency import Consistency
 from symbolic.proposals import NEW, Key, NewRule, Offer, Proposal, Route, Widening, propose
 from symbolic.revision import revise
-from symbolic.rules import Rule, RuleKind, lexical_rule_id
+from symbolic.rules import RULE_EVIDENCE, Rule, RuleKind, lexical_rule_id
 from symbolic.state import State
 from symbolic.work import BudgetSpent, Work
 
-MAX_EVIDENCE = 5
 ME_OVERRIDDEN = "mutual exclusivity overridden"
 ONE_TO_ONE_OVERRIDDEN = "one-to-one overridden"
 
@@ -247,7 +246,7 @@ def _apply(state: State, best: Proposal, examples: Sequence[Example], committed:
         new_id = lexical_rule_id(word)
         # A new dict, not an update: the next chart then sees that the lexicon changed.
         state.lexicon = {**state.lexicon, word: Rule(
-            new_id, (word,), key.template, ids[:MAX_EVIDENCE], RuleKind.LEXICAL, support=len(best.routes),
+            new_id, (word,), key.template, ids[:RULE_EVIDENCE], RuleKind.LEXICAL, support=len(best.routes),
             notes=("inferred: the meaning the rules that contain it leave to the word",))}
     else:
         pattern, template = key.pattern, key.template
@@ -255,7 +254,7 @@ def _apply(state: State, best: Proposal, examples: Sequence[Example], committed:
         new_id = f"r{state.counter}"
         state.supporters[new_id] = list(best.routes)
         kind = RuleKind.COMPOSITION if any(isinstance(x, int) for x in pattern) else RuleKind.PHRASE
-        state.rules[new_id] = Rule(new_id, pattern, template, ids[:MAX_EVIDENCE], kind,
+        state.rules[new_id] = Rule(new_id, pattern, template, ids[:RULE_EVIDENCE], kind,
                                    support=len(best.routes), notes=_notes(state, best, key, proposals, iconic))
         for i in supporters:
             for slot, fillers in best.routes[i].slot_fillers:

@@ -54,10 +54,9 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 
 from sandbox.data import Example
-from symbolic.rules import Rule, RuleKind, lexical_rule_id
+from symbolic.rules import WORD_EVIDENCE, Rule, RuleKind, lexical_rule_id
 from symbolic.work import Work
 
-MAX_EVIDENCE = 3
 SEEN_ALONE = "seen alone"  # the note of a word's lexical rule when the word was a whole input
 
 
@@ -194,7 +193,7 @@ def _owned_tokens(examples: Sequence[Example], alone: Mapping[str, Rule],
         times = 1
         if word in repeated:
             times = max(1, math.gcd(*(examples[i].target.count(token) for i in rows)))
-        shortest = heapq.nsmallest(MAX_EVIDENCE, rows, key=lambda i: (len(examples[i].source), i))
+        shortest = heapq.nsmallest(WORD_EVIDENCE, rows, key=lambda i: (len(examples[i].source), i))
         lexicon[word] = Rule(
             lexical_rule_id(word), (word,), (token,) * times, tuple(examples[i].id for i in shortest),
             RuleKind.LEXICAL, support=len(rows), notes=("cross-situational, owned token",),
@@ -225,7 +224,7 @@ def _words_seen_alone(examples: Sequence[Example]) -> dict[str, Rule]:
     for word, counts in outputs.items():
         # The most frequent output wins; ties go to the smallest, for determinism.
         meaning = min(counts, key=lambda t: (-counts[t], t))
-        evidence = [i for i, t in ids[word] if t == meaning][:MAX_EVIDENCE]
+        evidence = [i for i, t in ids[word] if t == meaning][:WORD_EVIDENCE]
         lexicon[word] = Rule(
             lexical_rule_id(word), (word,), meaning, tuple(evidence),
             RuleKind.LEXICAL, support=sum(counts.values()), notes=(SEEN_ALONE,),

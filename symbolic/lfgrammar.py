@@ -29,11 +29,10 @@ from collections import Counter, defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from sandbox.data import Example
+from sandbox.data import Example, Tokens
 from sandbox.lforms import Conj, ConjItem, Head, Lemma, Ref
 from symbolic.lfsyntax import Observed, Syntax
 
-Tokens = tuple[str, ...]
 KINDS = ("itself", "unary", "relational")
 UNIT, PHRASE, SENTENCE = "unit", "phrase", "sentence"
 

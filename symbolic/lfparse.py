@@ -31,12 +31,12 @@ from __future__ import annotations
 
 from typing import NamedTuple
 
+from sandbox.data import Tokens
 from sandbox.derivation import Derivation, Relaxation
 from sandbox.lforms import Entry
 from sandbox.seqops import ANY_WORD
 from symbolic.lfgrammar import PHRASE, SENTENCE, UNIT, Grammar
 
-Tokens = tuple[str, ...]
 MAX_ITEMS = 200_000  # analyses per input (a 60-word sentence of the recursion categories: about 2e4)
 
 

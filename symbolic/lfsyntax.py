@@ -30,9 +30,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from sandbox.data import Tokens
 from symbolic.work import Work
 
-Tokens = tuple[str, ...]
 # A conjunct's items: a constant token, or a one-tuple holding the input position it refers to.
 ObsItem = str | tuple[int]
 

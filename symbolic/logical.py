@@ -20,7 +20,7 @@ from collections.abc import Sequence
 from dataclasses import replace
 from graphlib import CycleError, TopologicalSorter
 
-from sandbox.data import Example
+from sandbox.data import Example, Tokens
 from sandbox.derivation import Derivation, attribution, replay_attributed
 from sandbox.lforms import Render
 from sandbox.protocol import Prediction
@@ -28,8 +28,6 @@ from symbolic.lfgrammar import Grammar, Shape, induce, learn_words
 from symbolic.lfparse import MAX_ITEMS, Budget, LFParser, copy_evidence, derivation
 from symbolic.lfsyntax import Observed, is_position, learn_syntax
 from symbolic.work import Work
-
-Tokens = tuple[str, ...]
 
 
 class LogicalReading:

@@ -22,11 +22,12 @@ from collections.abc import Callable, Mapping, Sequence
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
+from sandbox.data import Tokens
+
 if TYPE_CHECKING:
     from symbolic.work import Work
 
 Item = str | int
-Tokens = tuple[str, ...]
 Span = tuple[int, int]
 # (a phrase, the work budget to charge or None) -> the slot spans of each tiling
 Tiler = Callable[[Tokens, "Work | None"], list[tuple[Span, ...]]]

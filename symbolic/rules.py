@@ -24,11 +24,15 @@ from dataclasses import dataclass
 from enum import Enum
 from typing import Any
 
+from sandbox.data import Tokens
 from sandbox.seqops import Item as AnyItem
 from sandbox.seqops import render_item
 
 Item = str | int
-Tokens = tuple[str, ...]
+# How many training examples a learned item cites (its evidence: what a trace points to).
+WORD_EVIDENCE = 3  # a word's meaning, a sequence rule: the shortest examples that show it
+RULE_EVIDENCE = 5  # a composition rule: the examples that proposed it
+ADMISSION_EVIDENCE = 2  # a filler admitted into a slot
 
 
 class RuleKind(str, Enum):

@@ -34,6 +34,7 @@ from dataclasses import dataclass, field
 
 from sandbox.data import Example, Tokens
 from symbolic.programs import Instance, Program, Work, find_program, render, run_program
+from symbolic.rules import WORD_EVIDENCE
 from symbolic.seqlex import SequenceLexicon
 from symbolic.seqparse import BudgetSpent, Nesting, Reading, SeqParser, SeqRule
 
@@ -42,7 +43,6 @@ SAMPLE = 12  # instances a program is first searched on
 MAX_REFITS = 4
 FIRST_READ = 256  # examples induction reads first
 JOIN = 64  # unexplained examples that join the working set at a time
-MAX_EVIDENCE = 3
 
 
 @dataclass
@@ -293,7 +293,7 @@ def _add_rules(groups: dict[tuple[str | int, ...], list[tuple[Instance, str]]], 
             if found is None:
                 continue
             ids = sorted({i for _, i in groups[pattern]}, key=lambda i: (len(i), i))
-            out.rules.append(_rule(f"s{len(out.rules) + 1}", pattern, found, tuple(ids[:MAX_EVIDENCE]),
+            out.rules.append(_rule(f"s{len(out.rules) + 1}", pattern, found, tuple(ids[:WORD_EVIDENCE]),
                                    [inst for inst, _ in groups[pattern]]))
             added = True
         if added:

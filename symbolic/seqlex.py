@@ -48,10 +48,10 @@ from dataclasses import dataclass, field
 from functools import cached_property
 
 from sandbox.data import Example
+from symbolic.rules import WORD_EVIDENCE
 
 COPY_BIAS = "copy bias: copied to the output at least once, and present wherever its token is"
 OWNED = "ownership: present wherever its token is, and the only such word (mutual exclusivity)"
-MAX_EVIDENCE = 3
 
 
 @dataclass(frozen=True)
@@ -79,9 +79,9 @@ class SequenceLexicon:
         for w in sorted(self.meaning):
             if self.notes[w] == COPY_BIAS:
                 ids.extend(i for i in self.evidence[w] if i not in ids)
-            if len(ids) >= MAX_EVIDENCE:
+            if len(ids) >= WORD_EVIDENCE:
                 break
-        return tuple(ids[:MAX_EVIDENCE])
+        return tuple(ids[:WORD_EVIDENCE])
 
 
     def with_words(self, words: dict[str, tuple[str, str, tuple[str, ...]]]) -> SequenceLexicon:
@@ -135,7 +135,7 @@ def sequence_lexicon(examples: Sequence[Example], copy_bias: bool = True) -> Seq
     for ex in examples:
         for w in set(ex.source):
             token = meaning.get(w)
-            if token is not None and token in ex.target and len(evidence.get(w, ())) < MAX_EVIDENCE:
+            if token is not None and token in ex.target and len(evidence.get(w, ())) < WORD_EVIDENCE:
                 evidence[w] = (*evidence.get(w, ()), ex.id)
     return SequenceLexicon(meaning, notes, evidence)
 

@@ -33,13 +33,12 @@ from typing import TYPE_CHECKING
 
 from symbolic.chart import MAX_LEVEL, InductionChart
 from symbolic.hierarchy import Hierarchy, meaning_types, seen_fillers
-from symbolic.rules import Item, Rule
+from symbolic.rules import ADMISSION_EVIDENCE, Item, Rule
 from symbolic.work import BudgetSpent, Work
 
 if TYPE_CHECKING:  # proposals import this module: the key types are for annotations only
     from symbolic.proposals import Key
 
-MAX_IDS = 2  # example ids kept as the evidence of one admission
 Admission = tuple[str, int, str]  # (rule id, slot, filler rule id)
 
 
@@ -130,8 +129,8 @@ class State:
     def admit(self, rule: str, slot: int, filler: str, ids: tuple[str, ...]) -> None:
         """Record ``filler`` as seen in the slot (call :meth:`changed` after a batch)."""
         old = self.evidence.get((rule, slot, filler), ())
-        if len(old) < MAX_IDS:
-            self.evidence[(rule, slot, filler)] = tuple(dict.fromkeys(old + ids))[:MAX_IDS]
+        if len(old) < ADMISSION_EVIDENCE:
+            self.evidence[(rule, slot, filler)] = tuple(dict.fromkeys(old + ids))[:ADMISSION_EVIDENCE]
 
     def level(self, rule: str, slot: int, filler: str) -> int:
         """The filler's level in the slot, as induction admits it.
