@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from test_compare_support import tiny_task
 
 from sandbox.compare import CompareConfig
 from sandbox.compare.config import Cell
@@ -13,6 +12,7 @@ from sandbox.conformance import _default_examples, check_learner
 from sandbox.hybrid import HybridLearner
 from sandbox.registry import learner_names, make_learner
 from sandbox.tasks.registry import load_task
+from tests.sandbox.compare.support import tiny_task
 
 FAST = CompareConfig(heldout_fraction=0.2, bootstrap_resamples=100, swaps=10)
 
@@ -68,9 +68,8 @@ def test_conformance(params):
 
 
 def test_the_comparator_records_the_routing_curve(tmp_path):
-    from test_compare_support import register_fakes
-
     from sandbox.registry import register_learner
+    from tests.sandbox.compare.support import register_fakes
 
     register_fakes()
     register_learner("hybrid-fake")(lambda seed=0: HybridLearner(neural="fake-neural", seed=seed))

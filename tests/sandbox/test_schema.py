@@ -6,7 +6,6 @@ import json
 from pathlib import Path
 
 import pytest
-from test_compare_support import register_fakes, tiny_task
 
 from sandbox.baselines import MemorizeLearner
 from sandbox.compare import CompareConfig, merge_cells, plan_cells, read_results, write_results
@@ -14,6 +13,7 @@ from sandbox.compare.runner import run_cell
 from sandbox.errors import InputError
 from sandbox.evaluation import evaluate
 from sandbox.schema import CELL, EVAL, RESULTS, SCHEMA_VERSION, validate
+from tests.sandbox.compare.support import register_fakes, tiny_task
 
 register_fakes()
 FAST = CompareConfig(heldout_fraction=0.2, bootstrap_resamples=50, swaps=10)

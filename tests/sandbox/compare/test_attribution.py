@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from test_compare_support import FakeNeural, Liar, WordByWord, tiny_task
-
 from sandbox.compare.attribution import Swap, attribution_fidelity, sample_swaps, swap_held, word_kinds
 from sandbox.data import Example
+from tests.sandbox.compare.support import FakeNeural, Liar, WordByWord, tiny_task
 
 
 def test_primitive_kind_comes_from_single_word_inputs_with_single_token_outputs():

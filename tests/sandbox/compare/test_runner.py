@@ -8,7 +8,6 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from test_compare_support import FakeDecoding, FakeNeural, register_fakes, tiny_task
 
 from sandbox.bench.run import execute
 from sandbox.bench.store import CellStore
@@ -18,6 +17,7 @@ from sandbox.compare.hull import verify_saved
 from sandbox.compare.runner import heldout_split, run_cell, run_cell_json
 from sandbox.registry import register_learner
 from sandbox.tasks.registry import load_task
+from tests.sandbox.compare.support import FakeDecoding, FakeNeural, register_fakes, tiny_task
 
 register_fakes()
 FAST = CompareConfig(heldout_fraction=0.2, bootstrap_resamples=200, swaps=20)

@@ -12,14 +12,14 @@ import sys
 from pathlib import Path
 
 import pytest
-from test_compare_support import tiny_task
 
 from sandbox.compare import CompareConfig, merge_cells, plan_cells, render_html, render_markdown
 from sandbox.compare.runner import run_cell
 from sandbox.data import Task
 from sandbox.tasks.registry import load_task
 from tests.conftest import REPO, run_cli
-from tests.sandbox import cogs_fakes
+from tests.sandbox.compare import cogs_fakes
+from tests.sandbox.compare.support import tiny_task
 
 TRAIN, TEST = 200, 90
 FAST = ("--swaps", "5", "--bootstrap", "50", "--hull-lp-rounds", "0")
@@ -47,7 +47,7 @@ def compared(cogs_dir: Path, tmp_path_factory) -> Path:
     lines = gold.read_text(encoding="utf-8").splitlines()[:TEST]
     sliced = out.parent / "gold.tsv"
     sliced.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    done = subprocess.run([sys.executable, "-m", "tests.sandbox.cogs_fakes", str(sliced), "compare",
+    done = subprocess.run([sys.executable, "-m", "tests.sandbox.compare.cogs_fakes", str(sliced), "compare",
                            "--task", "cogs/gen", "--data-dir", str(cogs_dir), "--train-limit", str(TRAIN),
                            "--test-limit", str(TEST), "--learners", "memorize,cogs-oracle", "--out", str(out),
                            *FAST], cwd=REPO, capture_output=True, text=True, timeout=600)

@@ -11,7 +11,6 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
-from test_compare_support import register_fakes, tiny_task
 
 from sandbox.cli.main import main
 from sandbox.compare import (
@@ -27,6 +26,7 @@ from sandbox.compare import (
 from sandbox.compare.plots import distance_series, task_plots, two_sides_plot
 from sandbox.compare.runner import run_cell
 from sandbox.data import Example
+from tests.sandbox.compare.support import register_fakes, tiny_task
 
 register_fakes()
 FAST = CompareConfig(heldout_fraction=0.2, bootstrap_resamples=200, swaps=20)

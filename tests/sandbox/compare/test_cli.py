@@ -6,11 +6,11 @@ import json
 from pathlib import Path
 
 import pytest
-from test_compare_support import register_fakes, tiny_task
 
 from sandbox.cli.main import main
 from sandbox.formats import write_examples
 from tests.conftest import run_cli
+from tests.sandbox.compare.support import register_fakes, tiny_task
 
 register_fakes()
 FAST = ["--swaps", "10", "--bootstrap", "100", "--heldout-fraction", "0.2"]

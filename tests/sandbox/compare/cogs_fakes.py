@@ -8,7 +8,7 @@ the gold with its first role changed (wrong in both); an unknown input is
 abstained. So its exact and semantic figures are known in advance.
 
 Run as a script, it registers the learner and runs ``sandbox`` with the
-remaining arguments: ``python -m tests.sandbox.cogs_fakes GOLD.tsv compare ...``.
+remaining arguments: ``python -m tests.sandbox.compare.cogs_fakes GOLD.tsv compare ...``.
 """
 
 from __future__ import annotations
