@@ -112,6 +112,9 @@ def revise_lexicon(train: Sequence[Example], params: Params,
                              f"{size} rules before, {new_size} after)")
                 demoted, repeated = new_demoted, new_repeated
                 lexicon, state = new_lexicon, new_state
+                # Found within the revision's share; what follows (more revisions, the
+                # categories, the recall check) spends the fit's budget, as the first state would.
+                state.charge_to(work)
                 break
     # Induction may have inferred the meaning of a word from the rules that contain it.
     return state.lexicon, state, tuple(notes)

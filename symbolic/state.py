@@ -93,6 +93,14 @@ class State:
             self._chart.freeze()
         return self._chart
 
+    def charge_to(self, work: Work) -> None:
+        """From now on charge ``work`` (a revision's state, found on a sub-budget, joins the fit's)."""
+        self.work = work
+        if self._chart is not None and self._chart.work is not None:
+            self._chart.work = work
+        if self._hierarchy is not None and self._hierarchy.work is not None:
+            self._hierarchy.work = work
+
     def spend_out(self, spent: BudgetSpent) -> None:
         """Record that a budget ran out: from now on the chart computes nothing more."""
         self.exhausted, self.spent_at = True, spent.stage

@@ -175,6 +175,20 @@ CASES = {
         ],
         "vin pek zov mak", "FARI NUDI FARI NUDI",
     ),
+    # Law sweep (default size, substitutivity seed 29): the lexicon revision (two prefix operators
+    # read as function words) was found on its share of the budget, and the state it kept went on
+    # charging that share: the categories stage ran out of it and every example was memorized.
+    "revision-on-its-share": (
+        [
+            ("far", "VUBA"), ("lug", "REPO"), ("pek", "NUKA"), ("vin", "DIMI"), ("far zov", "VUBA VIPU"),
+            ("lug zov", "REPO VIPU"), ("mak far", "FIDA VUBA"), ("mak lug", "FIDA REPO"),
+            ("mak pek", "FIDA NUKA"), ("mak vin", "FIDA DIMI"), ("pek zov", "NUKA VIPU"),
+            ("pom far", "VUBA ZINU"), ("pom lug", "REPO ZINU"), ("pom pek", "NUKA ZINU"),
+            ("pom vin", "DIMI ZINU"), ("vin zov", "DIMI VIPU"), ("mak far zov", "FIDA VUBA VIPU"),
+            ("pom far zov", "VUBA VIPU ZINU"),
+        ],
+        "pom lug zov", "REPO VIPU ZINU",
+    ),
 }
 
 
@@ -210,3 +224,11 @@ def test_a_rule_that_composes_two_others_is_replaced_by_an_admission() -> None:
     patterns = {r.text() for r in learner.rules_.values() if r.kind.value == "composition"}
     assert not any("zov <1>" in p for p in patterns), patterns
     assert learner.explain(("vin", "pek", "zov", "mak")).relaxation_level == 0
+
+
+def test_a_kept_revision_spends_the_fits_budget_afterwards() -> None:
+    learner = fitted(CASES["revision-on-its-share"][0])
+    summary = learner.summary()
+    assert summary["lexicon_revisions"] and summary["budget_spent_at"] is None
+    assert not [r for r in learner.rules_.values() if r.kind.value == "memorized"]
+    assert summary["work_by_stage"]["categories"] > 0
