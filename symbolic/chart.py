@@ -125,6 +125,8 @@ class InductionChart:
         """Whether every phrase made of ``words`` reads as it did in the previous chart."""
         if self.dirty is None:
             return False
+        if len(self.dirty) <= FEW_SETS:
+            return not any(w <= words for w in self.dirty)
         if self._dirty_index is None:
             self._dirty_index = WordSets(self.dirty)
         return not self._dirty_index.any_subset_of(words)
@@ -303,13 +305,20 @@ def _inherited(old: InductionChart,
     # chart's size is bounded by max_chart) and of each changed rule's words. Charging it
     # would change what the lexicon revision may spend (the first induction's steps), and
     # with it which revisions are kept.
-    every = WordSets(changed)
-    least = [w for w in changed if not any(v != w for v in every.subsets_of(w))]
-    dirty = WordSets(least)
-    memo = {phrase: found for phrase, found in old._memo.items() if not dirty.any_subset_of(frozenset(phrase))}
+    if len(changed) <= FEW_SETS:
+        least = [w for w in changed if not any(v < w for v in changed)]
+        memo = {phrase: found for phrase, found in old._memo.items() if not any(w.issubset(phrase) for w in least)}
+    else:
+        every = WordSets(changed)
+        least = [w for w in changed if not any(v != w for v in every.subsets_of(w))]
+        dirty = WordSets(least)
+        memo = {phrase: found for phrase, found in old._memo.items() if not dirty.any_subset_of(frozenset(phrase))}
     # Such a slot changes what widening it costs for any example (see symbolic.proposals),
     # though not the analyses of the phrases kept: the memo holds, the word sets do not.
     return memo, (None if unanchored_spans else least)
+
+
+FEW_SETS = 16  # word sets compared one by one; more are filed by their words (WordSets)
 
 
 class WordSets:
