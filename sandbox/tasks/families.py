@@ -1,9 +1,15 @@
-"""Imports every task family so that its tasks register themselves (in listing order)."""
-# isort: skip_file
+"""The catalogue of task families, in listing order: each module registers its tasks when imported.
 
-from sandbox.tasks import scan  # noqa: F401
-from sandbox.tasks import cogs  # noqa: F401
-from sandbox.tasks import pcfg_tasks  # noqa: F401
-from sandbox.tasks import fewshot  # noqa: F401
-from sandbox.tasks import arith  # noqa: F401
-from sandbox.tasks import nacs  # noqa: F401
+:func:`sandbox.tasks.registry.load_families` imports them one by one; a
+family that fails to import is reported (``broken_families``) and the
+others still register.
+"""
+
+FAMILIES = (
+    "sandbox.tasks.scan",
+    "sandbox.tasks.cogs",
+    "sandbox.tasks.pcfg_tasks",
+    "sandbox.tasks.fewshot",
+    "sandbox.tasks.arith",
+    "sandbox.tasks.nacs",
+)

@@ -13,8 +13,9 @@ variable, and say exactly which file is missing when it is absent.
 
 from __future__ import annotations
 
+import importlib
 import os
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -112,7 +113,7 @@ def load_task(
     """Build (or fetch from the in-process cache) the task ``name``."""
     _ensure_families()
     if name not in TASKS:
-        raise UsageError(f"unknown task {name!r}; `sandbox tasks list` lists them")
+        raise _unknown(name)
     ctx = TaskContext(resolve_data_dir(data_dir), dict(options or {}))
     key = (name, ctx.data_dir, tuple(sorted(ctx.options.items())))
     if key not in _CACHE:
@@ -134,10 +135,42 @@ def task_names(family: str | None = None) -> list[str]:
 def task_spec(name: str) -> TaskSpec:
     _ensure_families()
     if name not in TASKS:
-        raise UsageError(f"unknown task {name!r}; `sandbox tasks list` lists them")
+        raise _unknown(name)
     return TASKS[name]
 
 
+_BROKEN: dict[str, str] = {}  # family module -> why it failed to import
+_LOADED: list[bool] = []
+
+
+def load_families(modules: Sequence[str] | None = None) -> dict[str, str]:
+    """Import the catalogue's family modules (their tasks register themselves), each on its own.
+
+    A family that fails to import does not stop the others; the failures
+    are returned (module -> reason), and an unknown task name says so.
+    """
+    from sandbox.tasks.families import FAMILIES
+
+    for module in modules if modules is not None else FAMILIES:
+        try:
+            importlib.import_module(module)
+        except Exception as err:  # one broken family must not hide the others' tasks
+            _BROKEN[module] = f"{type(err).__name__}: {err}"
+    return dict(_BROKEN)
+
+
+def broken_families() -> dict[str, str]:
+    """The families that failed to import (module -> reason)."""
+    _ensure_families()
+    return dict(_BROKEN)
+
+
 def _ensure_families() -> None:
-    # Importing the family modules registers their tasks.
-    import sandbox.tasks.families  # noqa: F401
+    if not _LOADED:
+        _LOADED.append(True)
+        load_families()
+
+
+def _unknown(name: str) -> UsageError:
+    broken = "".join(f"; family {m} failed to import ({why})" for m, why in sorted(_BROKEN.items()))
+    return UsageError(f"unknown task {name!r}; `sandbox tasks list` lists them{broken}")
