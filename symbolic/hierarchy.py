@@ -143,7 +143,7 @@ class Hierarchy:
         f_height, f_part = self.heights.get(filler, (0, -1))
         r_height, r_part = self.heights.get(rule, (0, -2))
         if f_part == r_part:
-            return filler != rule or rule in self.slotsets[rule]  # the rule seen inside itself
+            return filler != rule or rule in self.slotsets.get(rule, ())  # the rule seen inside itself
         return f_height < r_height
 
     def closeness(self, rule: str, slot: int, filler: str) -> float:
