@@ -3,7 +3,7 @@
 A stage of its own between the lexicon (:mod:`symbolic.lexicon`) and the
 categories: the lexicon is induced, the rules are induced with it
 (:mod:`symbolic.induction`), and then a word read as a meaning by its
-co-occurrences may turn out to be an operator that writes its token as a
+co-occurrences may prove to be an operator that writes its token as a
 constant, or to mean its token several times: read as it was, the rules it
 needs share one pattern with another word's (one-to-one) or write a named
 token as a constant (mutual exclusivity), and the examples that show it are
