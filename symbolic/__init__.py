@@ -25,7 +25,7 @@ for all of them, :mod:`symbolic.work`):
 1. :mod:`symbolic.lexicon` — word meanings: words seen alone, then
    cross-situational evidence with mutual exclusivity, ownership and the
    paradigm test; every other word is a function word.
-   :mod:`symbolic.lexrevision` reads it again after stage 2 where it forced
+   :mod:`symbolic.lexrevision` reads it again once stage 2 is done, where it forced
    memorizing (a word as its token repeated, or as a function word), kept
    only for a shorter description.
 2. :mod:`symbolic.induction` (with :mod:`symbolic.proposals`,

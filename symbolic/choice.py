@@ -1,6 +1,6 @@
 """Which proposal induction adds: a ranking, the proposals held back, and a consistency check.
 
-:func:`first_consistent` walks the proposals in the order
+:func:`first_consistent` goes through the proposals in the order
 :func:`candidates` gives and returns the first that no training example
 contradicts. The order has two parts, kept apart:
 

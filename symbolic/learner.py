@@ -183,7 +183,7 @@ class SymbolicLearner(ParamsMixin):
         return self._fit(examples, Work(self.max_work, report=reporter()))
 
     def _fit(self, examples: Sequence[Example], work: Work) -> SymbolicLearner:
-        """The readings in turn, each spending ``work`` (one budget for the whole fit)."""
+        """The readings one by one, each spending ``work`` (one budget for the whole fit)."""
         self._check_params()
         self.train_ = _distinct(examples)
         self.sequence_: SequenceReading | None = None
@@ -263,7 +263,7 @@ class SymbolicLearner(ParamsMixin):
 
     def _backward(self, work: Work) -> SymbolicLearner:
         """The learner fitted from outputs to inputs (concatenative rules read backwards; never inverting
-        again), spending what is left of ``work``."""
+        again), spending what remains of ``work``."""
         params = {**self.get_params(), "inverse": False, "sequences": False, "logical_forms": False}
         work.enter("backward reading")
         return SymbolicLearner(**params)._fit(swapped(self.train_), work)

@@ -15,7 +15,7 @@ most examples memorized or behind a rule that repeats another's pattern (one
 is enough) as a function word. It keeps a reading only if fewer examples are
 poorly explained with fewer rules in all (a shorter description: a primitive
 read as a function word needs a rule per combination, and loses). It never
-runs once the work budget is spent, gets no more work than the first
+starts once the work budget is spent, gets no more work than the first
 induction spent (in proposals and in ``work``'s steps), and tries at most
 ``MAX_REVISIONS`` words.
 
@@ -89,7 +89,7 @@ def revise_lexicon(train: Sequence[Example], params: Params,
             break
         for new_demoted, new_repeated in options:
             # A shorter description should not take more work to find: the revised
-            # induction gets the work the first one spent, and loses if it runs out.
+            # induction gets the work the first one spent, and loses if it spends it all.
             work.enter(f"lexicon revision ({', '.join(sorted(new_demoted | new_repeated))})")
             part = work.part(first)
             new_lexicon = induce_lexicon(train, params.mutual_exclusivity, params.paradigm,

@@ -83,7 +83,7 @@ def read_logical_forms(train: Sequence[Example], work: Work, coverage: float,
                        similarity: float, max_items: int | None = MAX_ITEMS) -> LogicalReading | str:
     """The conjunct reading of ``train``, or why it does not apply."""
     pairs = [(ex.source, ex.target) for ex in train]
-    # Most tasks name no position at all: one look at the output vocabulary says so.
+    # Most tasks name no position at all: one pass over the output vocabulary says so.
     if not any(x.isascii() and x.isdigit() for x in set().union(*(t for _, t in pairs))):
         return "outputs do not name input positions"
     with_positions = sum(1 for s, t in pairs if any(is_position(x, len(s)) for x in t))

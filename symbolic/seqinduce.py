@@ -387,7 +387,7 @@ def _refit(examples: Sequence[Example], lexicon: SequenceLexicon, out: SeqInduct
             reading = _read(parser, ex.source, work)
             if reading is not None and reading.meaning != ex.target and reading.alt is not None \
                     and reading.alt.meaning == ex.target:
-                # Two groupings, one of which the rules already get right: that one is the
+                # Two groupings, one of which the rules already read correctly: that one is the
                 # example's reading (as ``_check`` reads it), not a reason to change a program.
                 reading = reading.alt
             if reading is not None and reading.rule is not None:

@@ -59,7 +59,7 @@ class Work:
         self.refused = False  # whether a charge was refused (the budget is then used up)
         self._report = report
         self._next_report = REPORT_EVERY if report is not None else -1
-        self._closed: dict[str, int] = {}  # steps of the stages left behind
+        self._closed: dict[str, int] = {}  # steps of the stages already closed
         self._stage_start = 0
 
     def spend(self, n: int = 1) -> bool:
@@ -107,7 +107,7 @@ class Work:
 
     @property
     def by_stage(self) -> dict[str, int]:
-        """The steps spent in each stage, in the order the stages were entered (stages that spent none left out)."""
+        """The steps spent in each stage, in the order the stages were entered (stages that spent none omitted)."""
         out = dict(self._closed)
         if self.spent > self._stage_start:
             out[self.stage] = out.get(self.stage, 0) + self.spent - self._stage_start
