@@ -125,8 +125,6 @@ class InductionChart:
         """Whether every phrase made of ``words`` reads as it did in the previous chart."""
         if self.dirty is None:
             return False
-        if len(self.dirty) <= FEW_SETS:
-            return not any(w <= words for w in self.dirty)
         if self._dirty_index is None:
             self._dirty_index = WordSets(self.dirty)
         return not self._dirty_index.any_subset_of(words)
@@ -305,28 +303,25 @@ def _inherited(old: InductionChart,
     # chart's size is bounded by max_chart) and of each changed rule's words. Charging it
     # would change what the lexicon revision may spend (the first induction's steps), and
     # with it which revisions are kept.
-    if len(changed) <= FEW_SETS:
-        least = [w for w in changed if not any(v < w for v in changed)]
-        memo = {phrase: found for phrase, found in old._memo.items() if not any(w.issubset(phrase) for w in least)}
-    else:
-        every = WordSets(changed)
-        least = [w for w in changed if not any(v != w for v in every.subsets_of(w))]
-        dirty = WordSets(least)
-        memo = {phrase: found for phrase, found in old._memo.items() if not dirty.any_subset_of(frozenset(phrase))}
+    every = WordSets(changed)
+    least = [w for w in changed if not any(v != w for v in every.subsets_of(w))]
+    dirty = WordSets(least)
+    memo = {phrase: found for phrase, found in old._memo.items() if not dirty.any_subset_of(frozenset(phrase))}
     # Such a slot changes what widening it costs for any example (see symbolic.proposals),
     # though not the analyses of the phrases kept: the memo holds, the word sets do not.
     return memo, (None if unanchored_spans else least)
 
 
-FEW_SETS = 16  # word sets compared one by one; more are filed by their words (WordSets)
+FEW_SETS = 16  # up to this many word sets are compared one by one; more are filed by their words
 
 
 class WordSets:
     """Non-empty word sets, found by the words of a query: which of them lie inside it.
 
-    Each set is filed under its least word; a set inside the query has its
-    least word in the query, so only those files are read (instead of every
-    set: with a rule per memorized example, thousands).
+    A few sets are compared with the query one by one. More are each filed
+    under its least word: a set inside the query has its least word in the
+    query, so only those files are read (instead of every set: with a rule
+    per memorized example, thousands).
 
     >>> sets = WordSets([frozenset({"a", "b"}), frozenset({"c"})])
     >>> sorted(map(sorted, sets.subsets_of({"a", "b", "d"}))), sets.any_subset_of({"a", "d"})
@@ -334,11 +329,17 @@ class WordSets:
     """
 
     def __init__(self, sets: Iterable[frozenset[str]]):
+        self._few: list[frozenset[str]] | None = list(sets)
         self._files: dict[str, list[frozenset[str]]] = {}
-        for w in sets:
-            self._files.setdefault(min(w), []).append(w)
+        if len(self._few) > FEW_SETS:
+            for w in self._few:
+                self._files.setdefault(min(w), []).append(w)
+            self._few = None
 
     def subsets_of(self, words: frozenset[str] | set[str]) -> Iterator[frozenset[str]]:
+        if self._few is not None:
+            yield from (w for w in self._few if w <= words)
+            return
         for word in words:
             for w in self._files.get(word, ()):
                 if w <= words:

@@ -58,7 +58,7 @@ def test_an_inherited_memo_changes_no_analysis(old_rules, old_levels, old_one_wo
         assert list(inheriting.analyses(phrase).items()) == list(fresh.analyses(phrase).items())
 
 
-word_sets = st.lists(st.frozensets(st.sampled_from("abcdef"), min_size=1, max_size=4), max_size=12)
+word_sets = st.lists(st.frozensets(st.sampled_from("abcdef"), min_size=1, max_size=4), max_size=40)  # both paths
 
 
 @given(sets=word_sets, query=st.sets(st.sampled_from("abcdefg")))
