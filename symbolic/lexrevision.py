@@ -94,11 +94,12 @@ def revise_lexicon(train: Sequence[Example], params: Params,
             part = work.part(first)
             new_lexicon = induce_lexicon(train, params.mutual_exclusivity, params.paradigm,
                                          new_demoted, new_repeated, work=part)
-            if new_lexicon == lexicon:
-                work.absorb(part)
-                continue  # no suspect brings its token more than once
-            new_state = _rules(train, params, new_lexicon, part, state.proposals_made)
+            # Unchanged: no suspect brings its token more than once, and there is nothing to induce.
+            new_state = None if new_lexicon == lexicon else _rules(train, params, new_lexicon, part,
+                                                                   state.proposals_made)
             work.absorb(part)
+            if new_state is None:
+                continue
             now = len(_poorly_explained(new_state, train))
             size = len(state.lexicon) + len(state.rules)
             new_size = len(new_state.lexicon) + len(new_state.rules)
